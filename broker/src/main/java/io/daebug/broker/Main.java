@@ -1,5 +1,100 @@
 package io.daebug.broker;
 
-public final class Main {
-  public static void main(String[] args) {}
+import ch.qos.logback.classic.Level;
+import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.config.Durations;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command line entry point: parses arguments into a {@link BrokerConfig} and runs a {@link Broker}. */
+@Command(name = "daebug", mixinStandardHelpOptions = true, version = "daebug 0.1.0",
+    description = "Markdown REPL into live browser tabs, workers, Node processes and JVMs. Serves --root over HTTP,"
+        + " injects the client into every HTML page, and journals each realm in daebug/<realm>.md.",
+    sortOptions = false)
+public final class Main implements Callable<Integer> {
+  @Option(names = "--root", paramLabel = "DIR", description = "Folder to serve and journal into (default: the working folder).")
+  Path root = Path.of("").toAbsolutePath();
+
+  @Option(names = "--port", paramLabel = "N",
+      description = "Port (default: 8100 + abs(folder name's hash) % 1000, as the original tool; 0 = any free port).")
+  Integer port;
+
+  @Option(names = "--host", paramLabel = "ADDR", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String host = "127.0.0.1";
+
+  @Option(names = "--job-timeout", paramLabel = "DURATION", description = "Default job timeout, e.g. 60s, 500ms, 2m (default: ${DEFAULT-VALUE}).")
+  String jobTimeout = "60s";
+
+  @Option(names = "--ping-interval", paramLabel = "DURATION", description = "How often realms are pinged (default: ${DEFAULT-VALUE}).")
+  String pingInterval = "5s";
+
+  @Option(names = "--unresponsive-after", paramLabel = "DURATION",
+      description = "A realm with no pong for this long is listed unresponsive (default: ${DEFAULT-VALUE}).")
+  String unresponsiveAfter = "15s";
+
+  @Option(names = "--grace", paramLabel = "DURATION",
+      description = "How long a disconnected realm keeps its name and queue (default: ${DEFAULT-VALUE}).")
+  String grace = "2m";
+
+  @Option(names = "--max-message", paramLabel = "BYTES", description = "Largest WebSocket message accepted (default: ${DEFAULT-VALUE}).")
+  int maxMessage = 1 << 20;
+
+  @Option(names = "--allow-host", paramLabel = "NAME", split = ",",
+      description = "Extra host names accepted in Host and Origin headers (comma-separated).")
+  List<String> allowHosts = List.of();
+
+  @Option(names = "--log-level", paramLabel = "LEVEL", description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE}).")
+  String logLevel = "INFO";
+
+  public static void main(String[] args) {
+    System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line; returns the exit code. */
+  static int run(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler((e, line, parsed) -> {
+      err.println("daebug: " + e.getMessage());
+      return 2;
+    });
+    return cli.execute(args);
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(Level.toLevel(logLevel, Level.INFO));
+    Path dir = root.toAbsolutePath().normalize();
+    BrokerConfig config;
+    try {
+      config = new BrokerConfig(dir, host, port == null ? BrokerConfig.defaultPort(dir) : port,
+          Durations.parse(jobTimeout), Durations.parse(pingInterval), Durations.parse(unresponsiveAfter),
+          Durations.parse(grace), maxMessage, allowHosts, Clock.systemDefaultZone());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+    }
+    Broker broker;
+    try {
+      broker = Broker.start(config);
+    } catch (IOException e) {
+      System.err.println("daebug: " + e.getMessage());
+      return 1;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "daebug-exit"));
+    System.out.println("Daebug broker for " + dir);
+    System.out.println("  Open " + broker.uri() + " in a browser; realms are listed in " + dir.resolve("daebug.md"));
+    System.out.println("  Stop with Ctrl+C or a line %%SHUTDOWN%% in daebug.md.");
+    broker.awaitStopped();
+    return 0;
+  }
 }

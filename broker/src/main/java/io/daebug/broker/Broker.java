@@ -1,0 +1,160 @@
+package io.daebug.broker;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.jobs.Dispatcher;
+import io.daebug.broker.journal.JournalFormat;
+import io.daebug.broker.journal.JournalWatcher;
+import io.daebug.broker.journal.RegistryFile;
+import io.daebug.broker.protocol.MessageCodec;
+import io.daebug.broker.transport.ws.WsServer;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every component through its constructor and owns their lifecycle.
+ * Several brokers can run in one JVM (tests do); nothing here is static and mutable.
+ */
+public final class Broker implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Broker.class);
+
+  private final BrokerConfig config;
+  private final ScheduledExecutorService core;
+  private final Dispatcher dispatcher;
+  private final WsServer server;
+  private final JournalWatcher watcher;
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final CountDownLatch stopped = new CountDownLatch(1);
+
+  private Broker(BrokerConfig config, ScheduledExecutorService core, Dispatcher dispatcher, WsServer server,
+      JournalWatcher watcher) {
+    this.config = config;
+    this.core = core;
+    this.dispatcher = dispatcher;
+    this.server = server;
+    this.watcher = watcher;
+  }
+
+  /**
+   * Starts a broker: HTTP and WebSocket server, file watcher, registry.
+   *
+   * @throws IOException when the root is not a folder or the port is busy (the message says what to do)
+   */
+  public static Broker start(BrokerConfig config) throws IOException {
+    Path root = config.root().toAbsolutePath().normalize();
+    if (!Files.isDirectory(root)) {
+      throw new IOException("root " + root + " is not a folder; pass an existing folder with --root");
+    }
+    BrokerConfig cfg = new BrokerConfig(root, config.host(), config.port(), config.jobTimeout(),
+        config.pingInterval(), config.unresponsiveAfter(), config.disconnectGrace(), config.maxMessageBytes(),
+        config.allowedHosts(), config.clock());
+    ScheduledThreadPoolExecutor core = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "daebug-core");
+      t.setDaemon(true);
+      return t;
+    });
+    core.setRemoveOnCancelPolicy(true);
+    String started = JournalFormat.time(LocalTime.now(cfg.clock()));
+    Broker[] self = new Broker[1];
+    Runnable onShutdownRequest = () -> {
+      if (self[0] != null) {
+        self[0].close();
+      }
+    };
+    WsServer[] bound = new WsServer[1];
+    RegistryFile registry = new RegistryFile(root, started, () -> bound[0].uri(cfg.host()).toString());
+    Dispatcher dispatcher = new Dispatcher(cfg, core, Ticker.systemTicker(), registry, onShutdownRequest);
+    WsServer server = null;
+    try {
+      server = WsServer.start(cfg, dispatcher, new MessageCodec(), dispatcher::health);
+      bound[0] = server;
+      registry.write(List.of());
+      Dispatcher forWatcher = dispatcher;
+      JournalWatcher watcher = new JournalWatcher(root, new JournalWatcher.Listener() {
+        @Override
+        public void logChanged(String fileName) {
+          forWatcher.logChanged(fileName);
+        }
+
+        @Override
+        public void allLogsChanged() {
+          forWatcher.allLogsChanged();
+        }
+
+        @Override
+        public void registryChanged() {
+          forWatcher.registryFileChanged();
+        }
+      });
+      watcher.start();
+      Broker broker = new Broker(cfg, core, dispatcher, server, watcher);
+      self[0] = broker;
+      log.info("Daebug broker serving {} at {}", root, server.uri(cfg.host()));
+      return broker;
+    } catch (IOException | RuntimeException e) {
+      if (server != null) {
+        server.close();
+      }
+      core.shutdownNow();
+      throw e;
+    }
+  }
+
+  /** The bound port. */
+  public int port() {
+    return server.port();
+  }
+
+  /** The URL to open in a browser. */
+  public URI uri() {
+    return server.uri(config.host());
+  }
+
+  public BrokerConfig config() {
+    return config;
+  }
+
+  /** Blocks until the broker has stopped (after {@link #close()} or a {@code %%SHUTDOWN%%} line). */
+  public void awaitStopped() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Stops gracefully: pending jobs get a reply, realms are told, the registry says it shut down. Idempotent. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      watcher.close();
+    } catch (IOException e) {
+      log.debug("closing watcher: {}", e.toString());
+    }
+    dispatcher.shutdown(startCommand());
+    server.close();
+    core.shutdownNow();
+    try {
+      core.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    log.info("Daebug broker stopped");
+    stopped.countDown();
+  }
+
+  private String startCommand() {
+    return "java -jar broker/target/daebug.jar --root " + config.root();
+  }
+}

@@ -1,0 +1,92 @@
+package io.daebug.broker.config;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Everything a broker needs to start; immutable and validated on construction.
+ *
+ * @param root the folder served and journalled into ({@code daebug.md}, {@code daebug/})
+ * @param host the address to listen on
+ * @param port the port, 0 for any free one
+ * @param jobTimeout how long a job may run before its reply says it timed out
+ * @param pingInterval how often realms are pinged
+ * @param unresponsiveAfter a realm whose pong is this late is listed {@code unresponsive}
+ * @param disconnectGrace how long a disconnected realm keeps its name, log and queue
+ * @param maxMessageBytes the largest frame or message accepted from a peer
+ * @param allowedHosts extra host names accepted in {@code Host} and {@code Origin}
+ * @param clock the wall clock for the journal's {@code HH:MM:SS}
+ */
+public record BrokerConfig(
+    Path root,
+    String host,
+    int port,
+    Duration jobTimeout,
+    Duration pingInterval,
+    Duration unresponsiveAfter,
+    Duration disconnectGrace,
+    int maxMessageBytes,
+    List<String> allowedHosts,
+    Clock clock) {
+
+  public BrokerConfig {
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(clock, "clock");
+    allowedHosts = List.copyOf(allowedHosts == null ? List.of() : allowedHosts);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535, got " + port);
+    }
+    requirePositive(jobTimeout, "job timeout");
+    requirePositive(pingInterval, "ping interval");
+    requirePositive(unresponsiveAfter, "unresponsive threshold");
+    requirePositive(disconnectGrace, "disconnect grace period");
+    if (unresponsiveAfter.compareTo(pingInterval) <= 0) {
+      throw new IllegalArgumentException("unresponsive threshold (" + unresponsiveAfter
+          + ") must be longer than the ping interval (" + pingInterval + ")");
+    }
+    if (maxMessageBytes < 1024) {
+      throw new IllegalArgumentException("max message size must be at least 1024 bytes, got " + maxMessageBytes);
+    }
+  }
+
+  /** Defaults for a root folder: loopback, the folder's own port, 60 s jobs, 5 s pings. */
+  public static BrokerConfig defaults(Path root) {
+    return new BrokerConfig(root, "127.0.0.1", defaultPort(root), Duration.ofSeconds(60), Duration.ofSeconds(5),
+        Duration.ofSeconds(15), Duration.ofMinutes(2), 1 << 20, List.of(), Clock.systemDefaultZone());
+  }
+
+  /**
+   * {@code 8100 + abs(lowercased folder name's hashCode) % 1000}: the port the original Node tool picks,
+   * so existing setups keep working. The absolute value is taken in 64 bits, as JavaScript does.
+   */
+  public static int defaultPort(Path root) {
+    Path name = root.toAbsolutePath().normalize().getFileName();
+    String folder = name == null ? "" : name.toString().toLowerCase(java.util.Locale.ROOT);
+    return 8100 + (int) (Math.abs((long) folder.hashCode()) % 1000);
+  }
+
+  public BrokerConfig withPort(int newPort) {
+    return new BrokerConfig(root, host, newPort, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
+        maxMessageBytes, allowedHosts, clock);
+  }
+
+  public BrokerConfig withJobTimeout(Duration timeout) {
+    return new BrokerConfig(root, host, port, timeout, pingInterval, unresponsiveAfter, disconnectGrace,
+        maxMessageBytes, allowedHosts, clock);
+  }
+
+  public BrokerConfig withLiveness(Duration ping, Duration unresponsive, Duration grace) {
+    return new BrokerConfig(root, host, port, jobTimeout, ping, unresponsive, grace, maxMessageBytes,
+        allowedHosts, clock);
+  }
+
+  private static void requirePositive(Duration d, String what) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, got " + d);
+    }
+  }
+}

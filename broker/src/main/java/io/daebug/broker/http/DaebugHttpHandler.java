@@ -1,0 +1,325 @@
+package io.daebug.broker.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.DateGenerator;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.MimeTypes;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's plain HTTP side: the project folder as static files with the client script
+ * injected into every HTML page, the client's own files under {@code /-daebug/}, and
+ * {@code /-daebug/health}.
+ *
+ * <p>Every request is first checked against the {@link HostOriginPolicy} (421 when the
+ * {@code Host} is not ours, which defeats DNS rebinding). Only GET and HEAD are answered. Paths
+ * are decoded segment by segment ({@link RequestPath}); anything that leaves the root (also
+ * through symlinks), starts with a dot, or lies in the {@code daebug/} journal folder is a 404,
+ * exactly like a missing file, so probing reveals nothing. Error bodies are one line of plain
+ * text; stack traces only go to the log.
+ *
+ * <p>Handling blocks on file I/O, so the handler declares {@code InvocationType.BLOCKING}. Non
+ * HTML files are streamed; HTML files are read whole to inject the script tag. Responses carry
+ * {@code Cache-Control: no-cache} so a reload always sees the latest edit.
+ */
+public final class DaebugHttpHandler extends Handler.Abstract {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DaebugHttpHandler.class);
+
+  /** First path segment reserved for the broker's own resources. */
+  static final String PREFIX = "-daebug";
+  /** Classpath folder where the client-js module packages its files. */
+  static final String CLIENT_RESOURCES = "daebug-client/";
+
+  private static final Pattern ASSET_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
+  private static final String TEXT_PLAIN = "text/plain; charset=utf-8";
+  private static final String JAVASCRIPT = "text/javascript; charset=utf-8";
+  private static final String[] INDEX_FILES = {"index.html", "index.htm"};
+  /** The HTML encoding prescan looks at the first 1024 bytes for a charset declaration. */
+  private static final int CHARSET_PRESCAN = 1024;
+
+  private final Path root;
+  private final HostOriginPolicy policy;
+  private final Supplier<Object> health;
+  private final ObjectMapper json = new ObjectMapper();
+
+  /**
+   * @param root the project folder to serve; must exist
+   * @param policy decides which Host headers are answered
+   * @param health supplies the object serialised as JSON at {@code /-daebug/health}
+   * @throws IllegalArgumentException when {@code root} is not an existing folder
+   */
+  public DaebugHttpHandler(Path root, HostOriginPolicy policy, Supplier<Object> health) {
+    super(InvocationType.BLOCKING);
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.health = Objects.requireNonNull(health, "health");
+    try {
+      this.root = root.toRealPath();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("project folder not found: " + root, e);
+    }
+    if (!Files.isDirectory(this.root)) {
+      throw new IllegalArgumentException("project folder is not a folder: " + root);
+    }
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    boolean head = HttpMethod.HEAD.is(request.getMethod());
+    try {
+      route(request, response, callback, head);
+    } catch (Exception e) {
+      // The single exception funnel: nothing above completes the callback before it returns
+      // without throwing, so completing it here is never a double completion.
+      LOG.warn("failed to answer {} {}", request.getMethod(), request.getHttpURI().getPath(), e);
+      if (response.isCommitted()) {
+        callback.failed(e);
+      } else {
+        response.getHeaders().clear();
+        sendText(response, callback, 500, "internal server error", head);
+      }
+    }
+    return true;
+  }
+
+  private void route(Request request, Response response, Callback callback, boolean head)
+      throws Exception {
+    String host = request.getHeaders().get(HttpHeader.HOST);
+    if (!policy.hostAllowed(host)) {
+      LOG.debug("refused {} {}: host not allowed: {}",
+          request.getMethod(), request.getHttpURI().getPath(), host);
+      sendText(response, callback, 421, "host not allowed: " + host, head);
+      return;
+    }
+    if (!head && !HttpMethod.GET.is(request.getMethod())) {
+      response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
+      sendText(response, callback, 405, "method not allowed", false);
+      return;
+    }
+    RequestPath path;
+    try {
+      path = RequestPath.decode(request.getHttpURI().getPath());
+    } catch (RequestPath.MalformedPathException e) {
+      sendText(response, callback, 400, "bad request path: " + e.getMessage(), head);
+      return;
+    }
+    List<String> segments = path.segments();
+    if (!segments.isEmpty() && segments.get(0).equals(PREFIX)) {
+      serveDaebug(segments, response, callback, head);
+    } else {
+      serveStatic(request, path, response, callback, head);
+    }
+  }
+
+  private void serveDaebug(List<String> segments, Response response, Callback callback,
+      boolean head) throws IOException {
+    if (segments.size() != 2) {
+      notFound(response, callback, head);
+      return;
+    }
+    String name = segments.get(1);
+    if (name.equals("health")) {
+      byte[] body = json.writeValueAsBytes(health.get());
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+      sendBytes(response, callback, 200, body, head);
+      return;
+    }
+    URL resource = ASSET_NAME.matcher(name).matches()
+        ? DaebugHttpHandler.class.getClassLoader().getResource(CLIENT_RESOURCES + name)
+        : null;
+    if (resource == null) {
+      notFound(response, callback, head);
+      return;
+    }
+    byte[] body;
+    try (InputStream in = resource.openStream()) {
+      body = in.readAllBytes();
+    }
+    String lower = name.toLowerCase(Locale.ROOT);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE,
+        lower.endsWith(".js") || lower.endsWith(".mjs") ? JAVASCRIPT : contentType(name));
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+    response.getHeaders().put("X-Content-Type-Options", "nosniff");
+    // Pages served elsewhere load page.js and then import() the modules, which needs CORS; the
+    // scripts are public code, and the realm socket checks Origin itself.
+    response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    sendBytes(response, callback, 200, body, head);
+  }
+
+  private void serveStatic(Request request, RequestPath path, Response response,
+      Callback callback, boolean head) throws IOException {
+    Path real = resolve(path.segments());
+    if (real == null) {
+      notFound(response, callback, head);
+      return;
+    }
+    if (Files.isDirectory(real)) {
+      if (!path.trailingSlash()) {
+        String query = request.getHttpURI().getQuery();
+        response.setStatus(302);
+        response.getHeaders().put(HttpHeader.LOCATION,
+            path.encoded() + "/" + (query == null ? "" : "?" + query));
+        sendBytes(response, callback, 302, new byte[0], head);
+        return;
+      }
+      for (String index : INDEX_FILES) {
+        Path file = inside(real.resolve(index));
+        if (file != null && Files.isRegularFile(file)) {
+          serveFile(file, index, response, callback, head);
+          return;
+        }
+      }
+      byte[] body = DirectoryListing.render(real, path, real.equals(root))
+          .getBytes(StandardCharsets.UTF_8);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/html; charset=utf-8");
+      response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+      sendBytes(response, callback, 200, body, head);
+    } else if (Files.isRegularFile(real)) {
+      serveFile(real, path.segments().get(path.segments().size() - 1), response, callback, head);
+    } else {
+      notFound(response, callback, head);
+    }
+  }
+
+  /**
+   * The real path of the requested file, or null when it is missing, hidden, or (after
+   * following symlinks) outside the root or inside a hidden place.
+   */
+  private Path resolve(List<String> segments) {
+    if (RequestPath.isHidden(segments)) {
+      return null;
+    }
+    Path target = root;
+    try {
+      for (String segment : segments) {
+        target = target.resolve(segment);
+      }
+    } catch (InvalidPathException e) {
+      return null;
+    }
+    return inside(target);
+  }
+
+  private Path inside(Path target) {
+    Path real;
+    try {
+      real = target.toRealPath();
+    } catch (IOException | SecurityException e) {
+      return null; // missing, dangling link, or unreadable
+    }
+    if (!real.startsWith(root)) {
+      return null;
+    }
+    List<String> relative = new ArrayList<>();
+    for (Path p : root.relativize(real)) {
+      relative.add(p.toString());
+    }
+    return RequestPath.isHidden(relative) ? null : real;
+  }
+
+  /** Serves one regular file; {@code name} (the requested name) picks the MIME type. */
+  private void serveFile(Path file, String name, Response response, Callback callback,
+      boolean head) throws IOException {
+    response.getHeaders().put(HttpHeader.LAST_MODIFIED,
+        DateGenerator.formatDate(Files.getLastModifiedTime(file).toMillis()));
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+    response.getHeaders().put("X-Content-Type-Options", "nosniff");
+    if (isHtml(name)) {
+      byte[] page = Files.readAllBytes(file);
+      response.getHeaders().put(HttpHeader.CONTENT_TYPE, htmlContentType(page));
+      sendBytes(response, callback, 200, HtmlInjector.inject(page), head);
+      return;
+    }
+    response.setStatus(200);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType(name));
+    long size = Files.size(file);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, size);
+    if (head) {
+      response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+    } else {
+      Content.copy(Content.Source.from(file), response, callback);
+    }
+  }
+
+  static boolean isHtml(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return lower.endsWith(".html") || lower.endsWith(".htm");
+  }
+
+  /**
+   * {@code text/html}, with {@code charset=utf-8} only when the page declares no encoding of
+   * its own (no byte order mark and no {@code charset} in the first 1024 bytes): a header
+   * charset would override the page's {@code <meta charset>} and garble a windows-1252 page.
+   */
+  static String htmlContentType(byte[] page) {
+    boolean bom = page.length >= 2
+        && ((page[0] == (byte) 0xEF && page[1] == (byte) 0xBB)
+            || (page[0] == (byte) 0xFE && page[1] == (byte) 0xFF)
+            || (page[0] == (byte) 0xFF && page[1] == (byte) 0xFE));
+    String prefix = new String(page, 0, Math.min(page.length, CHARSET_PRESCAN),
+        StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+    return bom || prefix.contains("charset") ? "text/html" : "text/html; charset=utf-8";
+  }
+
+  /** MIME type by file name, with {@code charset=utf-8} for textual types. */
+  static String contentType(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    int dot = lower.lastIndexOf('.');
+    String ext = dot < 0 ? "" : lower.substring(dot + 1);
+    String type = switch (ext) {
+      case "js", "mjs", "cjs" -> "text/javascript";
+      case "md", "markdown" -> "text/markdown";
+      case "map" -> "application/json";
+      default -> MimeTypes.DEFAULTS.getMimeByExtension(lower);
+    };
+    if (type == null) {
+      return "application/octet-stream";
+    }
+    boolean textual = type.startsWith("text/")
+        || type.equals("application/json")
+        || type.equals("application/xml")
+        || type.equals("application/javascript")
+        || type.equals("image/svg+xml");
+    return textual && !type.contains("charset") ? type + "; charset=utf-8" : type;
+  }
+
+  private static void notFound(Response response, Callback callback, boolean head) {
+    sendText(response, callback, 404, "not found", head);
+  }
+
+  private static void sendText(Response response, Callback callback, int status, String text,
+      boolean head) {
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, TEXT_PLAIN);
+    sendBytes(response, callback, status, (text + "\n").getBytes(StandardCharsets.UTF_8), head);
+  }
+
+  private static void sendBytes(Response response, Callback callback, int status, byte[] body,
+      boolean head) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+    response.write(true, head ? BufferUtil.EMPTY_BUFFER : ByteBuffer.wrap(body), callback);
+  }
+}

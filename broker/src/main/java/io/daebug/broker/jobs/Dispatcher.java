@@ -1,0 +1,613 @@
+package io.daebug.broker.jobs;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.journal.JournalEvent;
+import io.daebug.broker.journal.JournalFormat;
+import io.daebug.broker.journal.RealmLog;
+import io.daebug.broker.journal.RegistryFile;
+import io.daebug.broker.protocol.ErrorMessage;
+import io.daebug.broker.protocol.FromRealm;
+import io.daebug.broker.protocol.Hello;
+import io.daebug.broker.protocol.RealmEvent;
+import io.daebug.broker.protocol.Result;
+import io.daebug.broker.protocol.RunJob;
+import io.daebug.broker.protocol.Welcome;
+import io.daebug.broker.registry.Realm;
+import io.daebug.broker.registry.RealmLink;
+import io.daebug.broker.registry.Realms;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's core: realms connect, requests are accepted from logs, jobs are pushed, results and
+ * events are journalled. Every public method may be called from any thread; each one only posts a task
+ * to the single core thread, which owns all realm and job state (docs/concurrency.md).
+ */
+public final class Dispatcher {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final long REFRESH_SECONDS = 5;
+  private static final Duration BACKGROUND_BATCH = Duration.ofSeconds(1);
+  private static final long BACKGROUND_COALESCE_MS = 30;
+
+  /** Per-realm job state. */
+  private static final class Lane {
+    final ArrayDeque<Job> queue = new ArrayDeque<>();
+    Job running;
+    final EventBuffer background = new EventBuffer();
+    long lastFlushNanos = Long.MIN_VALUE / 2;
+    boolean flushScheduled;
+
+    int pending() {
+      return (running == null ? 0 : 1) + queue.size();
+    }
+  }
+
+  private final BrokerConfig config;
+  private final ScheduledExecutorService core;
+  private final Ticker ticker;
+  private final Realms realms;
+  private final RegistryFile registry;
+  private final Runnable shutdownRequested;
+  private final Map<Realm, Lane> lanes = new HashMap<>();
+  private final Map<RealmLink, Realm> byLink = new HashMap<>();
+  private final Cache<String, Job> finished;
+  private final AtomicLong ids = new AtomicLong();
+  private boolean registryScheduled;
+  private boolean closed;
+
+  public Dispatcher(BrokerConfig config, ScheduledExecutorService core, Ticker ticker, RegistryFile registry,
+      Runnable shutdownRequested) {
+    this.config = config;
+    this.core = core;
+    this.ticker = ticker;
+    this.registry = registry;
+    this.shutdownRequested = shutdownRequested;
+    this.realms = new Realms(logDir(), config.disconnectGrace(), ticker, core, this::expire);
+    this.finished = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofMinutes(30))
+        .maximumSize(100_000).build();
+    core.scheduleWithFixedDelay(() -> guard("ping", this::pingAll), config.pingInterval().toMillis(),
+        config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** {@code <root>/daebug}. */
+  public Path logDir() {
+    return config.root().resolve("daebug");
+  }
+
+  // ---- entry points (any thread) ----
+
+  /** A realm's first frame. */
+  public void hello(RealmLink link, Hello hello) {
+    core.execute(() -> guard("hello", () -> onHello(link, hello)));
+  }
+
+  /** Any later frame of a realm. */
+  public void message(RealmLink link, FromRealm message) {
+    core.execute(() -> guard("message", () -> {
+      Realm realm = byLink.get(link);
+      if (realm == null) {
+        return;
+      }
+      // Java 17 has no pattern switch; the sealed FromRealm has exactly these three permits.
+      if (message instanceof Result r) {
+        onResult(realm, r);
+      } else if (message instanceof RealmEvent e) {
+        onEvent(realm, e);
+      } else {
+        link.send(new ErrorMessage("duplicate-hello", "hello was already received; ignored"));
+      }
+    }));
+  }
+
+  /** A pong arrived on a realm's connection. */
+  public void pong(RealmLink link) {
+    core.execute(() -> guard("pong", () -> {
+      Realm realm = byLink.get(link);
+      if (realm != null && realms.pong(realm, ticker.read(), now())) {
+        log.info("realm {} answers pings again", realm.name());
+        registryChanged();
+      }
+    }));
+  }
+
+  /** A realm's connection closed. */
+  public void closed(RealmLink link, int code, String reason) {
+    core.execute(() -> guard("close", () -> onClosed(link, code, reason)));
+  }
+
+  /** A file in {@code daebug/} was created or changed. */
+  public void logChanged(String fileName) {
+    core.execute(() -> guard("log change", () -> {
+      Realm realm = realms.byLogFile(fileName);
+      if (realm != null) {
+        acceptFromLog(realm, false);
+      }
+    }));
+  }
+
+  /** Every log may have changed (the folder appeared, or the watcher overflowed). */
+  public void allLogsChanged() {
+    core.execute(() -> guard("rescan", () -> {
+      for (Realm r : realms.all()) {
+        if (r.connected()) {
+          r.log().create();
+        }
+        acceptFromLog(r, true);
+      }
+    }));
+  }
+
+  /** {@code daebug.md} changed: maybe an agent asked the broker to shut down. */
+  public void registryFileChanged() {
+    core.execute(() -> guard("registry change", () -> {
+      if (!closed && registry.shutdownRequested()) {
+        log.info("{} found in {}: shutting down", RegistryFile.SHUTDOWN, registry.file());
+        Thread t = new Thread(shutdownRequested, "daebug-shutdown");
+        t.start();
+      }
+    }));
+  }
+
+  /** A snapshot for {@code /-daebug/health}. */
+  public Map<String, Object> health() {
+    try {
+      return core.submit(() -> {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Realm r : realms.recentFirst()) {
+          list.add(Map.of("name", r.name(), "kind", String.valueOf(r.kind()), "state", state(r)));
+        }
+        return Map.<String, Object>of("status", "ok", "realms", list);
+      }).get(5, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      return Map.of("status", "busy");
+    }
+  }
+
+  /** Writes the registry once at start. */
+  public void start() {
+    core.execute(() -> guard("start", this::writeRegistry));
+  }
+
+  /**
+   * Ends every pending job with an honest reply, closes realm connections and writes the shut-down
+   * registry. Blocks until done.
+   */
+  public void shutdown(String startCommand) {
+    try {
+      core.submit(() -> guard("shutdown", () -> {
+        closed = true;
+        for (Realm realm : realms.all()) {
+          Lane lane = lane(realm);
+          RealmLog.Batch batch = realm.log().batch();
+          List<Job> all = new ArrayList<>();
+          if (lane.running != null) {
+            all.add(lane.running);
+          }
+          all.addAll(lane.queue);
+          for (Job job : all) {
+            failPending(realm, lane, job, batch, "broker shut down before the job finished");
+          }
+          lane.running = null;
+          lane.queue.clear();
+          flushBackground(realm, lane, batch);
+          commit(realm, batch);
+          if (realm.link() != null) {
+            realm.link().close(1001, "broker shutting down");
+          }
+        }
+        registry.writeShutdown(now(), startCommand);
+      })).get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("shutdown did not complete cleanly: {}", e.toString());
+    }
+  }
+
+  // ---- core thread ----
+
+  private void onHello(RealmLink link, Hello hello) throws IOException {
+    if (closed) {
+      link.close(1001, "broker shutting down");
+      return;
+    }
+    Realms.Claimed claimed = realms.claim(hello.name(), hello.tab(), hello.language(), link, hello.kind(),
+        hello.url(), ticker.read(), now());
+    if (claimed == null) {
+      log.warn("refused realm from {}: name '{}' is empty after sanitising", link.remote(), hello.name());
+      link.close(1008, "bad realm name: '" + abbreviate(hello.name()) + "' has no letters or digits");
+      return;
+    }
+    Realm realm = claimed.realm();
+    byLink.put(link, realm);
+    if (claimed.replaced() != null) {
+      byLink.remove(claimed.replaced());
+      claimed.replaced().close(1000, "replaced by a new connection of the same tab");
+      Lane lane = lane(realm);
+      if (lane.running != null) {
+        RealmLog.Batch batch = realm.log().batch();
+        failPending(realm, lane, lane.running, batch, "realm disconnected while executing");
+        lane.running = null;
+        commit(realm, batch);
+      }
+    }
+    log.info("realm {} connected ({}, {}) from {}{}", realm.name(), hello.kind(), hello.url(), link.remote(),
+        claimed.how() == Realms.Claim.NEW ? "" : " [" + claimed.how().name().toLowerCase() + "]");
+    link.send(new Welcome(realm.name(), "daebug/" + realm.name() + ".md"));
+    realm.log().create();
+    acceptFromLog(realm, true);
+    pump(realm, null);
+    registryChanged();
+  }
+
+  private void onClosed(RealmLink link, int code, String reason) throws IOException {
+    Realm realm = byLink.remove(link);
+    if (realm == null || realm.link() != link) {
+      return;
+    }
+    log.info("realm {} disconnected ({}{})", realm.name(), code, reason == null || reason.isEmpty() ? "" : " " + reason);
+    realms.disconnected(realm, now());
+    Lane lane = lane(realm);
+    if (lane.running != null) {
+      RealmLog.Batch batch = realm.log().batch();
+      failPending(realm, lane, lane.running, batch, "realm disconnected while executing");
+      lane.running = null;
+      syncStatuses(realm, lane, batch);
+      commit(realm, batch);
+    }
+    registryChanged();
+  }
+
+  private void expire(Realm realm) {
+    guard("expire", () -> {
+      Lane lane = lane(realm);
+      RealmLog.Batch batch = realm.log().batch();
+      for (Job job : List.copyOf(lane.queue)) {
+        failPending(realm, lane, job, batch, "realm disconnected before the job could run");
+      }
+      lane.queue.clear();
+      flushBackground(realm, lane, batch);
+      commit(realm, batch);
+      realms.remove(realm);
+      lanes.remove(realm);
+      log.info("realm {} removed after its grace period", realm.name());
+      registryChanged();
+    });
+  }
+
+  /** Reads the realm's log and turns complete requests below the footer into queued jobs. */
+  private void acceptFromLog(Realm realm, boolean force) throws IOException {
+    if (closed || (!force && !realm.log().changedSinceLastWrite())) {
+      return;
+    }
+    Lane lane = lane(realm);
+    List<RealmLog.Request> requests = realm.log().accept(now(), lane.pending());
+    if (requests.isEmpty()) {
+      return;
+    }
+    for (RealmLog.Request r : requests) {
+      Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
+      int ahead = lane.pending();
+      Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
+          timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
+      lane.queue.add(job);
+      log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
+    }
+    pump(realm, null);
+    registryChanged();
+  }
+
+  /** Starts the next queued job when the realm is connected and idle. */
+  private void pump(Realm realm, RealmLog.Batch batch) throws IOException {
+    Lane lane = lane(realm);
+    boolean own = batch == null;
+    RealmLog.Batch b = own ? realm.log().batch() : batch;
+    if (lane.running == null && realm.connected() && !lane.queue.isEmpty() && !closed) {
+      Job job = lane.queue.poll();
+      lane.running = job;
+      job.state = Job.State.RUNNING;
+      job.dispatchedNanos = ticker.read();
+      RealmLink link = realm.link();
+      link.send(new RunJob(job.id, job.code, job.language, job.timeout.toMillis())).whenComplete((ok, err) -> {
+        if (err != null) {
+          core.execute(() -> guard("send failed", () -> sendFailed(realm, job, err)));
+        }
+      });
+      job.timer = core.schedule(() -> guard("timeout", () -> timedOut(realm, job)), job.timeout.toMillis(),
+          TimeUnit.MILLISECONDS);
+      job.refresher = core.scheduleAtFixedRate(() -> guard("refresh", () -> refresh(realm, job)),
+          REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+      registryChanged();
+    }
+    syncStatuses(realm, lane, b);
+    if (own) {
+      commit(realm, b);
+    }
+  }
+
+  /** Brings every pending placeholder's status line up to date. */
+  private void syncStatuses(Realm realm, Lane lane, RealmLog.Batch batch) {
+    int ahead = 0;
+    List<Job> pending = pendingJobs(lane);
+    for (Job job : pending) {
+      String want = job == lane.running ? job.status.startsWith("executing") ? job.status : "executing (0s)"
+          : "queued (" + ahead + " ahead)";
+      if (!want.equals(job.status)) {
+        job.status = want;
+        if (job == lane.running) {
+          batch.executing(job.anchor, ordinal(pending, job), 0);
+        } else {
+          batch.queued(job.anchor, ordinal(pending, job), ahead);
+        }
+      }
+      ahead++;
+    }
+  }
+
+  private void refresh(Realm realm, Job job) throws IOException {
+    Lane lane = lane(realm);
+    if (lane.running != job) {
+      job.cancelTimers();
+      return;
+    }
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(ticker.read() - job.dispatchedNanos);
+    job.status = "executing (" + seconds + "s)";
+    commit(realm, realm.log().batch().executing(job.anchor, ordinal(pendingJobs(lane), job), seconds));
+  }
+
+  private void onResult(Realm realm, Result r) throws IOException {
+    Lane lane = lane(realm);
+    Job job = lane.running;
+    Duration took;
+    if (job != null && job.id.equals(r.id())) {
+      took = Duration.ofNanos(ticker.read() - job.dispatchedNanos);
+      RealmLog.Batch batch = realm.log().batch();
+      int ordinal = ordinal(pendingJobs(lane), job);
+      if (r.ok()) {
+        batch.success(job.anchor, ordinal, job.agent, now(), took, r.value(), job.events.events(), job.events.omitted());
+      } else {
+        batch.failure(job.anchor, ordinal, job.agent, now(), took, errorText(r), job.events.events(),
+            job.events.omitted());
+      }
+      finish(lane, job);
+      log.info("job {} realm={} agent={} {} in {}", job.id, realm.name(), job.agent, r.ok() ? "ok" : "error",
+          JournalFormat.duration(took));
+      pump(realm, batch);
+      commit(realm, batch);
+      registryChanged();
+      return;
+    }
+    Job done = finished.getIfPresent(r.id());
+    if (done != null && done.failedHeader != null && done.realmName.equals(realm.name())) {
+      took = Duration.ofNanos(ticker.read() - done.dispatchedNanos);
+      commit(realm, realm.log().batch().late(done.anchor, 0, done.failedHeader, done.agent, now(), took, r.ok(),
+          r.value(), r.ok() ? null : errorText(r), done.events.events(), done.events.omitted()));
+      done.failedHeader = null;
+      log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,
+          r.ok() ? "ok" : "error", JournalFormat.duration(took));
+      return;
+    }
+    String why = done != null ? "a second result for job " + r.id() + " (already answered) was ignored"
+        : "a result for unknown job " + r.id() + " was ignored";
+    log.warn("realm {}: {}", realm.name(), why);
+    background(realm, new JournalEvent("daebug", now(), why));
+  }
+
+  private void onEvent(Realm realm, RealmEvent e) {
+    Lane lane = lane(realm);
+    String time = e.time() == null ? now() : JournalFormat.time(LocalTime.ofInstant(
+        Instant.ofEpochMilli(e.time()), config.clock().getZone()));
+    JournalEvent event = new JournalEvent(e.kind(), time, e.text());
+    if (e.job() != null && lane.running != null && lane.running.id.equals(e.job())) {
+      lane.running.events.add(event);
+    } else {
+      background(realm, event);
+    }
+  }
+
+  private void background(Realm realm, JournalEvent event) {
+    Lane lane = lane(realm);
+    lane.background.add(event);
+    if (!lane.flushScheduled) {
+      lane.flushScheduled = true;
+      long next = Math.max(BACKGROUND_COALESCE_MS,
+          TimeUnit.NANOSECONDS.toMillis(lane.lastFlushNanos + BACKGROUND_BATCH.toNanos() - ticker.read()));
+      core.schedule(() -> guard("background", () -> {
+        lane.flushScheduled = false;
+        RealmLog.Batch batch = realm.log().batch();
+        flushBackground(realm, lane, batch);
+        commit(realm, batch);
+      }), next, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void flushBackground(Realm realm, Lane lane, RealmLog.Batch batch) {
+    if (lane.background.isEmpty()) {
+      return;
+    }
+    batch.background(now(), lane.background.events(), lane.background.omitted());
+    lane.background.clear();
+    lane.lastFlushNanos = ticker.read();
+  }
+
+  private void timedOut(Realm realm, Job job) throws IOException {
+    Lane lane = lane(realm);
+    if (lane.running != job) {
+      return;
+    }
+    RealmLog.Batch batch = realm.log().batch();
+    failPending(realm, lane, job, batch, "job timed out after " + job.timeout.toMillis() + "ms");
+    lane.running = null;
+    log.info("job {} realm={} agent={} timed out after {}", job.id, realm.name(), job.agent,
+        JournalFormat.duration(job.timeout));
+    pump(realm, batch);
+    commit(realm, batch);
+    registryChanged();
+  }
+
+  private void sendFailed(Realm realm, Job job, Throwable err) throws IOException {
+    Lane lane = lane(realm);
+    if (lane.running != job) {
+      return;
+    }
+    RealmLog.Batch batch = realm.log().batch();
+    failPending(realm, lane, job, batch, "could not send the job to the realm: " + err.getMessage());
+    lane.running = null;
+    commit(realm, batch);
+    registryChanged();
+  }
+
+  /** Writes a 🚫 reply for a job that will not get a result now, keeping it for a late one. */
+  private void failPending(Realm realm, Lane lane, Job job, RealmLog.Batch batch, String error) {
+    Duration took = job.state == Job.State.RUNNING ? Duration.ofNanos(ticker.read() - job.dispatchedNanos)
+        : Duration.ZERO;
+    if (error.startsWith("job timed out")) {
+      took = job.timeout;
+    }
+    String time = now();
+    batch.failure(job.anchor, ordinal(pendingJobs(lane), job), job.agent, time, took, error, job.events.events(),
+        job.events.omitted());
+    if (job.state == Job.State.RUNNING) {
+      job.failedHeader = realm.log().failureHeader(job.agent, time, took);
+    }
+    lane.queue.remove(job);
+    finish(lane, job);
+  }
+
+  private void finish(Lane lane, Job job) {
+    job.cancelTimers();
+    job.state = Job.State.FINISHED;
+    if (lane.running == job) {
+      lane.running = null;
+    }
+    finished.put(job.id, job);
+  }
+
+  private void pingAll() {
+    long now = ticker.read();
+    boolean changed = false;
+    for (Realm realm : realms.all()) {
+      if (realm.connected()) {
+        realm.link().ping();
+        if (realms.checkUnresponsive(realm, now, config.unresponsiveAfter().toNanos())) {
+          log.warn("realm {} is unresponsive (no pong for {})", realm.name(), config.unresponsiveAfter());
+          changed = true;
+        }
+      }
+    }
+    if (changed) {
+      registryChanged();
+    }
+  }
+
+  private void registryChanged() {
+    if (!registryScheduled && !closed) {
+      registryScheduled = true;
+      core.execute(() -> guard("registry", this::writeRegistry));
+    }
+  }
+
+  private void writeRegistry() throws IOException {
+    registryScheduled = false;
+    if (closed) {
+      return;
+    }
+    if (registry.shutdownRequested()) {
+      registryFileChanged();
+      return;
+    }
+    List<RegistryFile.Entry> entries = new ArrayList<>();
+    for (Realm r : realms.recentFirst()) {
+      entries.add(new RegistryFile.Entry(r.name(), r.url(), r.lastSeen(), state(r)));
+    }
+    registry.write(entries);
+  }
+
+  private String state(Realm r) {
+    Lane lane = lane(r);
+    if (!r.connected()) {
+      return "disconnected";
+    }
+    if (r.unresponsive()) {
+      return "unresponsive";
+    }
+    if (lane.running != null) {
+      return "executing";
+    }
+    return lane.queue.isEmpty() ? "live" : "queued " + lane.queue.size();
+  }
+
+  private Lane lane(Realm realm) {
+    return lanes.computeIfAbsent(realm, r -> new Lane());
+  }
+
+  private static List<Job> pendingJobs(Lane lane) {
+    List<Job> out = new ArrayList<>(lane.pending());
+    if (lane.running != null) {
+      out.add(lane.running);
+    }
+    out.addAll(lane.queue);
+    return out;
+  }
+
+  /** Rank of a job among pending jobs with an identical anchor (same code, same header). */
+  private static int ordinal(List<Job> pending, Job job) {
+    int n = 0;
+    for (Job other : pending) {
+      if (other == job) {
+        return n;
+      }
+      if (other.anchor.equals(job.anchor)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private void commit(Realm realm, RealmLog.Batch batch) {
+    try {
+      batch.commit();
+    } catch (IOException e) {
+      log.warn("cannot write {}: {}", realm.log().file(), e.toString());
+    }
+  }
+
+  private static String errorText(Result r) {
+    return r.error() == null ? "Error: the realm reported a failure without details" : r.error().display();
+  }
+
+  private String now() {
+    return JournalFormat.time(LocalTime.now(config.clock()));
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
+
+  private interface Body {
+    void run() throws Exception;
+  }
+
+  /** The core thread's exception funnel: a failing task is logged once and never kills the thread. */
+  private static void guard(String what, Body body) {
+    try {
+      body.run();
+    } catch (Exception | StackOverflowError e) {
+      log.warn("{} failed: {}", what, e.toString(), e);
+    }
+  }
+}

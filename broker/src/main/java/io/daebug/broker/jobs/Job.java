@@ -1,0 +1,47 @@
+package io.daebug.broker.jobs;
+
+import io.daebug.broker.journal.RealmLog;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+
+/** One request from a log: queued, then running in its realm, then finished. Core-thread confined. */
+final class Job {
+  enum State { QUEUED, RUNNING, FINISHED }
+
+  final String id;
+  final String agent;
+  final String code;
+  final String language;
+  final Duration timeout;
+  final RealmLog.Anchor anchor;
+  final EventBuffer events = new EventBuffer();
+  State state = State.QUEUED;
+  String status;
+  long dispatchedNanos;
+  ScheduledFuture<?> timer;
+  ScheduledFuture<?> refresher;
+  /** The 🚫 header written when the job failed without a result (timeout, disconnect), for a late result. */
+  String failedHeader;
+  String realmName;
+
+  Job(String id, String realmName, String agent, String code, String language, Duration timeout,
+      RealmLog.Anchor anchor, String status) {
+    this.id = id;
+    this.realmName = realmName;
+    this.agent = agent;
+    this.code = code;
+    this.language = language;
+    this.timeout = timeout;
+    this.anchor = anchor;
+    this.status = status;
+  }
+
+  void cancelTimers() {
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    if (refresher != null) {
+      refresher.cancel(false);
+    }
+  }
+}

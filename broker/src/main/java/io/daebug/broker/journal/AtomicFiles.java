@@ -1,0 +1,186 @@
+package io.daebug.broker.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Read-modify-write of journal files that neither half-writes nor loses an agent's concurrent edit:
+ * write a temporary file, fsync, check the target did not change since it was read (else redo the edit
+ * on the new content), rename over it, fsync the folder; text an agent appended to the old file in the
+ * instant between that check and the rename is carried over to the new one.
+ */
+public final class AtomicFiles {
+  private static final Logger log = LoggerFactory.getLogger(AtomicFiles.class);
+  private static final int ATTEMPTS = 20;
+
+  /** What was last read or written, to tell the broker's own writes from an agent's. */
+  record Stamp(long size, FileTime modified, Object key) {
+    static Stamp of(Path p) throws IOException {
+      try {
+        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
+        return new Stamp(a.size(), a.lastModifiedTime(), a.fileKey());
+      } catch (NoSuchFileException e) {
+        return null;
+      }
+    }
+  }
+
+  private AtomicFiles() {}
+
+  /** Reads a file as lossless text; null when it does not exist. */
+  static String read(Path p) throws IOException {
+    try {
+      return Utf8.decode(Files.readAllBytes(p));
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Applies {@code edit} to the file's current text (null when missing) and replaces the file atomically
+   * with the result. An edit returning its input unchanged (same instance) writes nothing.
+   *
+   * @return the text now in the file
+   */
+  static String update(Path target, UnaryOperator<String> edit) throws IOException {
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      Stamp before = Stamp.of(target);
+      byte[] oldBytes = before == null ? null : readBytes(target);
+      String oldText = oldBytes == null ? null : Utf8.decode(oldBytes);
+      String newText = edit.apply(oldText);
+      if (newText == null || newText == oldText) {
+        return oldText;
+      }
+      Path tmp = writeTemp(target, Utf8.encode(newText));
+      boolean moved = false;
+      try (FileChannel old = before == null ? null : openOrNull(target)) {
+        if (!Objects.equals(before, Stamp.of(target))) {
+          continue;
+        }
+        move(tmp, target);
+        moved = true;
+        syncDir(target.getParent());
+        if (old != null && old.size() != oldBytes.length) {
+          carryOver(target, old, oldBytes);
+        }
+        return newText;
+      } finally {
+        if (!moved) {
+          Files.deleteIfExists(tmp);
+        }
+      }
+    }
+    throw new IOException("gave up writing " + target + ": it kept changing during " + ATTEMPTS + " attempts");
+  }
+
+  /** Creates a file with the given text unless it exists (then leaves it as it is). */
+  static boolean createIfMissing(Path target, String text) throws IOException {
+    Files.createDirectories(target.getParent());
+    if (Files.exists(target)) {
+      return false;
+    }
+    Path tmp = writeTemp(target, Utf8.encode(text));
+    try {
+      Files.createLink(target, tmp);
+      syncDir(target.getParent());
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      return false;
+    } catch (UnsupportedOperationException | IOException e) {
+      if (Files.exists(target)) {
+        return false;
+      }
+      move(tmp, target);
+      syncDir(target.getParent());
+      return true;
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Writes a file atomically with no merge (for files only the broker writes, like the registry). */
+  static void replace(Path target, String text) throws IOException {
+    Files.createDirectories(target.getParent());
+    Path tmp = writeTemp(target, Utf8.encode(text));
+    try {
+      move(tmp, target);
+      syncDir(target.getParent());
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** An agent appended to the old inode after our check: append the same bytes to the new file. */
+  private static void carryOver(Path target, FileChannel old, byte[] oldBytes) throws IOException {
+    ByteBuffer all = ByteBuffer.allocate((int) old.size());
+    old.read(all, 0);
+    byte[] now = all.array();
+    if (now.length > oldBytes.length && Arrays.equals(now, 0, oldBytes.length, oldBytes, 0, oldBytes.length)) {
+      String extra = Utf8.decode(Arrays.copyOfRange(now, oldBytes.length, now.length));
+      log.info("carrying {} bytes appended during a write over to {}", now.length - oldBytes.length, target);
+      update(target, text -> text == null ? extra : text + extra);
+    } else {
+      log.warn("{} was rewritten by someone else during the broker's write; kept the broker's version", target);
+    }
+  }
+
+  private static FileChannel openOrNull(Path p) throws IOException {
+    try {
+      return FileChannel.open(p, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  private static byte[] readBytes(Path p) throws IOException {
+    try {
+      return Files.readAllBytes(p);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  private static Path writeTemp(Path target, byte[] bytes) throws IOException {
+    Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(
+        ThreadLocalRandom.current().nextLong()) + ".tmp");
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    return tmp;
+  }
+
+  private static void move(Path tmp, Path target) throws IOException {
+    try {
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  private static void syncDir(Path dir) {
+    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException e) {
+      log.debug("cannot fsync folder {}: {}", dir, e.toString());
+    }
+  }
+}

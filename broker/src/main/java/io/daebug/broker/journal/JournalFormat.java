@@ -1,0 +1,156 @@
+package io.daebug.broker.journal;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The exact strings of FORMAT.md: headers, placeholders, fences, durations, the footer. Pure functions. */
+public final class JournalFormat {
+  /** The footer's rule: exactly 70 dashes. */
+  public static final String RULE = "-".repeat(70);
+
+  static final String REQUEST_MARK = "### \uD83D\uDDE3\uFE0F"; // ### 🗣️
+  static final String OK_MARK = "#### \uD83D\uDC4D"; // #### 👍
+  static final String FAIL_MARK = "#### \uD83D\uDEAB"; // #### 🚫
+  static final String EVENT_MARK = "##### ";
+
+  private static final DateTimeFormatter HMS = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT);
+  private static final Pattern BACKTICK_RUN = Pattern.compile("`+");
+
+  private JournalFormat() {}
+
+  /** {@code HH:MM:SS}, 24-hour, zero-padded, locale-independent. */
+  public static String time(LocalTime t) {
+    return HMS.format(t);
+  }
+
+  /** {@code Nms} below 2000 ms, otherwise seconds with one decimal. */
+  public static String duration(Duration d) {
+    long ms = Math.max(0, d.toMillis());
+    if (ms < 2000) {
+      return ms + "ms";
+    }
+    return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+  }
+
+  /** The prompt line of the footer for a realm's language. */
+  public static String prompt(String language) {
+    return "> Append your " + languageTitle(language) + " snippet below to execute against this "
+        + ("javascript".equals(normalLanguage(language)) ? "page." : "realm.");
+  }
+
+  /** Display name of a language: {@code JavaScript}, {@code Java}, {@code Python}... */
+  static String languageTitle(String language) {
+    String l = normalLanguage(language);
+    return switch (l) {
+      case "javascript" -> "JavaScript";
+      case "typescript" -> "TypeScript";
+      default -> l.isEmpty() ? "JavaScript" : Character.toUpperCase(l.charAt(0)) + l.substring(1);
+    };
+  }
+
+  static String normalLanguage(String language) {
+    return language == null ? "javascript" : language.trim().toLowerCase(Locale.ROOT);
+  }
+
+  /** Whether a fence whose info string's first word is {@code tag} runs in a realm of this language. */
+  static boolean isRunnable(String tag, String realmLanguage) {
+    String t = tag.toLowerCase(Locale.ROOT);
+    if ("javascript".equals(normalLanguage(realmLanguage))) {
+      return t.isEmpty() || t.equals("js") || t.equals("javascript") || t.equals("mjs");
+    }
+    return t.equals(normalLanguage(realmLanguage));
+  }
+
+  /** The text of a new log: title, guidance, footer. */
+  public static String newLog(String realm, String language) {
+    String lang = languageTitle(language);
+    String fence = "javascript".equals(normalLanguage(language)) ? "JS" : normalLanguage(language);
+    return "# " + realm + " Session\n"
+        + "\n"
+        + "This file is a live REPL into the realm `" + realm + "`: append a request below the footer line\n"
+        + "(an optional `### \uD83D\uDDE3\uFE0Fyour-name to " + realm + " at HH:MM:SS` header, then a ```" + fence
+        + " fence)\n"
+        + "and the broker runs it there at once and writes the reply, its duration and any console\n"
+        + "output below your request. " + ("JavaScript".equals(lang)
+            ? "Top-level `await` works; the last expression is the value.\n"
+            : "State persists between snippets; the last expression is the value.\n")
+        + "Several fences run in order; an unclosed fence is a draft and does not run.\n"
+        + "\n"
+        + footer(language);
+  }
+
+  /** The footer: rule, prompt, blank line. */
+  static String footer(String language) {
+    return RULE + "\n" + prompt(language) + "\n\n";
+  }
+
+  /** {@code ### 🗣️agent to realm at HH:MM:SS}. */
+  static String requestHeader(String agent, String realm, String time) {
+    return REQUEST_MARK + agent + " to " + realm + " at " + time;
+  }
+
+  /** {@code ### 🗣️realm background at HH:MM:SS}. */
+  static String backgroundHeader(String realm, String time) {
+    return REQUEST_MARK + realm + " background at " + time;
+  }
+
+  /** {@code #### 👍realm to agent at HH:MM:SS} without a duration: the placeholder's header. */
+  static String pendingHeader(String realm, String agent, String time) {
+    return OK_MARK + realm + " to " + agent + " at " + time;
+  }
+
+  static String executing(long seconds) {
+    return "executing (" + seconds + "s)";
+  }
+
+  static String queued(int ahead) {
+    return "queued (" + ahead + " ahead)";
+  }
+
+  /** A reply header with duration: {@code #### 👍realm to agent at HH:MM:SS (17ms)} or 🚫, maybe {@code (late)}. */
+  static String replyHeader(boolean ok, String realm, String agent, String time, Duration took, boolean late) {
+    return (ok ? OK_MARK : FAIL_MARK) + realm + " to " + agent + " at " + time + " (" + duration(took) + ")"
+        + (late ? " (late)" : "");
+  }
+
+  /** A fenced block whose fence is one backtick longer than the longest backtick run inside (at least 3). */
+  static List<String> fence(String info, String content) {
+    int longest = 0;
+    Matcher m = BACKTICK_RUN.matcher(content);
+    while (m.find()) {
+      longest = Math.max(longest, m.end() - m.start());
+    }
+    String ticks = "`".repeat(Math.max(3, longest + 1));
+    List<String> lines = new ArrayList<>();
+    lines.add(ticks + info);
+    lines.addAll(splitLines(content));
+    lines.add(ticks);
+    return lines;
+  }
+
+  /** Splits text on any line ending; a trailing line ending does not make an empty last line. */
+  static List<String> splitLines(String text) {
+    List<String> out = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || c == '\r') {
+        out.add(text.substring(start, i));
+        if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+          i++;
+        }
+        start = i + 1;
+      }
+    }
+    if (start < text.length() || out.isEmpty()) {
+      out.add(text.substring(start));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,212 @@
+package io.daebug.broker.journal;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A markdown log as lines, with its fences and footer located. Pure and mutable; one instance per edit.
+ * Line terminators are kept per line so an agent's CRLF lines survive untouched.
+ */
+final class LogDocument {
+  private static final Pattern FENCE_OPEN = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$");
+  private static final Pattern PENDING_STATUS = Pattern.compile("^(executing \\(\\d+s\\)|queued \\(\\d+ ahead\\))$");
+
+  /** A fenced block: its opening and closing line indexes ({@code close} is -1 while unclosed). */
+  record Fence(int open, int close, String info, String tag) {
+    boolean closed() {
+      return close >= 0;
+    }
+  }
+
+  final List<String> lines;
+  final List<String> ends;
+  private List<Fence> fences;
+  private boolean[] inFence;
+
+  private LogDocument(List<String> lines, List<String> ends) {
+    this.lines = lines;
+    this.ends = ends;
+  }
+
+  static LogDocument parse(String text) {
+    List<String> lines = new ArrayList<>();
+    List<String> ends = new ArrayList<>();
+    int start = 0;
+    int n = text.length();
+    for (int i = 0; i < n; i++) {
+      char c = text.charAt(i);
+      if (c == '\n' || c == '\r') {
+        lines.add(text.substring(start, i));
+        if (c == '\r' && i + 1 < n && text.charAt(i + 1) == '\n') {
+          ends.add("\r\n");
+          i++;
+        } else {
+          ends.add(String.valueOf(c));
+        }
+        start = i + 1;
+      }
+    }
+    if (start < n) {
+      lines.add(text.substring(start));
+      ends.add("");
+    }
+    return new LogDocument(lines, ends);
+  }
+
+  String text() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < lines.size(); i++) {
+      sb.append(lines.get(i));
+      String end = ends.get(i);
+      sb.append(end.isEmpty() && i < lines.size() - 1 ? "\n" : end);
+    }
+    return sb.toString();
+  }
+
+  int size() {
+    return lines.size();
+  }
+
+  String line(int i) {
+    return lines.get(i);
+  }
+
+  /** Replaces lines [from, to) with new ones (terminated by \n). */
+  void replace(int from, int to, List<String> with) {
+    for (int i = to - 1; i >= from; i--) {
+      lines.remove(i);
+      ends.remove(i);
+    }
+    for (int i = 0; i < with.size(); i++) {
+      lines.add(from + i, with.get(i));
+      ends.add(from + i, "\n");
+    }
+    if (from + with.size() == lines.size() && !with.isEmpty()) {
+      ends.set(lines.size() - 1, "\n");
+    }
+    fences = null;
+  }
+
+  /** Copies lines [from, to) with their own terminators (a missing last terminator becomes \n). */
+  List<String[]> slice(int from, int to) {
+    List<String[]> out = new ArrayList<>();
+    for (int i = from; i < to; i++) {
+      out.add(new String[] {lines.get(i), ends.get(i).isEmpty() ? "\n" : ends.get(i)});
+    }
+    return out;
+  }
+
+  /** Rebuilds the document from line/terminator pairs. */
+  void setAll(List<String[]> pairs) {
+    lines.clear();
+    ends.clear();
+    for (String[] p : pairs) {
+      lines.add(p[0]);
+      ends.add(p[1]);
+    }
+    fences = null;
+  }
+
+  List<Fence> fences() {
+    if (fences == null) {
+      scan();
+    }
+    return fences;
+  }
+
+  boolean inFence(int line) {
+    if (fences == null) {
+      scan();
+    }
+    return inFence[line];
+  }
+
+  private void scan() {
+    List<Fence> found = new ArrayList<>();
+    boolean[] inside = new boolean[lines.size()];
+    int i = 0;
+    while (i < lines.size()) {
+      Matcher m = FENCE_OPEN.matcher(lines.get(i));
+      if (!m.matches() || (m.group(1).charAt(0) == '`' && m.group(2).contains("`"))) {
+        i++;
+        continue;
+      }
+      String marker = m.group(1);
+      String info = m.group(2).trim();
+      int close = -1;
+      for (int j = i + 1; j < lines.size(); j++) {
+        if (closes(lines.get(j), marker)) {
+          close = j;
+          break;
+        }
+      }
+      int end = close < 0 ? lines.size() - 1 : close;
+      for (int k = i; k <= end; k++) {
+        inside[k] = true;
+      }
+      String tag = info.isEmpty() ? "" : info.split("\\s+", 2)[0];
+      found.add(new Fence(i, close, info, tag));
+      i = end + 1;
+    }
+    fences = found;
+    inFence = inside;
+  }
+
+  private static boolean closes(String line, String marker) {
+    int indent = 0;
+    while (indent < line.length() && indent < 4 && line.charAt(indent) == ' ') {
+      indent++;
+    }
+    if (indent > 3) {
+      return false;
+    }
+    char c = marker.charAt(0);
+    int k = indent;
+    while (k < line.length() && line.charAt(k) == c) {
+      k++;
+    }
+    return k - indent >= marker.length() && line.substring(k).isBlank();
+  }
+
+  /** The content of a closed fence, lines joined by \n. */
+  String content(Fence f) {
+    return String.join("\n", lines.subList(f.open() + 1, f.close()));
+  }
+
+  /** Index of the footer's rule line (the last one outside fences followed by the prompt), or -1. */
+  int footer() {
+    for (int i = lines.size() - 2; i >= 0; i--) {
+      if (lines.get(i).equals(JournalFormat.RULE) && lines.get(i + 1).startsWith("> Append your ") && !inFence(i)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Whether the line right after a closed fence starts a reply (so the fence already ran). */
+  boolean replied(Fence f) {
+    int next = f.close() + 1;
+    if (next >= lines.size()) {
+      return false;
+    }
+    String l = lines.get(next);
+    return l.startsWith(JournalFormat.OK_MARK) || l.startsWith(JournalFormat.FAIL_MARK);
+  }
+
+  /** Whether line i is a placeholder status line such as {@code executing (5s)}. */
+  boolean isPendingStatus(int i) {
+    return i < lines.size() && PENDING_STATUS.matcher(lines.get(i)).matches();
+  }
+
+  /** The fence that opens at line i, or null. */
+  Fence fenceAt(int i) {
+    for (Fence f : fences()) {
+      if (f.open() == i) {
+        return f;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,231 @@
+package io.daebug.broker.journal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The edits the broker makes to a realm log, each applied to a fresh read of the file so an agent's
+ * concurrent edits survive (FORMAT.md §4). Locating a pending reply relies on the request fence's code
+ * and the reply header the broker wrote, never on line numbers.
+ */
+final class LogEditor {
+  /** A request accepted from below the footer. */
+  record NewRequest(String agent, String code, String info, Duration timeout, String pendingHeader) {}
+
+  /** Where a job's reply belongs: its code, the header written under it, and its rank among identical ones. */
+  record Anchor(String code, String header, int ordinal) {}
+
+  private LogEditor() {}
+
+  /**
+   * Accepts complete runnable fences below the footer: inserts missing headers, normalises old ones,
+   * writes a placeholder under each fence and moves the footer below them. Returns the accepted requests
+   * in file order (empty when nothing is ready: drafts, prose only).
+   *
+   * @param ahead jobs already running or queued for this realm; decides executing/queued placeholders
+   */
+  static List<NewRequest> accept(LogDocument doc, String realm, String language, String now, int ahead) {
+    int footer = doc.footer();
+    int tailStart = footer < 0 ? 0 : footer + 2;
+    LogDocument.Fence last = null;
+    for (LogDocument.Fence f : doc.fences()) {
+      if (f.open() >= tailStart && f.closed() && JournalFormat.isRunnable(f.tag(), language) && !doc.replied(f)) {
+        last = f;
+      }
+    }
+    if (last == null) {
+      return List.of();
+    }
+    int end = last.close() + 1;
+    while (end < doc.size() && Requests.header(doc.line(end)) == null) {
+      LogDocument.Fence f = doc.fenceAt(end);
+      if (f != null && !f.closed()) {
+        break;
+      }
+      end = f != null ? f.close() + 1 : end + 1;
+    }
+    int chunkEnd = end;
+    while (chunkEnd > tailStart && doc.line(chunkEnd - 1).isBlank()) {
+      chunkEnd--;
+    }
+    int chunkStart = tailStart;
+    while (chunkStart < chunkEnd && doc.line(chunkStart).isBlank()) {
+      chunkStart++;
+    }
+
+    List<String[]> out = new ArrayList<>();
+    List<NewRequest> accepted = new ArrayList<>();
+    if (footer >= 0) {
+      int h = footer;
+      while (h > 0 && doc.line(h - 1).isBlank()) {
+        h--;
+      }
+      out.addAll(doc.slice(0, h));
+      out.add(new String[] {"", "\n"});
+    }
+    String agent = null;
+    for (int i = chunkStart; i < chunkEnd; i++) {
+      String line = doc.line(i);
+      LogDocument.Fence f = doc.fenceAt(i);
+      if (f == null) {
+        Requests.Header header = doc.inFence(i) ? null : Requests.header(line);
+        if (header != null) {
+          agent = header.agent();
+          out.add(new String[] {header.normalised(), doc.slice(i, i + 1).get(0)[1]});
+        } else {
+          if (agent == null && footer >= 0 && !line.isBlank() && fenceComesFirst(doc, i, chunkEnd, language)) {
+            agent = "agent";
+            out.add(new String[] {JournalFormat.requestHeader(agent, realm, now), "\n"});
+          }
+          out.addAll(doc.slice(i, i + 1));
+        }
+        continue;
+      }
+      boolean runs = f.closed() && JournalFormat.isRunnable(f.tag(), language) && !doc.replied(f);
+      if (runs && agent == null) {
+        agent = "agent";
+        out.add(new String[] {JournalFormat.requestHeader(agent, realm, now), "\n"});
+      }
+      int close = f.closed() ? f.close() : chunkEnd - 1;
+      out.addAll(doc.slice(i, close + 1));
+      if (runs) {
+        String pending = JournalFormat.pendingHeader(realm, agent, now);
+        int position = ahead + accepted.size();
+        out.add(new String[] {pending, "\n"});
+        out.add(new String[] {position == 0 ? JournalFormat.executing(0) : JournalFormat.queued(position), "\n"});
+        accepted.add(new NewRequest(agent, doc.content(f), f.info(), Requests.timeout(f.info()), pending));
+      }
+      i = close;
+    }
+    out.add(new String[] {"", "\n"});
+    out.add(new String[] {JournalFormat.RULE, "\n"});
+    out.add(new String[] {JournalFormat.prompt(language), "\n"});
+    out.add(new String[] {"", "\n"});
+    int rest = end;
+    while (rest < doc.size() && doc.line(rest).isBlank()) {
+      rest++;
+    }
+    out.addAll(doc.slice(rest, doc.size()));
+    doc.setAll(out);
+    return accepted;
+  }
+
+  /** Whether a runnable fence comes before the next header in lines [from, to). */
+  private static boolean fenceComesFirst(LogDocument doc, int from, int to, String language) {
+    for (int i = from; i < to; i++) {
+      LogDocument.Fence f = doc.fenceAt(i);
+      if (f != null) {
+        if (f.closed() && JournalFormat.isRunnable(f.tag(), language) && !doc.replied(f)) {
+          return true;
+        }
+        i = f.closed() ? f.close() : to;
+      } else if (Requests.header(doc.line(i)) != null) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  /** Index of the placeholder header line for a pending job, or -1 when an edit removed it. */
+  static int findPending(LogDocument doc, Anchor anchor) {
+    int seen = 0;
+    for (LogDocument.Fence f : doc.fences()) {
+      if (!f.closed()) {
+        continue;
+      }
+      int h = f.close() + 1;
+      if (h + 1 < doc.size() && doc.line(h).equals(anchor.header()) && doc.isPendingStatus(h + 1)
+          && doc.content(f).equals(anchor.code())) {
+        if (seen++ == anchor.ordinal()) {
+          return h;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** Rewrites a pending job's status line ({@code executing (5s)}, {@code queued (1 ahead)}). */
+  static boolean setStatus(LogDocument doc, Anchor anchor, String status) {
+    int h = findPending(doc, anchor);
+    if (h < 0) {
+      return false;
+    }
+    doc.replace(h + 1, h + 2, List.of(status));
+    return true;
+  }
+
+  /** Replaces a job's placeholder with its reply; when the placeholder is gone, writes it above the footer. */
+  static void reply(LogDocument doc, Anchor anchor, List<String> reply, String language) {
+    int h = findPending(doc, anchor);
+    if (h >= 0) {
+      doc.replace(h, h + 2, reply);
+    } else {
+      aboveFooter(doc, reply, language);
+    }
+  }
+
+  /** Writes a late reply below the reply that reported the job's timeout (and its events). */
+  static void lateReply(LogDocument doc, Anchor timedOut, List<String> reply, String language) {
+    int seen = 0;
+    for (LogDocument.Fence f : doc.fences()) {
+      int h = f.close() + 1;
+      if (!f.closed() || h >= doc.size() || !doc.line(h).equals(timedOut.header())
+          || !doc.content(f).equals(timedOut.code()) || seen++ != timedOut.ordinal()) {
+        continue;
+      }
+      int at = skipBlocks(doc, h + 1);
+      doc.replace(at, at, reply);
+      return;
+    }
+    aboveFooter(doc, reply, language);
+  }
+
+  /** Skips a reply's result fence and the event blocks that follow it. */
+  private static int skipBlocks(LogDocument doc, int i) {
+    LogDocument.Fence f = doc.fenceAt(i);
+    if (f != null && f.closed()) {
+      i = f.close() + 1;
+    }
+    while (i + 1 < doc.size() && doc.line(i).startsWith(JournalFormat.EVENT_MARK)) {
+      LogDocument.Fence e = doc.fenceAt(i + 1);
+      if (e == null || !e.closed()) {
+        break;
+      }
+      i = e.close() + 1;
+    }
+    return i;
+  }
+
+  /**
+   * Inserts a block right above the footer (recreating the footer at the end when an edit removed it),
+   * separated from what precedes it by one blank line.
+   */
+  static void aboveFooter(LogDocument doc, List<String> block, String language) {
+    int footer = doc.footer();
+    if (footer < 0) {
+      List<String> withFooter = new ArrayList<>();
+      if (doc.size() > 0 && !doc.line(doc.size() - 1).isBlank()) {
+        withFooter.add("");
+      }
+      withFooter.addAll(block);
+      withFooter.add("");
+      withFooter.add(JournalFormat.RULE);
+      withFooter.add(JournalFormat.prompt(language));
+      withFooter.add("");
+      doc.replace(doc.size(), doc.size(), withFooter);
+      return;
+    }
+    int h = footer;
+    while (h > 0 && doc.line(h - 1).isBlank()) {
+      h--;
+    }
+    List<String> insert = new ArrayList<>();
+    if (h > 0) {
+      insert.add("");
+    }
+    insert.addAll(block);
+    insert.add("");
+    doc.replace(h, footer, insert);
+  }
+}

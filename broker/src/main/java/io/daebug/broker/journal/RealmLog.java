@@ -1,0 +1,158 @@
+package io.daebug.broker.journal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One realm's chat log, {@code daebug/<realm>.md}. Every change is a batch of edits applied to a fresh
+ * read of the file and written atomically (see {@link AtomicFiles}). Not thread-safe: the broker calls
+ * it from its single journal thread (docs/concurrency.md).
+ */
+public final class RealmLog {
+  /** A request accepted from the log. */
+  public record Request(String agent, String code, String info, Duration timeout, Anchor anchor) {}
+
+  /** Where a job's reply goes; see {@link LogEditor#findPending}. */
+  public record Anchor(String code, String header) {}
+
+  private final Path file;
+  private final String realm;
+  private final String language;
+  private AtomicFiles.Stamp lastWritten;
+
+  public RealmLog(Path file, String realm, String language) {
+    this.file = file;
+    this.realm = realm;
+    this.language = language;
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  /** Creates the log with its title, guide and footer unless it exists (an agent's file is adopted as is). */
+  public void create() throws IOException {
+    AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language));
+    lastWritten = AtomicFiles.Stamp.of(file);
+  }
+
+  /** Whether the file changed since the broker last wrote or read it (cheap: one stat). */
+  public boolean changedSinceLastWrite() throws IOException {
+    AtomicFiles.Stamp now = AtomicFiles.Stamp.of(file);
+    return now == null || !now.equals(lastWritten);
+  }
+
+  /**
+   * Accepts the complete requests below the footer, writing their placeholders.
+   *
+   * @param ahead jobs already running or queued, to number the placeholders
+   */
+  public List<Request> accept(String now, int ahead) throws IOException {
+    List<Request> out = new ArrayList<>();
+    write(doc -> {
+      out.clear();
+      for (LogEditor.NewRequest r : LogEditor.accept(doc, realm, language, now, ahead)) {
+        out.add(new Request(r.agent(), r.code(), r.info(), r.timeout(), new Anchor(r.code(), r.pendingHeader())));
+      }
+    });
+    return out;
+  }
+
+  /** Starts a batch of edits, written together by {@link Batch#commit()}. */
+  public Batch batch() {
+    return new Batch();
+  }
+
+  /** Edits collected and applied in one atomic write. */
+  public final class Batch {
+    private final List<Consumer<LogDocument>> edits = new ArrayList<>();
+
+    private Batch() {}
+
+    public boolean isEmpty() {
+      return edits.isEmpty();
+    }
+
+    /** Sets a pending job's placeholder to {@code executing (Ns)}. */
+    public Batch executing(Anchor a, int ordinal, long seconds) {
+      edits.add(doc -> LogEditor.setStatus(doc, anchor(a, ordinal), JournalFormat.executing(seconds)));
+      return this;
+    }
+
+    /** Sets a pending job's placeholder to {@code queued (N ahead)}. */
+    public Batch queued(Anchor a, int ordinal, int ahead) {
+      edits.add(doc -> LogEditor.setStatus(doc, anchor(a, ordinal), JournalFormat.queued(ahead)));
+      return this;
+    }
+
+    /** Replaces the placeholder with a successful reply and the job's events. */
+    public Batch success(Anchor a, int ordinal, String agent, String time, Duration took, JsonNode value,
+        List<JournalEvent> events, long omitted) {
+      List<String> lines = Replies.success(realm, agent, time, took, false, value, events, omitted);
+      edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
+      return this;
+    }
+
+    /** Replaces the placeholder with a 🚫 reply holding {@code error} and the job's events. */
+    public Batch failure(Anchor a, int ordinal, String agent, String time, Duration took, String error,
+        List<JournalEvent> events, long omitted) {
+      List<String> lines = Replies.failure(realm, agent, time, took, false, error, events, omitted);
+      edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
+      return this;
+    }
+
+    /**
+     * Writes a late result below the reply that reported the job's failure (timeout, disconnect).
+     *
+     * @param failedHeader the exact 🚫 header line written for the job
+     */
+    public Batch late(Anchor a, int ordinal, String failedHeader, String agent, String time, Duration took,
+        boolean ok, JsonNode value, String error, List<JournalEvent> events, long omitted) {
+      List<String> lines = ok
+          ? Replies.success(realm, agent, time, took, true, value, events, omitted)
+          : Replies.failure(realm, agent, time, took, true, error, events, omitted);
+      edits.add(doc -> LogEditor.lateReply(doc, new LogEditor.Anchor(a.code(), failedHeader, ordinal), lines,
+          language));
+      return this;
+    }
+
+    /** Writes a background block above the footer. */
+    public Batch background(String time, List<JournalEvent> events, long omitted) {
+      List<String> lines = Replies.background(realm, time, events, omitted);
+      edits.add(doc -> LogEditor.aboveFooter(doc, lines, language));
+      return this;
+    }
+
+    /** Applies every edit to the file's current content in one atomic write. */
+    public void commit() throws IOException {
+      if (!edits.isEmpty()) {
+        write(doc -> edits.forEach(e -> e.accept(doc)));
+      }
+    }
+  }
+
+  /** The 🚫 header a failed reply gets, so a late result can find it. */
+  public String failureHeader(String agent, String time, Duration took) {
+    return JournalFormat.replyHeader(false, realm, agent, time, took, false);
+  }
+
+  private static LogEditor.Anchor anchor(Anchor a, int ordinal) {
+    return new LogEditor.Anchor(a.code(), a.header(), ordinal);
+  }
+
+  private void write(Consumer<LogDocument> edit) throws IOException {
+    AtomicFiles.update(file, text -> {
+      String base = text == null ? JournalFormat.newLog(realm, language) : text;
+      LogDocument doc = LogDocument.parse(base);
+      edit.accept(doc);
+      String out = doc.text();
+      return out.equals(base) && text != null ? text : out;
+    });
+    lastWritten = AtomicFiles.Stamp.of(file);
+  }
+}

@@ -1,0 +1,112 @@
+package io.daebug.broker.journal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Renders replies and event blocks (FORMAT.md §2.3, §2.4) as lines. Pure. */
+public final class Replies {
+  /** At most this many events per reply: the first {@value #HEAD}, an ellipsis line, the last 8. */
+  static final int MAX_EVENTS = 10;
+  static final int HEAD = 2;
+
+  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private Replies() {}
+
+  /** A successful reply: header, value fence, events. */
+  static List<String> success(String realm, String agent, String time, Duration took, boolean late, JsonNode value,
+      List<JournalEvent> events, long omitted) {
+    List<String> out = new ArrayList<>();
+    out.add(JournalFormat.replyHeader(true, realm, agent, time, took, late));
+    ValueRenderer.Rendered r = ValueRenderer.render(value);
+    out.addAll(JournalFormat.fence(r.language(), r.text()));
+    out.addAll(events(events, omitted));
+    return out;
+  }
+
+  /** A failed reply: 🚫 header, {@code Error} fence, events. */
+  static List<String> failure(String realm, String agent, String time, Duration took, boolean late, String error,
+      List<JournalEvent> events, long omitted) {
+    List<String> out = new ArrayList<>();
+    out.add(JournalFormat.replyHeader(false, realm, agent, time, took, late));
+    out.addAll(JournalFormat.fence("Error", error));
+    out.addAll(events(events, omitted));
+    return out;
+  }
+
+  /** A background block: {@code ### 🗣️realm background at HH:MM:SS} and its events. */
+  static List<String> background(String realm, String time, List<JournalEvent> events, long omitted) {
+    List<String> out = new ArrayList<>();
+    out.add(JournalFormat.backgroundHeader(realm, time));
+    out.addAll(events(events, omitted));
+    return out;
+  }
+
+  /**
+   * Event blocks with the 2/ellipsis/8 rule.
+   *
+   * @param omitted events already dropped from the middle of {@code events} by the caller's buffer
+   */
+  static List<String> events(List<JournalEvent> events, long omitted) {
+    List<String> out = new ArrayList<>();
+    long total = events.size() + omitted;
+    if (total <= MAX_EVENTS) {
+      events.forEach(e -> out.addAll(event(e)));
+      return out;
+    }
+    int tail = MAX_EVENTS - HEAD;
+    events.subList(0, HEAD).forEach(e -> out.addAll(event(e)));
+    out.add("... (" + (total - MAX_EVENTS) + " more background events omitted) ...");
+    events.subList(events.size() - tail, events.size()).forEach(e -> out.addAll(event(e)));
+    return out;
+  }
+
+  /** One event: {@code ##### ☑️console.log} and a fence such as {@code ```Text console.log}. */
+  static List<String> event(JournalEvent e) {
+    String label = label(e.kind());
+    String language = isJson(e.text()) ? "JSON" : isError(e.kind()) ? "Error" : "Text";
+    List<String> out = new ArrayList<>();
+    out.add(JournalFormat.EVENT_MARK + emoji(e.kind()) + label);
+    out.addAll(JournalFormat.fence(language + " " + label, e.time() + " " + e.text()));
+    return out;
+  }
+
+  static String label(String kind) {
+    return switch (kind) {
+      case "log", "info", "warn", "error", "debug" -> "console." + kind;
+      default -> kind;
+    };
+  }
+
+  static String emoji(String kind) {
+    return switch (kind) {
+      case "log" -> "\u2611\uFE0F";
+      case "info" -> "\u2139\uFE0F";
+      case "warn", "error" -> "\uD83C\uDD98";
+      case "debug" -> "\uD83D\uDD22";
+      default -> "\uD83D\uDEAB";
+    };
+  }
+
+  private static boolean isError(String kind) {
+    return !kind.equals("log") && !kind.equals("info") && !kind.equals("warn") && !kind.equals("debug");
+  }
+
+  static boolean isJson(String text) {
+    String t = text.strip();
+    if (t.isEmpty() || "{[\"-0123456789tfn".indexOf(t.charAt(0)) < 0) {
+      return false;
+    }
+    try {
+      JSON.readTree(t);
+      return true;
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+  }
+}

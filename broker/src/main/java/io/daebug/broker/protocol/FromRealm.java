@@ -1,0 +1,16 @@
+package io.daebug.broker.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * A message a realm sends to the broker. Every frame is one JSON object tagged by {@code type};
+ * see {@code docs/protocol.md}. Records are immutable; nullable fields are documented per record.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = Hello.class, name = "hello"),
+  @JsonSubTypes.Type(value = Result.class, name = "result"),
+  @JsonSubTypes.Type(value = RealmEvent.class, name = "event")
+})
+public sealed interface FromRealm permits Hello, Result, RealmEvent {}

@@ -1,0 +1,73 @@
+package io.daebug.broker.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+
+/**
+ * The one JSON codec for every wire message. Thread-safe. Numbers keep the exact digits the peer sent
+ * (floats as BigDecimal) so results are journalled losslessly.
+ */
+public final class MessageCodec {
+  private final ObjectMapper mapper = new ObjectMapper()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+      .setDefaultPropertyInclusion(JsonInclude.Include.NON_NULL);
+
+  /** Parses a frame from a realm; never returns null. */
+  public FromRealm decodeFromRealm(String frame) throws ProtocolException {
+    return decode(frame, FromRealm.class);
+  }
+
+  /** Parses a frame sent to a realm (used by tests and peers written in Java). */
+  public ToRealm decodeToRealm(String frame) throws ProtocolException {
+    return decode(frame, ToRealm.class);
+  }
+
+  /** Serialises any message record. */
+  public String encode(Object message) {
+    try {
+      return mapper.writeValueAsString(message);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + message.getClass().getSimpleName(), e);
+    }
+  }
+
+  /** The mapper, configured as above, for JSON that is not a message (values, health). */
+  public ObjectMapper mapper() {
+    return mapper;
+  }
+
+  private <T> T decode(String frame, Class<T> type) throws ProtocolException {
+    JsonNode tree;
+    try {
+      tree = mapper.readTree(frame);
+    } catch (JsonProcessingException e) {
+      throw new ProtocolException("bad-json", "frame is not valid JSON: " + e.getOriginalMessage());
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new ProtocolException("bad-frame", "frame must be a JSON object with a \"type\"");
+    }
+    if (!tree.path("type").isTextual()) {
+      throw new ProtocolException("bad-frame", "frame has no \"type\" string");
+    }
+    try {
+      return mapper.treeToValue(tree, type);
+    } catch (InvalidTypeIdException e) {
+      throw new ProtocolException("unknown-type", "unknown message type \"" + tree.path("type").asText() + "\"");
+    } catch (ValueInstantiationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new ProtocolException("invalid", "invalid " + tree.path("type").asText() + ": " + cause.getMessage());
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+      throw new ProtocolException("invalid", "invalid " + tree.path("type").asText() + ": " + why);
+    }
+  }
+}

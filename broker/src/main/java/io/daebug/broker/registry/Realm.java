@@ -1,0 +1,107 @@
+package io.daebug.broker.registry;
+
+import io.daebug.broker.journal.RealmLog;
+
+/**
+ * One realm: its identity, its log and its current connection. Confined to the broker's core thread
+ * (docs/concurrency.md), so it needs no locks.
+ */
+public final class Realm {
+  private final String name;
+  private final RealmLog log;
+  private String kind;
+  private String url;
+  private String language;
+  private String tab;
+  private RealmLink link;
+  private long lastPongNanos;
+  private boolean unresponsive;
+  private String lastSeen;
+
+  Realm(String name, RealmLog log, String language) {
+    this.name = name;
+    this.log = log;
+    this.language = language;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public RealmLog log() {
+    return log;
+  }
+
+  public String kind() {
+    return kind;
+  }
+
+  public String url() {
+    return url;
+  }
+
+  public String language() {
+    return language;
+  }
+
+  public String tab() {
+    return tab;
+  }
+
+  /** The live connection, or null while disconnected. */
+  public RealmLink link() {
+    return link;
+  }
+
+  public boolean connected() {
+    return link != null;
+  }
+
+  public boolean unresponsive() {
+    return unresponsive;
+  }
+
+  public String lastSeen() {
+    return lastSeen;
+  }
+
+  void attach(RealmLink newLink, String newKind, String newUrl, String newTab, long nowNanos, String time) {
+    link = newLink;
+    kind = newKind;
+    url = newUrl;
+    tab = newTab;
+    lastPongNanos = nowNanos;
+    unresponsive = false;
+    lastSeen = time;
+  }
+
+  void detach(String time) {
+    link = null;
+    unresponsive = false;
+    lastSeen = time;
+  }
+
+  void seen(String time) {
+    lastSeen = time;
+  }
+
+  /** Records a pong; returns true when that ends an unresponsive spell. */
+  boolean pong(long nowNanos, String time) {
+    lastPongNanos = nowNanos;
+    if (unresponsive) {
+      unresponsive = false;
+      lastSeen = time;
+      return true;
+    }
+    return false;
+  }
+
+  /** Marks the realm unresponsive when its last pong is older than the threshold; true on change. */
+  boolean checkUnresponsive(long nowNanos, long thresholdNanos) {
+    if (link != null && !unresponsive && nowNanos - lastPongNanos > thresholdNanos) {
+      unresponsive = true;
+      return true;
+    }
+    return false;
+  }
+}

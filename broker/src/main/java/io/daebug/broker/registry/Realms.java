@@ -1,0 +1,157 @@
+package io.daebug.broker.registry;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.daebug.broker.journal.RealmLog;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+/**
+ * The table of realms: naming on connect (sanitise, resume, take over, suffix), and the grace period of
+ * disconnected realms, kept in a Caffeine cache whose expiry hands the realm back to the core thread.
+ * Confined to the core thread except for the expiry callback, which only posts to {@code core}.
+ */
+public final class Realms {
+  /** What a hello led to. */
+  public enum Claim { NEW, RESUMED, TOOK_OVER }
+
+  /** The realm a hello claimed, and how; {@code replaced} is the stale link a takeover displaced. */
+  public record Claimed(Realm realm, Claim how, RealmLink replaced) {}
+
+  private final Path logDir;
+  private final Map<String, Realm> byName = new LinkedHashMap<>();
+  private final Cache<String, Realm> grace;
+  private final List<Realm> order = new ArrayList<>();
+
+  /**
+   * @param onExpired called on the core executor with a realm whose grace period ended while disconnected
+   */
+  public Realms(Path logDir, Duration graceTime, Ticker ticker, Executor core, Consumer<Realm> onExpired) {
+    this.logDir = logDir;
+    this.grace = Caffeine.newBuilder()
+        .expireAfterWrite(graceTime)
+        .ticker(ticker)
+        .scheduler(Scheduler.systemScheduler())
+        .executor(core)
+        .<String, Realm>removalListener((name, realm, cause) -> {
+          if (cause == RemovalCause.EXPIRED && realm != null) {
+            core.execute(() -> {
+              if (!realm.connected() && byName.get(realm.name()) == realm) {
+                onExpired.accept(realm);
+              }
+            });
+          }
+        })
+        .build();
+  }
+
+  /**
+   * Finds or creates the realm for a hello. A disconnected realm of that name is resumed; a live one
+   * with the same tab id is taken over (a reload racing its own close); any other clash gets a suffix.
+   *
+   * @return null when the name sanitises to nothing
+   */
+  public Claimed claim(String proposed, String tab, String language, RealmLink link, String kind, String url,
+      long nowNanos, String time) {
+    String base = RealmNames.sanitise(proposed);
+    if (base.isEmpty()) {
+      return null;
+    }
+    for (int n = 1; ; n++) {
+      String name = n == 1 ? base : RealmNames.withSuffix(base, n);
+      Realm existing = byName.get(name);
+      if (existing == null) {
+        Realm realm = new Realm(name, new RealmLog(logDir.resolve(name + ".md"), name, language), language);
+        realm.attach(link, kind, url, tab, nowNanos, time);
+        byName.put(name, realm);
+        touch(realm);
+        return new Claimed(realm, Claim.NEW, null);
+      }
+      boolean sameTab = tab != null && Objects.equals(tab, existing.tab());
+      if (!existing.connected() && (sameTab || tab == null || existing.tab() == null)) {
+        grace.invalidate(name);
+        existing.attach(link, kind, url, tab, nowNanos, time);
+        touch(existing);
+        return new Claimed(existing, Claim.RESUMED, null);
+      }
+      if (existing.connected() && sameTab) {
+        RealmLink old = existing.link();
+        existing.attach(link, kind, url, tab, nowNanos, time);
+        touch(existing);
+        return new Claimed(existing, Claim.TOOK_OVER, old);
+      }
+    }
+  }
+
+  /** Marks a realm disconnected and starts its grace period. */
+  public void disconnected(Realm realm, String time) {
+    realm.detach(time);
+    touch(realm);
+    grace.put(realm.name(), realm);
+  }
+
+  /** Forgets a realm (its grace period is over). */
+  public void remove(Realm realm) {
+    byName.remove(realm.name(), realm);
+    order.remove(realm);
+    grace.invalidate(realm.name());
+  }
+
+  public Realm get(String name) {
+    return byName.get(name);
+  }
+
+  /** The realm whose log is this file name ({@code <name>.md}), or null. */
+  public Realm byLogFile(String fileName) {
+    return fileName.endsWith(".md") ? byName.get(fileName.substring(0, fileName.length() - 3)) : null;
+  }
+
+  public Collection<Realm> all() {
+    return List.copyOf(order);
+  }
+
+  /** Realms, most recently seen first. */
+  public List<Realm> recentFirst() {
+    return List.copyOf(order);
+  }
+
+  public boolean pong(Realm realm, long nowNanos, String time) {
+    return realm.pong(nowNanos, time);
+  }
+
+  public boolean checkUnresponsive(Realm realm, long nowNanos, long thresholdNanos) {
+    return realm.checkUnresponsive(nowNanos, thresholdNanos);
+  }
+
+  public void seen(Realm realm, String time) {
+    realm.seen(time);
+    touch(realm);
+  }
+
+  /** Runs pending grace expiries now (tests with a fake ticker). */
+  public void cleanUp() {
+    grace.cleanUp();
+  }
+
+  private void touch(Realm realm) {
+    order.remove(realm);
+    order.add(0, realm);
+  }
+
+  /** Sorting helper for callers that want a stable order by name. */
+  public static Comparator<Realm> byName() {
+    return Comparator.comparing(Realm::name);
+  }
+}

@@ -1,0 +1,48 @@
+package io.daebug.broker.transport.ws;
+
+import io.daebug.broker.protocol.MessageCodec;
+import io.daebug.broker.protocol.ToRealm;
+import io.daebug.broker.registry.RealmLink;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+
+/** A realm connection over a Jetty WebSocket session; sends complete a future, pings are fire and forget. */
+final class WsRealmLink implements RealmLink {
+  private final Session session;
+  private final MessageCodec codec;
+  private final String remote;
+
+  WsRealmLink(Session session, MessageCodec codec) {
+    this.session = session;
+    this.codec = codec;
+    this.remote = String.valueOf(session.getRemoteSocketAddress());
+  }
+
+  @Override
+  public CompletableFuture<Void> send(ToRealm message) {
+    String json = codec.encode(message);
+    return Callback.Completable.with(c -> session.sendText(json, c));
+  }
+
+  @Override
+  public void ping() {
+    session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    session.close(code, reason, Callback.NOOP);
+  }
+
+  @Override
+  public String remote() {
+    return remote;
+  }
+
+  @Override
+  public String toString() {
+    return "realm link " + remote;
+  }
+}

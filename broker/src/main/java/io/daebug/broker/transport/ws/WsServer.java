@@ -1,0 +1,123 @@
+package io.daebug.broker.transport.ws;
+
+import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.http.DaebugHttpHandler;
+import io.daebug.broker.http.HostOriginPolicy;
+import io.daebug.broker.http.PlainTextErrorHandler;
+import io.daebug.broker.jobs.Dispatcher;
+import io.daebug.broker.protocol.MessageCodec;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Jetty server: the realm WebSocket endpoint at {@value #REALM_PATH} (Host and Origin checked on every
+ * upgrade) in front of the HTTP handler for static files, the client script and health.
+ */
+public final class WsServer implements AutoCloseable {
+  /** Where realms connect. */
+  public static final String REALM_PATH = "/-daebug/realm";
+  private static final Logger log = LoggerFactory.getLogger(WsServer.class);
+
+  private final Server server;
+  private final ServerConnector connector;
+
+  private WsServer(Server server, ServerConnector connector) {
+    this.server = server;
+    this.connector = connector;
+  }
+
+  /**
+   * Starts the server.
+   *
+   * @throws IOException with a message that says what to do when the port is busy
+   */
+  public static WsServer start(BrokerConfig config, Dispatcher dispatcher, MessageCodec codec,
+      Supplier<Object> health) throws IOException {
+    QueuedThreadPool threads = new QueuedThreadPool();
+    threads.setName("daebug-http");
+    Server server = new Server(threads);
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost(config.host());
+    connector.setPort(config.port());
+    server.addConnector(connector);
+    server.setErrorHandler(new PlainTextErrorHandler());
+    HostOriginPolicy policy = new HostOriginPolicy(config.host(), config.allowedHosts());
+    DaebugHttpHandler http = new DaebugHttpHandler(config.root(), policy, health);
+    WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
+      container.setMaxTextMessageSize(config.maxMessageBytes());
+      container.setMaxBinaryMessageSize(config.maxMessageBytes());
+      container.setMaxFrameSize(config.maxMessageBytes());
+      container.setIdleTimeout(Duration.ofMillis(Math.max(config.unresponsiveAfter().toMillis() * 4, 60_000)));
+      container.addMapping(REALM_PATH, (request, response, callback) -> {
+        String host = request.getHeaders().get(HttpHeader.HOST);
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (!policy.hostAllowed(host)) {
+          log.warn("refused realm upgrade from {}: host '{}' not allowed", request.getConnectionMetaData()
+              .getRemoteSocketAddress(), host);
+          Response.writeError(request, response, callback, 421, "host not allowed");
+          return null;
+        }
+        if (!policy.originAllowed(origin)) {
+          log.warn("refused realm upgrade from {}: origin '{}' not allowed", request.getConnectionMetaData()
+              .getRemoteSocketAddress(), origin);
+          Response.writeError(request, response, callback, 403, "origin not allowed");
+          return null;
+        }
+        return new WsRealmEndpoint(dispatcher, codec);
+      });
+    });
+    ws.setHandler(http);
+    server.setHandler(ws);
+    server.setStopTimeout(2000);
+    try {
+      server.start();
+    } catch (Exception e) {
+      stopQuietly(server);
+      if (e instanceof BindException || e.getCause() instanceof BindException) {
+        throw new IOException("port " + config.port() + " on " + config.host() + " is already in use (another "
+            + "broker for this folder?). Stop it, or choose another port with --port N (--port 0 picks a free one).",
+            e);
+      }
+      throw new IOException("cannot start the server: " + e.getMessage(), e);
+    }
+    return new WsServer(server, connector);
+  }
+
+  /** The bound port (useful with port 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** {@code http://host:port/} with IPv6 hosts bracketed. */
+  public URI uri(String host) {
+    String h = host.contains(":") ? "[" + host + "]" : host;
+    if (h.equals("0.0.0.0") || h.equals("[::]")) {
+      h = "127.0.0.1";
+    }
+    return URI.create("http://" + h + ":" + port() + "/");
+  }
+
+  @Override
+  public void close() {
+    stopQuietly(server);
+  }
+
+  private static void stopQuietly(Server server) {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      log.debug("stopping jetty: {}", e.toString());
+    }
+  }
+}

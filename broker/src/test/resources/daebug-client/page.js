@@ -1,0 +1,2 @@
+// daebug test client marker: PAGE-JS-TEST-FIXTURE
+export {};

@@ -1,0 +1,258 @@
+// The job protocol of a browser page realm (docs/protocol.md), on top of DaebugSocket.
+// page.js loads this module and calls start() with the state it captured synchronously:
+// the original console methods, events buffered so far and the list of running jobs.
+
+import { DaebugSocket } from './socket.js';
+import { evaluate } from './evaluate.js';
+import { encode } from './encode.js';
+import { formatArgs, formatError, formatRejection, formatValue } from './format.js';
+
+/** The words of proposed realm names (`<n>-<word>-<HHMM>-<SS>`, FORMAT.md §1). */
+export const WORDS = Object.freeze(['zen', 'oak', 'fox', 'sky', 'elm', 'owl', 'bay', 'ivy', 'jam',
+  'kit', 'lux', 'moss', 'nova', 'opal', 'pine', 'quay', 'reef', 'sage', 'tide', 'vale', 'wren',
+  'yak', 'zinc', 'ash', 'bee', 'cove', 'dune', 'fern', 'glow', 'hive']);
+
+/** sessionStorage keys that keep a tab's identity across reloads. */
+export const STORAGE_KEYS = Object.freeze({ name: 'daebug.name', tab: 'daebug.tab' });
+
+const LOCK_PREFIX = 'daebug:';
+const MAX_FRAME_BYTES = 1000000;
+const MAX_EVENT_CHARS = 256 * 1024;
+
+/**
+ * Proposes a tab's realm name: `<n>-<word>-<HHMM>-<SS>`, n in 5..19, local time.
+ *
+ * @param {Date} [now] the first load time
+ * @param {() => number} [random] a source of randomness in [0, 1)
+ * @returns {string} e.g. `7-zen-1201-03`
+ */
+export function proposeName(now = new Date(), random = Math.random) {
+  const pad = (x) => String(x).padStart(2, '0');
+  const n = 5 + Math.floor(random() * 15);
+  const word = WORDS[Math.floor(random() * WORDS.length)];
+  return `${n}-${word}-${pad(now.getHours())}${pad(now.getMinutes())}-${pad(now.getSeconds())}`;
+}
+
+/**
+ * A random id for the `tab` field of `hello`.
+ *
+ * @returns {string} 10 lowercase letters and digits
+ */
+export function newTabId() {
+  let id = '';
+  while (id.length < 10) id += Math.random().toString(36).slice(2);
+  return id.slice(0, 10);
+}
+
+/**
+ * Connects the page to the broker and serves jobs for the page's lifetime.
+ *
+ * @param {object} state `globalThis.daebug`, prepared by page.js: `original` console methods,
+ *   `buffer` of early events, `jobs` (ids of running jobs, the last is the current one)
+ * @param {string} scriptUrl absolute URL of page.js; the broker is at `realm` beside it
+ * @returns {Promise<void>} resolves once the socket is created
+ */
+export async function start(state, scriptUrl) {
+  const warn = (...args) => {
+    try { Reflect.apply(state.original.warn || (() => {}), console, args); } catch { /* ignore */ }
+  };
+  const storage = sessionStore();
+  const identity = await resolveIdentity(storage, state);
+  state.name = identity.name;
+  state.tab = identity.tab;
+
+  const http = new URL('realm', scriptUrl);
+  const url = `${http.protocol === 'https:' ? 'wss:' : 'ws:'}//${http.host}${http.pathname}`;
+  const socket = new DaebugSocket(url, { onWarn: (m) => warn(m) });
+  state.socket = socket;
+
+  const send = (message) => {
+    try {
+      socket.send(JSON.stringify(message));
+    } catch (e) {
+      warn('daebug: could not send', message && message.type, e);
+    }
+  };
+
+  socket.addEventListener('open', () => {
+    send({ type: 'hello', name: state.name, kind: identity.kind, url: String(location.href),
+      language: 'javascript', tab: state.tab, protocol: 1 });
+  });
+  socket.addEventListener('message', (e) => {
+    let message;
+    try {
+      message = JSON.parse(e.data);
+    } catch {
+      warn('daebug: ignoring a frame that is not JSON');
+      return;
+    }
+    if (!message || typeof message !== 'object') return;
+    if (message.type === 'welcome') welcome(message);
+    else if (message.type === 'job') runJob(message, state, send);
+    else if (message.type === 'error') warn('daebug: broker error', message.code, message.message);
+  });
+
+  function welcome(message) {
+    if (typeof message.name !== 'string' || !message.name || message.name === state.name) return;
+    state.name = message.name;
+    if (identity.kind === 'page') {
+      storage.set(STORAGE_KEYS.name, message.name);
+      relock(identity, message.name);
+    }
+  }
+
+  // Events recorded so far go out now (queued in the outbox until hello has been sent),
+  // then every new one goes out as it happens.
+  const emit = (ev) => send(toEventMessage(ev));
+  const early = state.buffer.splice(0);
+  for (const ev of early) emit(ev);
+  if (state.dropped) {
+    emit({ kind: 'warn', time: Date.now(), args: [`daebug: ${state.dropped} early events were dropped`] });
+  }
+  state.sink = emit;
+}
+
+function toEventMessage(ev) {
+  let text;
+  if (ev.kind === 'window.onerror') text = formatError(ev.error, ev);
+  else if (ev.kind === 'unhandledrejection') text = formatRejection(ev.reason);
+  else text = formatArgs(ev.args || []);
+  if (text.length > MAX_EVENT_CHARS) {
+    text = text.slice(0, MAX_EVENT_CHARS) + `... (${text.length - MAX_EVENT_CHARS} more characters)`;
+  }
+  const message = { type: 'event', kind: ev.kind, time: ev.time, text };
+  if (ev.job !== undefined && ev.job !== null) message.job = ev.job;
+  return message;
+}
+
+async function runJob(message, state, send) {
+  const id = String(message.id);
+  const started = performance.now();
+  state.jobs.push(id);
+  let reply;
+  try {
+    if (message.language && message.language !== 'javascript') {
+      throw new Error(`this realm runs javascript, not ${message.language}`);
+    }
+    const value = await evaluate(String(message.code ?? ''), { sourceURL: `daebug-${id}.js` });
+    reply = { type: 'result', id, ok: true, value: encode(value) };
+  } catch (e) {
+    reply = { type: 'result', id, ok: false, error: errorInfo(e) };
+  } finally {
+    const at = state.jobs.lastIndexOf(id);
+    if (at >= 0) state.jobs.splice(at, 1);
+  }
+  reply.durationMs = Math.round((performance.now() - started) * 10) / 10;
+  if (reply.ok && byteLength(JSON.stringify(reply)) > MAX_FRAME_BYTES) {
+    reply.value = { $daebug: 'truncated', repr: `[result over ${MAX_FRAME_BYTES} bytes: not sent]` };
+  }
+  send(reply);
+}
+
+/**
+ * The `error` object of a failed `result`: name, message and stack of a thrown Error, or
+ * `Uncaught` and the formatted value for anything else thrown.
+ *
+ * @param {*} e the thrown value
+ * @returns {{name: string, message: string, stack: string}}
+ */
+export function errorInfo(e) {
+  const tree = encode(e);
+  if (tree && tree.$daebug === 'error') return { name: tree.name, message: tree.message, stack: tree.stack };
+  return { name: 'Uncaught', message: formatValue(e), stack: '' };
+}
+
+function byteLength(text) {
+  try {
+    return new TextEncoder().encode(text).length;
+  } catch {
+    return text.length * 3;
+  }
+}
+
+/** sessionStorage, or a Map when storage is unavailable (sandboxed frames, privacy modes). */
+function sessionStore() {
+  const memory = new Map();
+  return {
+    get(key) {
+      try { return sessionStorage.getItem(key); } catch { return memory.get(key) ?? null; }
+    },
+    set(key, value) {
+      try { sessionStorage.setItem(key, value); } catch { memory.set(key, value); }
+    },
+  };
+}
+
+async function resolveIdentity(storage, state) {
+  let framed = false;
+  try { framed = window.top !== window; } catch { framed = true; }
+  if (framed) {
+    let parentName = null;
+    try { parentName = window.parent.daebug && window.parent.daebug.name; } catch { /* cross-origin */ }
+    return { kind: 'iframe', name: `${parentName || proposeName()}-frame-1`, tab: undefined };
+  }
+  const identity = { kind: 'page', name: storage.get(STORAGE_KEYS.name), tab: storage.get(STORAGE_KEYS.tab) };
+  const fresh = () => {
+    identity.name = proposeName();
+    identity.tab = newTabId();
+    storage.set(STORAGE_KEYS.name, identity.name);
+    storage.set(STORAGE_KEYS.tab, identity.tab);
+  };
+  if (!identity.name) fresh();
+  if (!identity.tab) {
+    identity.tab = newTabId();
+    storage.set(STORAGE_KEYS.tab, identity.tab);
+  }
+  const locks = typeof navigator !== 'undefined' && navigator.locks;
+  if (!locks) return identity;
+  identity.lock = await holdLock(locks, identity.name);
+  if (!identity.lock) {
+    // A reload's previous document may still hold the lock for a moment.
+    await new Promise((r) => setTimeout(r, 300));
+    identity.lock = await holdLock(locks, identity.name);
+  }
+  if (!identity.lock) {
+    // Another live tab holds this name: this is a duplicated tab. Take a new identity.
+    const copied = identity.name;
+    fresh();
+    identity.lock = await holdLock(locks, identity.name);
+    Reflect.apply(state.original.info || (() => {}), console,
+      [`daebug: name ${copied} is used by another tab; this tab is now ${identity.name}`]);
+  }
+  return identity;
+}
+
+async function relock(identity, name) {
+  const locks = typeof navigator !== 'undefined' && navigator.locks;
+  if (!locks) return;
+  const previous = identity.lock;
+  const next = await holdLock(locks, name);
+  if (next) {
+    identity.lock = next;
+    if (previous) previous.release();
+  }
+}
+
+/**
+ * Takes the Web Lock `daebug:<name>` if it is free and holds it until released.
+ * Resolves to `{release}` when taken (or when the API fails, so the check is skipped),
+ * null when another document holds it.
+ */
+function holdLock(locks, name) {
+  return new Promise((resolve) => {
+    let release;
+    const held = new Promise((r) => { release = r; });
+    try {
+      locks.request(LOCK_PREFIX + name, { ifAvailable: true }, (lock) => {
+        if (!lock) {
+          resolve(null);
+          return undefined;
+        }
+        resolve({ release });
+        return held;
+      }).catch(() => resolve({ release }));
+    } catch {
+      resolve({ release });
+    }
+  });
+}
