@@ -158,8 +158,29 @@ async function runJob(message, state, send) {
  */
 export function errorInfo(e) {
   const tree = encode(e);
-  if (tree && tree.$daebug === 'error') return { name: tree.name, message: tree.message, stack: tree.stack };
+  if (tree && tree.$daebug === 'error') return { name: tree.name, message: tree.message, stack: trimStack(tree.stack) };
   return { name: 'Uncaught', message: formatValue(e), stack: '' };
+}
+
+/**
+ * Cuts the shim's own frames from a job error's stack: everything from the first frame in the
+ * shim's modules (`/-daebug/...`) on, and V8's `at eval (<anonymous>)` wrapper lines, so the
+ * journal shows the job's frames and the page's, not Daebug's plumbing.
+ *
+ * @param {string} stack
+ * @returns {string}
+ */
+export function trimStack(stack) {
+  if (typeof stack !== 'string' || stack === '') return stack;
+  const lines = stack.split('\n');
+  const out = [];
+  for (const line of lines) {
+    const frame = /^\s+at /.test(line);
+    if (frame && line.includes('/-daebug/')) break;
+    if (frame && /^\s+at eval \(<anonymous>\)$/.test(line)) continue;
+    out.push(line);
+  }
+  return out.join('\n');
 }
 
 function byteLength(text) {

@@ -116,3 +116,22 @@ test('page.js + realm.js: hello first, early events flushed once, jobs answered,
     globalThis.daebug.socket.close();
   }
 });
+
+test('trimStack drops the shim frames and eval wrappers, keeps the job and page frames', async () => {
+  const { trimStack } = await import('../src/realm.js');
+  const stack = [
+    "TypeError: Cannot read properties of null (reading 'x')",
+    '    at helper (http://127.0.0.1:1/app.js:3:1)',
+    '    at eval (daebug-j-4.js:1:6)',
+    '    at eval (<anonymous>)',
+    '    at evaluate (http://127.0.0.1:1/-daebug/evaluate.js:51:24)',
+    '    at runJob (http://127.0.0.1:1/-daebug/realm.js:137:25)',
+  ].join('\n');
+  assert.equal(trimStack(stack), [
+    "TypeError: Cannot read properties of null (reading 'x')",
+    '    at helper (http://127.0.0.1:1/app.js:3:1)',
+    '    at eval (daebug-j-4.js:1:6)',
+  ].join('\n'));
+  assert.equal(trimStack(''), '');
+  assert.equal(trimStack(undefined), undefined);
+});

@@ -15,9 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One realm's WebSocket: decodes frames and hands typed messages to the {@link Dispatcher}. Holds no
- * business logic. Jetty calls it serially per connection; every callback body goes through one funnel.
+ * business logic (public only because Jetty binds its callbacks reflectively). Jetty calls it serially per connection; every callback body goes through one funnel.
  */
-final class WsRealmEndpoint implements Session.Listener.AutoDemanding {
+public final class WsRealmEndpoint implements Session.Listener.AutoDemanding {
   private static final Logger log = LoggerFactory.getLogger(WsRealmEndpoint.class);
   private static final int MAX_BAD_FRAMES = 50;
 

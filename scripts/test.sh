@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test of the project on a fresh machine: installs what the tests need when it is missing
+# (Debian's chromium for the browser tests, Node.js for the client-js tests), then builds and verifies
+# all modules with Maven (unit tests, component tests on real Jetty, end-to-end tests in headless Chromium).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v mvn >/dev/null 2>&1 || missing+=(maven)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+exec mvn -B -ntp verify "$@"
