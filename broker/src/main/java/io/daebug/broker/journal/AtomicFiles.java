@@ -55,18 +55,21 @@ public final class AtomicFiles {
    * Applies {@code edit} to the file's current text (null when missing) and replaces the file atomically
    * with the result. An edit returning its input unchanged (same instance) writes nothing.
    *
-   * @return the text now in the file
+   * @return the stamp of the content this call read or wrote: a later stat that differs means someone
+   *     else changed the file since (taken from the temporary file before the rename, so an edit made
+   *     right after the rename is never mistaken for the broker's own)
    */
-  static String update(Path target, UnaryOperator<String> edit) throws IOException {
+  static Stamp update(Path target, UnaryOperator<String> edit) throws IOException {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Stamp before = Stamp.of(target);
       byte[] oldBytes = before == null ? null : readBytes(target);
       String oldText = oldBytes == null ? null : Utf8.decode(oldBytes);
       String newText = edit.apply(oldText);
       if (newText == null || newText == oldText) {
-        return oldText;
+        return before;
       }
       Path tmp = writeTemp(target, Utf8.encode(newText));
+      Stamp written = Stamp.of(tmp);
       boolean moved = false;
       try (FileChannel old = before == null ? null : openOrNull(target)) {
         if (!Objects.equals(before, Stamp.of(target))) {
@@ -76,9 +79,9 @@ public final class AtomicFiles {
         moved = true;
         syncDir(target.getParent());
         if (old != null && old.size() != oldBytes.length) {
-          carryOver(target, old, oldBytes);
+          return carryOver(target, old, oldBytes, written);
         }
-        return newText;
+        return written;
       } finally {
         if (!moved) {
           Files.deleteIfExists(tmp);
@@ -126,17 +129,17 @@ public final class AtomicFiles {
   }
 
   /** An agent appended to the old inode after our check: append the same bytes to the new file. */
-  private static void carryOver(Path target, FileChannel old, byte[] oldBytes) throws IOException {
+  private static Stamp carryOver(Path target, FileChannel old, byte[] oldBytes, Stamp written) throws IOException {
     ByteBuffer all = ByteBuffer.allocate((int) old.size());
     old.read(all, 0);
     byte[] now = all.array();
     if (now.length > oldBytes.length && Arrays.equals(now, 0, oldBytes.length, oldBytes, 0, oldBytes.length)) {
       String extra = Utf8.decode(Arrays.copyOfRange(now, oldBytes.length, now.length));
       log.info("carrying {} bytes appended during a write over to {}", now.length - oldBytes.length, target);
-      update(target, text -> text == null ? extra : text + extra);
-    } else {
-      log.warn("{} was rewritten by someone else during the broker's write; kept the broker's version", target);
+      return update(target, text -> text == null ? extra : text + extra);
     }
+    log.warn("{} was rewritten by someone else during the broker's write; kept the broker's version", target);
+    return written;
   }
 
   private static FileChannel openOrNull(Path p) throws IOException {

@@ -146,13 +146,12 @@ public final class RealmLog {
   }
 
   private void write(Consumer<LogDocument> edit) throws IOException {
-    AtomicFiles.update(file, text -> {
+    lastWritten = AtomicFiles.update(file, text -> {
       String base = text == null ? JournalFormat.newLog(realm, language) : text;
       LogDocument doc = LogDocument.parse(base);
       edit.accept(doc);
       String out = doc.text();
       return out.equals(base) && text != null ? text : out;
     });
-    lastWritten = AtomicFiles.Stamp.of(file);
   }
 }
