@@ -57,9 +57,7 @@ public final class Broker implements AutoCloseable {
     if (!Files.isDirectory(root)) {
       throw new IOException("root " + root + " is not a folder; pass an existing folder with --root");
     }
-    BrokerConfig cfg = new BrokerConfig(root, config.host(), config.port(), config.jobTimeout(),
-        config.pingInterval(), config.unresponsiveAfter(), config.disconnectGrace(), config.maxMessageBytes(),
-        config.allowedHosts(), config.clock());
+    BrokerConfig cfg = config.withRoot(root);
     ScheduledThreadPoolExecutor core = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "daebug-core");
       t.setDaemon(true);

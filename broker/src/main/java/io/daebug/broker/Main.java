@@ -47,6 +47,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--max-message", paramLabel = "BYTES", description = "Largest WebSocket message accepted (default: ${DEFAULT-VALUE}).")
   int maxMessage = 1 << 20;
 
+  @Option(names = "--result-cap", paramLabel = "BYTES",
+      description = "Longest result text written into a log; longer ones are cut and saved whole beside it (default: ${DEFAULT-VALUE}).")
+  int resultCap = 64 * 1024;
+
   @Option(names = "--allow-host", paramLabel = "NAME", split = ",",
       description = "Extra host names accepted in Host and Origin headers (comma-separated).")
   List<String> allowHosts = List.of();
@@ -79,7 +83,7 @@ public final class Main implements Callable<Integer> {
     try {
       config = new BrokerConfig(dir, host, port == null ? BrokerConfig.defaultPort(dir) : port,
           Durations.parse(jobTimeout), Durations.parse(pingInterval), Durations.parse(unresponsiveAfter),
-          Durations.parse(grace), maxMessage, allowHosts, Clock.systemDefaultZone());
+          Durations.parse(grace), maxMessage, resultCap, allowHosts, Clock.systemDefaultZone());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param unresponsiveAfter a realm whose pong is this late is listed {@code unresponsive}
  * @param disconnectGrace how long a disconnected realm keeps its name, log and queue
  * @param maxMessageBytes the largest frame or message accepted from a peer
+ * @param resultCap the largest result text written into a log, in UTF-8 bytes; longer ones are cut and
+ *     written whole to a side file
  * @param allowedHosts extra host names accepted in {@code Host} and {@code Origin}
  * @param clock the wall clock for the journal's {@code HH:MM:SS}
  */
@@ -29,6 +31,7 @@ public record BrokerConfig(
     Duration unresponsiveAfter,
     Duration disconnectGrace,
     int maxMessageBytes,
+    int resultCap,
     List<String> allowedHosts,
     Clock clock) {
 
@@ -48,6 +51,9 @@ public record BrokerConfig(
       throw new IllegalArgumentException("unresponsive threshold (" + unresponsiveAfter
           + ") must be longer than the ping interval (" + pingInterval + ")");
     }
+    if (resultCap < 256) {
+      throw new IllegalArgumentException("result cap must be at least 256 bytes, got " + resultCap);
+    }
     if (maxMessageBytes < 1024) {
       throw new IllegalArgumentException("max message size must be at least 1024 bytes, got " + maxMessageBytes);
     }
@@ -56,7 +62,7 @@ public record BrokerConfig(
   /** Defaults for a root folder: loopback, the folder's own port, 60 s jobs, 5 s pings. */
   public static BrokerConfig defaults(Path root) {
     return new BrokerConfig(root, "127.0.0.1", defaultPort(root), Duration.ofSeconds(60), Duration.ofSeconds(5),
-        Duration.ofSeconds(15), Duration.ofMinutes(2), 1 << 20, List.of(), Clock.systemDefaultZone());
+        Duration.ofSeconds(15), Duration.ofMinutes(2), 1 << 20, 64 * 1024, List.of(), Clock.systemDefaultZone());
   }
 
   /**
@@ -71,17 +77,23 @@ public record BrokerConfig(
 
   public BrokerConfig withPort(int newPort) {
     return new BrokerConfig(root, host, newPort, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        maxMessageBytes, allowedHosts, clock);
+        maxMessageBytes, resultCap, allowedHosts, clock);
   }
 
   public BrokerConfig withJobTimeout(Duration timeout) {
     return new BrokerConfig(root, host, port, timeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        maxMessageBytes, allowedHosts, clock);
+        maxMessageBytes, resultCap, allowedHosts, clock);
   }
 
   public BrokerConfig withLiveness(Duration ping, Duration unresponsive, Duration grace) {
     return new BrokerConfig(root, host, port, jobTimeout, ping, unresponsive, grace, maxMessageBytes,
-        allowedHosts, clock);
+        resultCap, allowedHosts, clock);
+  }
+
+  /** The same config rooted elsewhere (e.g. the absolute, normalised form of the root). */
+  public BrokerConfig withRoot(Path newRoot) {
+    return new BrokerConfig(newRoot, host, port, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
+        maxMessageBytes, resultCap, allowedHosts, clock);
   }
 
   private static void requirePositive(Duration d, String what) {

@@ -78,7 +78,7 @@ public final class Dispatcher {
     this.ticker = ticker;
     this.registry = registry;
     this.shutdownRequested = shutdownRequested;
-    this.realms = new Realms(logDir(), config.disconnectGrace(), ticker, core, this::expire);
+    this.realms = new Realms(logDir(), config.resultCap(), config.disconnectGrace(), ticker, core, this::expire);
     this.finished = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofMinutes(30))
         .maximumSize(100_000).build();
     core.scheduleWithFixedDelay(() -> guard("ping", this::pingAll), config.pingInterval().toMillis(),
@@ -378,7 +378,8 @@ public final class Dispatcher {
       RealmLog.Batch batch = realm.log().batch();
       int ordinal = ordinal(pendingJobs(lane), job);
       if (r.ok()) {
-        batch.success(job.anchor, ordinal, job.agent, now(), took, r.value(), job.events.events(), job.events.omitted());
+        batch.success(job.anchor, ordinal, job.id, job.agent, now(), took, r.value(), job.events.events(),
+            job.events.omitted());
       } else {
         batch.failure(job.anchor, ordinal, job.agent, now(), took, errorText(r), job.events.events(),
             job.events.omitted());
@@ -394,7 +395,7 @@ public final class Dispatcher {
     Job done = finished.getIfPresent(r.id());
     if (done != null && done.failedHeader != null && done.realmName.equals(realm.name())) {
       took = Duration.ofNanos(ticker.read() - done.dispatchedNanos);
-      commit(realm, realm.log().batch().late(done.anchor, 0, done.failedHeader, done.agent, now(), took, r.ok(),
+      commit(realm, realm.log().batch().late(done.anchor, 0, done.failedHeader, done.id, done.agent, now(), took, r.ok(),
           r.value(), r.ok() ? null : errorText(r), done.events.events(), done.events.omitted()));
       done.failedHeader = null;
       log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,

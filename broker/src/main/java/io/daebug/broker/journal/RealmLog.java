@@ -23,12 +23,17 @@ public final class RealmLog {
   private final Path file;
   private final String realm;
   private final String language;
+  private final int resultCap;
   private AtomicFiles.Stamp lastWritten;
 
-  public RealmLog(Path file, String realm, String language) {
+  /**
+   * @param resultCap the largest value text written into the log, in UTF-8 bytes
+   */
+  public RealmLog(Path file, String realm, String language, int resultCap) {
     this.file = file;
     this.realm = realm;
     this.language = language;
+    this.resultCap = resultCap;
   }
 
   public Path file() {
@@ -90,10 +95,13 @@ public final class RealmLog {
       return this;
     }
 
-    /** Replaces the placeholder with a successful reply and the job's events. */
-    public Batch success(Anchor a, int ordinal, String agent, String time, Duration took, JsonNode value,
-        List<JournalEvent> events, long omitted) {
-      List<String> lines = Replies.success(realm, agent, time, took, false, value, events, omitted);
+    /**
+     * Replaces the placeholder with a successful reply and the job's events. A value longer than the
+     * result cap is cut in the log and written whole to {@code daebug/<realm>.results/<job>.json}.
+     */
+    public Batch success(Anchor a, int ordinal, String jobId, String agent, String time, Duration took,
+        JsonNode value, List<JournalEvent> events, long omitted) throws IOException {
+      List<String> lines = successLines(jobId, agent, time, took, false, value, events, omitted);
       edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
       return this;
     }
@@ -111,10 +119,11 @@ public final class RealmLog {
      *
      * @param failedHeader the exact 🚫 header line written for the job
      */
-    public Batch late(Anchor a, int ordinal, String failedHeader, String agent, String time, Duration took,
-        boolean ok, JsonNode value, String error, List<JournalEvent> events, long omitted) {
+    public Batch late(Anchor a, int ordinal, String failedHeader, String jobId, String agent, String time,
+        Duration took, boolean ok, JsonNode value, String error, List<JournalEvent> events, long omitted)
+        throws IOException {
       List<String> lines = ok
-          ? Replies.success(realm, agent, time, took, true, value, events, omitted)
+          ? successLines(jobId, agent, time, took, true, value, events, omitted)
           : Replies.failure(realm, agent, time, took, true, error, events, omitted);
       edits.add(doc -> LogEditor.lateReply(doc, new LogEditor.Anchor(a.code(), failedHeader, ordinal), lines,
           language));
@@ -134,6 +143,22 @@ public final class RealmLog {
         write(doc -> edits.forEach(e -> e.accept(doc)));
       }
     }
+  }
+
+  private List<String> successLines(String jobId, String agent, String time, Duration took, boolean late,
+      JsonNode value, List<JournalEvent> events, long omitted) throws IOException {
+    ValueRenderer.Rendered rendered = ValueRenderer.render(value);
+    String cut = Replies.cut(rendered.text(), resultCap);
+    String link = null;
+    if (cut != null) {
+      String side = realm + ".results/" + jobId + ".json";
+      Path sideFile = file.resolveSibling(side);
+      java.nio.file.Files.createDirectories(sideFile.getParent());
+      AtomicFiles.replace(sideFile, value == null ? "null" : value.toPrettyString());
+      rendered = new ValueRenderer.Rendered(rendered.language(), cut);
+      link = "Full value: [" + side + "](" + side + ")";
+    }
+    return Replies.success(realm, agent, time, took, late, rendered, link, events, omitted);
   }
 
   /** The 🚫 header a failed reply gets, so a late result can find it. */

@@ -21,12 +21,41 @@ public final class Replies {
   /** A successful reply: header, value fence, events. */
   static List<String> success(String realm, String agent, String time, Duration took, boolean late, JsonNode value,
       List<JournalEvent> events, long omitted) {
+    return success(realm, agent, time, took, late, ValueRenderer.render(value), null, events, omitted);
+  }
+
+  /**
+   * A successful reply with an already rendered (maybe cut) value.
+   *
+   * @param link a line written after the value fence (the side file of a cut value), or null
+   */
+  static List<String> success(String realm, String agent, String time, Duration took, boolean late,
+      ValueRenderer.Rendered value, String link, List<JournalEvent> events, long omitted) {
     List<String> out = new ArrayList<>();
     out.add(JournalFormat.replyHeader(true, realm, agent, time, took, late));
-    ValueRenderer.Rendered r = ValueRenderer.render(value);
-    out.addAll(JournalFormat.fence(r.language(), r.text()));
+    out.addAll(JournalFormat.fence(value.language(), value.text()));
+    if (link != null) {
+      out.add(link);
+    }
     out.addAll(events(events, omitted));
     return out;
+  }
+
+  /**
+   * Cuts text to at most {@code cap} UTF-8 bytes (at a character boundary) and adds the final line
+   * {@code ... (N more bytes omitted) ...}; returns null when the text fits.
+   */
+  static String cut(String text, int cap) {
+    byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (bytes.length <= cap) {
+      return null;
+    }
+    int end = cap;
+    while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+      end--;
+    }
+    String kept = new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8);
+    return kept + (kept.endsWith("\n") ? "" : "\n") + "... (" + (bytes.length - end) + " more bytes omitted) ...";
   }
 
   /** A failed reply: 🚫 header, {@code Error} fence, events. */

@@ -31,6 +31,7 @@ public final class Realms {
   public record Claimed(Realm realm, Claim how, RealmLink replaced) {}
 
   private final Path logDir;
+  private final int resultCap;
   private final Map<String, Realm> byName = new LinkedHashMap<>();
   private final Cache<String, Realm> grace;
   private final List<Realm> order = new ArrayList<>();
@@ -38,8 +39,10 @@ public final class Realms {
   /**
    * @param onExpired called on the core executor with a realm whose grace period ended while disconnected
    */
-  public Realms(Path logDir, Duration graceTime, Ticker ticker, Executor core, Consumer<Realm> onExpired) {
+  public Realms(Path logDir, int resultCap, Duration graceTime, Ticker ticker, Executor core,
+      Consumer<Realm> onExpired) {
     this.logDir = logDir;
+    this.resultCap = resultCap;
     this.grace = Caffeine.newBuilder()
         .expireAfterWrite(graceTime)
         .ticker(ticker)
@@ -73,7 +76,7 @@ public final class Realms {
       String name = n == 1 ? base : RealmNames.withSuffix(base, n);
       Realm existing = byName.get(name);
       if (existing == null) {
-        Realm realm = new Realm(name, new RealmLog(logDir.resolve(name + ".md"), name, language), language);
+        Realm realm = new Realm(name, new RealmLog(logDir.resolve(name + ".md"), name, language, resultCap), language);
         realm.attach(link, kind, url, tab, nowNanos, time);
         byName.put(name, realm);
         touch(realm);

@@ -184,4 +184,12 @@ class LogEditorTest {
     assertThat(Requests.timeout("js timeout=250ms")).isEqualTo(Duration.ofMillis(250));
     assertThat(Requests.timeout("js")).isNull();
   }
+
+  @Test
+  void longResultsAreCutAtTheCapWithAnExactCount() {
+    assertThat(Replies.cut("short", 10)).isNull();
+    assertThat(Replies.cut("0123456789abcdef", 10)).isEqualTo("0123456789\n... (6 more bytes omitted) ...");
+    // never splits a multi-byte character: é is 2 bytes in UTF-8
+    assertThat(Replies.cut("ééééé", 5)).isEqualTo("éé\n... (6 more bytes omitted) ...");
+  }
 }
