@@ -35,11 +35,13 @@ public final class Broker implements AutoCloseable {
   private final Dispatcher dispatcher;
   private final WsServer server;
   private final JournalWatcher watcher;
+  private final RegistryFile registry;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private Broker(BrokerConfig config, ScheduledExecutorService core, Dispatcher dispatcher, WsServer server,
-      JournalWatcher watcher) {
+      JournalWatcher watcher, RegistryFile registry) {
+    this.registry = registry;
     this.config = config;
     this.core = core;
     this.dispatcher = dispatcher;
@@ -97,7 +99,7 @@ public final class Broker implements AutoCloseable {
         }
       });
       watcher.start();
-      Broker broker = new Broker(cfg, core, dispatcher, server, watcher);
+      Broker broker = new Broker(cfg, core, dispatcher, server, watcher, registry);
       self[0] = broker;
       log.info("Daebug broker serving {} at {}", root, server.uri(cfg.host()));
       return broker;
@@ -142,6 +144,7 @@ public final class Broker implements AutoCloseable {
     }
     dispatcher.shutdown(startCommand());
     server.close();
+    registry.close();
     core.shutdownNow();
     try {
       core.awaitTermination(5, TimeUnit.SECONDS);

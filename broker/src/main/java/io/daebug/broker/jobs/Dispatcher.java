@@ -289,54 +289,68 @@ public final class Dispatcher {
     });
   }
 
-  /** Reads the realm's log and turns complete requests below the footer into queued jobs. */
+  /**
+   * Reads the realm's log and turns complete requests below the footer into queued jobs. The first one
+   * is pushed to the realm before the placeholders are written, so the disk is not on the job's path.
+   */
   private void acceptFromLog(Realm realm, boolean force) throws IOException {
     if (closed || (!force && !realm.log().changedSinceLastWrite())) {
       return;
     }
     Lane lane = lane(realm);
-    List<RealmLog.Request> requests = realm.log().accept(now(), lane.pending());
-    if (requests.isEmpty()) {
-      return;
+    int before = lane.pending();
+    realm.log().accept(now(), before, requests -> {
+      for (RealmLog.Request r : requests) {
+        Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
+        int ahead = lane.pending();
+        Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
+            timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
+        lane.queue.add(job);
+        log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
+      }
+      startNext(realm, lane);
+    });
+    if (lane.pending() != before) {
+      pump(realm, null);
+      registryChanged();
     }
-    for (RealmLog.Request r : requests) {
-      Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
-      int ahead = lane.pending();
-      Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
-          timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
-      lane.queue.add(job);
-      log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
-    }
-    pump(realm, null);
-    registryChanged();
   }
 
-  /** Starts the next queued job when the realm is connected and idle. */
+  /** Starts the next queued job when the realm is connected and idle, and syncs the placeholders. */
   private void pump(Realm realm, RealmLog.Batch batch) throws IOException {
     Lane lane = lane(realm);
     boolean own = batch == null;
     RealmLog.Batch b = own ? realm.log().batch() : batch;
-    if (lane.running == null && realm.connected() && !lane.queue.isEmpty() && !closed) {
-      Job job = lane.queue.poll();
-      lane.running = job;
-      job.state = Job.State.RUNNING;
-      job.dispatchedNanos = ticker.read();
-      RealmLink link = realm.link();
-      link.send(new RunJob(job.id, job.code, job.language, job.timeout.toMillis())).whenComplete((ok, err) -> {
-        if (err != null) {
-          core.execute(() -> guard("send failed", () -> sendFailed(realm, job, err)));
-        }
-      });
-      job.timer = core.schedule(() -> guard("timeout", () -> timedOut(realm, job)), job.timeout.toMillis(),
-          TimeUnit.MILLISECONDS);
-      job.refresher = core.scheduleAtFixedRate(() -> guard("refresh", () -> refresh(realm, job)),
-          REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+    if (startNext(realm, lane)) {
       registryChanged();
     }
     syncStatuses(realm, lane, b);
     if (own) {
       commit(realm, b);
     }
+  }
+
+  /** Pushes the next queued job to the realm when it is connected and idle; writes nothing. */
+  private boolean startNext(Realm realm, Lane lane) {
+    if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed) {
+      return false;
+    }
+    Job job = lane.queue.poll();
+    lane.running = job;
+    job.state = Job.State.RUNNING;
+    job.dispatchedNanos = ticker.read();
+    RealmLink link = realm.link();
+    log.trace("dispatching {} to {}", job.id, realm.name());
+    link.send(new RunJob(job.id, job.code, job.language, job.timeout.toMillis())).whenComplete((ok, err) -> {
+      if (err != null) {
+        core.execute(() -> guard("send failed", () -> sendFailed(realm, job, err)));
+      }
+    });
+    job.timer = core.schedule(() -> guard("timeout", () -> timedOut(realm, job)), job.timeout.toMillis(),
+        TimeUnit.MILLISECONDS);
+    job.refresher = core.scheduleAtFixedRate(() -> guard("refresh", () -> refresh(realm, job)),
+        REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+    return true;
   }
 
   /** Brings every pending placeholder's status line up to date. */
@@ -370,6 +384,7 @@ public final class Dispatcher {
   }
 
   private void onResult(Realm realm, Result r) throws IOException {
+    log.trace("result {} from {}", r.id(), realm.name());
     Lane lane = lane(realm);
     Job job = lane.running;
     Duration took;
@@ -522,20 +537,16 @@ public final class Dispatcher {
     }
   }
 
-  private void writeRegistry() throws IOException {
+  private void writeRegistry() {
     registryScheduled = false;
     if (closed) {
-      return;
-    }
-    if (registry.shutdownRequested()) {
-      registryFileChanged();
       return;
     }
     List<RegistryFile.Entry> entries = new ArrayList<>();
     for (Realm r : realms.recentFirst()) {
       entries.add(new RegistryFile.Entry(r.name(), r.url(), r.lastSeen(), state(r)));
     }
-    registry.write(entries);
+    registry.publish(entries);
   }
 
   private String state(Realm r) {

@@ -89,6 +89,7 @@ public final class JournalWatcher implements AutoCloseable {
               rescan |= watchLogDir();
             }
           } else if (name.endsWith(".md") && !name.startsWith(".")) {
+            log.trace("{} {}", event.kind(), name);
             listener.logChanged(name);
           }
         }

@@ -56,16 +56,22 @@ public final class RealmLog {
    * Accepts the complete requests below the footer, writing their placeholders.
    *
    * @param ahead jobs already running or queued, to number the placeholders
+   * @param beforeWrite receives the accepted requests before the file is written, so their jobs can be
+   *     dispatched without waiting for the disk; if the file changed meanwhile and the edit is redone,
+   *     it receives only requests it has not seen yet
    */
-  public List<Request> accept(String now, int ahead) throws IOException {
-    List<Request> out = new ArrayList<>();
+  public void accept(String now, int ahead, Consumer<List<Request>> beforeWrite) throws IOException {
+    int[] handed = {0};
     write(doc -> {
-      out.clear();
+      List<Request> all = new ArrayList<>();
       for (LogEditor.NewRequest r : LogEditor.accept(doc, realm, language, now, ahead)) {
-        out.add(new Request(r.agent(), r.code(), r.info(), r.timeout(), new Anchor(r.code(), r.pendingHeader())));
+        all.add(new Request(r.agent(), r.code(), r.info(), r.timeout(), new Anchor(r.code(), r.pendingHeader())));
+      }
+      if (all.size() > handed[0]) {
+        beforeWrite.accept(List.copyOf(all.subList(handed[0], all.size())));
+        handed[0] = all.size();
       }
     });
-    return out;
   }
 
   /** Starts a batch of edits, written together by {@link Batch#commit()}. */

@@ -3,10 +3,24 @@ package io.daebug.broker.journal;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The registry {@code daebug.md} (FORMAT.md §3): written by the broker only, atomically. */
-public final class RegistryFile {
+/**
+ * The registry {@code daebug.md} (FORMAT.md §3): written by the broker only, atomically, on its own
+ * thread ({@code daebug-registry}) so its fsync never delays a job. Rapid changes coalesce into one
+ * write of the latest state.
+ */
+public final class RegistryFile implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(RegistryFile.class);
   /** The line that, alone on a line of the registry, stops the broker. */
   public static final String SHUTDOWN = "%%SHUTDOWN%%";
 
@@ -25,6 +39,12 @@ public final class RegistryFile {
   private final Path file;
   private final String startedAt;
   private final Supplier<String> url;
+  private final AtomicReference<List<Entry>> latest = new AtomicReference<>();
+  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "daebug-registry");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** @param url the broker's URL, asked for when the file is written (the port is bound after this is built) */
   public RegistryFile(Path root, String startedAt, Supplier<String> url) {
@@ -43,14 +63,56 @@ public final class RegistryFile {
     return text != null && JournalFormat.splitLines(text).stream().anyMatch(SHUTDOWN::equals);
   }
 
-  /** Rewrites the registry with these realms, most recently seen first. */
+  /** Rewrites the registry with these realms, most recently seen first, now (on the caller's thread). */
   public void write(List<Entry> entries) throws IOException {
     AtomicFiles.replace(file, render(entries));
   }
 
-  /** Rewrites the registry as shut down. */
+  /**
+   * Rewrites the registry soon on the registry thread; a newer call before that write replaces this one.
+   * A registry holding a {@code %%SHUTDOWN%%} line is left alone (the broker is about to stop).
+   */
+  public void publish(List<Entry> entries) {
+    if (latest.getAndSet(List.copyOf(entries)) == null) {
+      writer.execute(this::drain);
+    }
+  }
+
+  private void drain() {
+    List<Entry> entries = latest.getAndSet(null);
+    if (entries == null) {
+      return;
+    }
+    try {
+      if (!shutdownRequested()) {
+        write(entries);
+      }
+    } catch (IOException e) {
+      log.warn("cannot write {}: {}", file, e.toString());
+    }
+  }
+
+  /** Rewrites the registry as shut down, after any pending write, and stops the registry thread. */
   public void writeShutdown(String time, String startCommand) throws IOException {
-    AtomicFiles.replace(file, renderShutdown(time, startCommand));
+    latest.set(null);
+    Future<?> done = writer.submit(() -> {
+      AtomicFiles.replace(file, renderShutdown(time, startCommand));
+      return null;
+    });
+    try {
+      done.get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("cannot write the shut-down registry: " + e.getMessage(), e);
+    } finally {
+      writer.shutdown();
+    }
+  }
+
+  @Override
+  public void close() {
+    writer.shutdownNow();
   }
 
   String render(List<Entry> entries) {
