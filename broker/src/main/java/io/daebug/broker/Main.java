@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.LoggerFactory;
@@ -24,25 +25,25 @@ public final class Main implements Callable<Integer> {
   Path root = Path.of("").toAbsolutePath();
 
   @Option(names = "--port", paramLabel = "N",
-      description = "Port (default: 8100 + abs(folder name's hash) % 1000, as the original tool; 0 = any free port).")
+      description = "Port (default: 8100 + abs(folder name's hash) %% 1000, as the original tool; 0 = any free port).")
   Integer port;
 
   @Option(names = "--host", paramLabel = "ADDR", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   String host = "127.0.0.1";
 
-  @Option(names = "--job-timeout", paramLabel = "DURATION", description = "Default job timeout, e.g. 60s, 500ms, 2m (default: ${DEFAULT-VALUE}).")
-  String jobTimeout = "60s";
+  @Option(names = "--job-timeout", converter = DurationConverter.class, paramLabel = "DURATION", description = "Default job timeout, e.g. 60s, 500ms, 2m (default: 60s).")
+  Duration jobTimeout = Durations.parse("60s");
 
-  @Option(names = "--ping-interval", paramLabel = "DURATION", description = "How often realms are pinged (default: ${DEFAULT-VALUE}).")
-  String pingInterval = "5s";
+  @Option(names = "--ping-interval", converter = DurationConverter.class, paramLabel = "DURATION", description = "How often realms are pinged (default: 5s).")
+  Duration pingInterval = Durations.parse("5s");
 
-  @Option(names = "--unresponsive-after", paramLabel = "DURATION",
-      description = "A realm with no pong for this long is listed unresponsive (default: ${DEFAULT-VALUE}).")
-  String unresponsiveAfter = "15s";
+  @Option(names = "--unresponsive-after", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "A realm with no pong for this long is listed unresponsive (default: 15s).")
+  Duration unresponsiveAfter = Durations.parse("15s");
 
-  @Option(names = "--grace", paramLabel = "DURATION",
-      description = "How long a disconnected realm keeps its name and queue (default: ${DEFAULT-VALUE}).")
-  String grace = "2m";
+  @Option(names = "--grace", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "How long a disconnected realm keeps its name and queue (default: 2m).")
+  Duration grace = Durations.parse("2m");
 
   @Option(names = "--max-message", paramLabel = "BYTES", description = "Largest WebSocket message accepted (default: ${DEFAULT-VALUE}).")
   int maxMessage = 1 << 20;
@@ -57,6 +58,14 @@ public final class Main implements Callable<Integer> {
 
   @Option(names = "--log-level", paramLabel = "LEVEL", description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE}).")
   String logLevel = "INFO";
+
+  /** Lets picocli report a bad duration as a bad option value. */
+  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return Durations.parse(value);
+    }
+  }
 
   public static void main(String[] args) {
     System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -82,8 +91,7 @@ public final class Main implements Callable<Integer> {
     BrokerConfig config;
     try {
       config = new BrokerConfig(dir, host, port == null ? BrokerConfig.defaultPort(dir) : port,
-          Durations.parse(jobTimeout), Durations.parse(pingInterval), Durations.parse(unresponsiveAfter),
-          Durations.parse(grace), maxMessage, resultCap, allowHosts, Clock.systemDefaultZone());
+          jobTimeout, pingInterval, unresponsiveAfter, grace, maxMessage, resultCap, allowHosts, Clock.systemDefaultZone());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }

@@ -1,6 +1,14 @@
 package io.daebug.it;
 
+import static io.daebug.it.TestAwait.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +21,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
- * A headless Chromium with a fresh profile, one tab per URL given at launch. {@link #close()} ends
+ * A headless Chromium with a fresh profile; tests open their pages as new tabs. {@link #close()} ends
  * the whole process tree (renderers, zygotes, GPU process) and deletes the profile.
  */
 final class Chromium implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/bin/chromium");
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private final Process process;
   private final Path profile;
@@ -27,8 +37,11 @@ final class Chromium implements AutoCloseable {
     this.profile = profile;
   }
 
-  /** Launches Chromium on these URLs (each one a tab); fails loudly when Chromium is not installed. */
-  static Chromium open(String... urls) throws IOException {
+  /**
+   * Launches Chromium on {@code about:blank}; {@link #openTab} adds tabs (headless Chromium refuses
+   * several URLs on its command line). Fails loudly when Chromium is not installed.
+   */
+  static Chromium launch() throws IOException {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException("The integration tests drive a real headless Chromium at " + BINARY
           + ", which is missing; install it (e.g. apt-get install chromium) and run the tests again");
@@ -39,8 +52,10 @@ final class Chromium implements AutoCloseable {
         "--disable-sync", "--user-data-dir=" + profile,
         // Tabs other than the first are in the background; their timers must not be throttled.
         "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-        "--disable-backgrounding-occluded-windows"));
-    command.addAll(List.of(urls));
+        "--disable-backgrounding-occluded-windows",
+        // DevTools on a port of Chromium's choosing, written to <profile>/DevToolsActivePort; used to open tabs.
+        "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+        "about:blank"));
     Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(profile.resolveSibling(profile.getFileName() + ".log").toFile()))
@@ -48,8 +63,27 @@ final class Chromium implements AutoCloseable {
     return new Chromium(process, profile);
   }
 
-  boolean isAlive() {
-    return process.isAlive();
+  /** Opens {@code url} in a new tab (DevTools {@code PUT /json/new}). */
+  void openTab(String url) {
+    Path portFile = profile.resolve("DevToolsActivePort");
+    await().untilAsserted(() -> {
+      assertThat(process.isAlive()).as("chromium is running").isTrue();
+      assertThat(portFile).as("DevTools port file").isNotEmptyFile();
+    });
+    try {
+      String port = Files.readAllLines(portFile).get(0).strip();
+      HttpRequest put = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/new?" + url))
+          .PUT(HttpRequest.BodyPublishers.noBody())
+          .timeout(Duration.ofSeconds(10))
+          .build();
+      HttpResponse<String> response = HTTP.send(put, HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as("DevTools answer to opening %s: %s", url, response.body()).isEqualTo(200);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while opening " + url, e);
+    }
   }
 
   /** Ends Chromium and every process it started, then deletes the profile. */

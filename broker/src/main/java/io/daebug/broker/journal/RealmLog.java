@@ -14,6 +14,7 @@ import java.util.function.Consumer;
  * it from its single journal thread (docs/concurrency.md).
  */
 public final class RealmLog {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RealmLog.class);
   /** A request accepted from the log. */
   public record Request(String agent, String code, String info, Duration timeout, Anchor anchor) {}
 
@@ -177,6 +178,7 @@ public final class RealmLog {
   }
 
   private void write(Consumer<LogDocument> edit) throws IOException {
+    long start = System.nanoTime();
     lastWritten = AtomicFiles.update(file, text -> {
       String base = text == null ? JournalFormat.newLog(realm, language) : text;
       LogDocument doc = LogDocument.parse(base);
@@ -184,5 +186,8 @@ public final class RealmLog {
       String out = doc.text();
       return out.equals(base) && text != null ? text : out;
     });
+    if (log.isTraceEnabled()) {
+      log.trace("wrote {} in {} us", file.getFileName(), (System.nanoTime() - start) / 1000);
+    }
   }
 }

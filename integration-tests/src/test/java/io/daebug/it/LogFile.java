@@ -1,0 +1,133 @@
+package io.daebug.it;
+
+import static io.daebug.it.TestAwait.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One realm's chat log {@code daebug/<realm>.md}, seen as an agent sees it: read it, append to it,
+ * wait for the broker's answer.
+ *
+ * <p>Expected text is written as a template: exact text in which only {@value #TIME} stands for
+ * any {@code HH:MM:SS}, {@value #MS} for any {@code Nms} duration and {@value #JOB} for a job id
+ * {@code j-N} (it shows in stack traces as {@code daebug-j-N.js}).
+ */
+final class LogFile {
+  static final String RULE = "-".repeat(70);
+  static final String FOOTER = RULE + "\n> Append your JavaScript snippet below to execute against this page.\n\n";
+  static final String TIME = "{time}";
+  static final String MS = "{ms}";
+  static final String JOB = "{job}";
+
+  private final String realm;
+  private final Path path;
+  /** The file as it was before the last {@link #append}, without its footer. */
+  private String before = "";
+
+  LogFile(String realm, Path path) {
+    this.realm = realm;
+    this.path = path;
+  }
+
+  String realm() {
+    return realm;
+  }
+
+  Path path() {
+    return path;
+  }
+
+  /** The file's text, {@code ""} while it does not exist. */
+  String read() {
+    return read(path);
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      return "";
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Appends {@code text} in one write, as an agent's editor would, after checking the file ends with the footer. */
+  void append(String text) {
+    String now = read();
+    assertThat(now).as("log of %s before appending", realm).endsWith(FOOTER);
+    before = now.substring(0, now.length() - FOOTER.length());
+    try {
+      Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The text the test saw before its last append, without the footer. */
+  String before() {
+    return before;
+  }
+
+  /**
+   * Waits until the log is exactly what it was before the last append, then {@code template}, then the
+   * footer; returns the part that matched the template.
+   */
+  String awaitAppended(String template) {
+    return awaitAppended(template, TestAwait.AT_MOST);
+  }
+
+  String awaitAppended(String template, Duration atMost) {
+    Pattern pattern = Pattern.compile(Pattern.quote(before) + "(" + regex(template) + ")" + Pattern.quote(FOOTER),
+        Pattern.DOTALL);
+    String[] matched = new String[1];
+    await(atMost).untilAsserted(() -> {
+      String now = read();
+      Matcher m = pattern.matcher(now);
+      if (!m.matches()) {
+        assertThat(now).as("log of %s (template: %s = HH:MM:SS, %s = Nms, %s = j-N)", realm, TIME, MS, JOB)
+            .isEqualTo(before + template + FOOTER);
+      }
+      matched[0] = m.group(1);
+    });
+    return matched[0];
+  }
+
+  /** A regex for a template: its text literally, {@value #TIME} and {@value #MS} as patterns. */
+  static String regex(String template) {
+    StringBuilder out = new StringBuilder();
+    Matcher m = Pattern.compile(Pattern.quote(TIME) + "|" + Pattern.quote(MS) + "|" + Pattern.quote(JOB))
+        .matcher(template);
+    int at = 0;
+    while (m.find()) {
+      out.append(Pattern.quote(template.substring(at, m.start())));
+      out.append(switch (m.group()) {
+        case TIME -> "\\d\\d:\\d\\d:\\d\\d";
+        case MS -> "\\d+ms";
+        default -> "j-\\d+";
+      });
+      at = m.end();
+    }
+    return out.append(Pattern.quote(template.substring(at))).toString();
+  }
+
+  /** Whether {@code text} matches {@code template} exactly. */
+  static boolean matches(String text, String template) {
+    return Pattern.compile(regex(template), Pattern.DOTALL).matcher(text).matches();
+  }
+
+  @Override
+  public String toString() {
+    return path.toString();
+  }
+}

@@ -1,0 +1,45 @@
+package io.daebug.it;
+
+import static io.daebug.it.TestAwait.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The registry {@code daebug.md}, read as an agent reads it to find a realm's log. */
+final class Registry {
+  private final Path root;
+
+  Registry(Path root) {
+    this.root = root;
+  }
+
+  Path file() {
+    return root.resolve("daebug.md");
+  }
+
+  String read() {
+    return LogFile.read(file());
+  }
+
+  /** The registry line of the realm living at {@code url} in state {@code state}, or null. */
+  static Matcher line(String registry, String url, String state) {
+    Matcher m = Pattern.compile("^\\* \\[([a-z0-9-]+)\\]\\(daebug/\\1\\.md\\) \\(" + Pattern.quote(url)
+        + "\\) at (\\d\\d:\\d\\d:\\d\\d): " + Pattern.quote(state) + "$", Pattern.MULTILINE).matcher(registry);
+    return m.find() ? m : null;
+  }
+
+  /** Waits for the page at {@code url} to be listed {@code live}; returns its log. */
+  LogFile awaitLive(String url) {
+    String[] name = new String[1];
+    await().untilAsserted(() -> {
+      Matcher m = line(read(), url, "live");
+      assertThat(m).as("a live line for %s in %s:%n%s", url, file(), read()).isNotNull();
+      name[0] = m.group(1);
+    });
+    LogFile log = new LogFile(name[0], root.resolve("daebug").resolve(name[0] + ".md"));
+    await().untilAsserted(() -> assertThat(log.read()).as("log of %s", name[0]).endsWith(LogFile.FOOTER));
+    return log;
+  }
+}
