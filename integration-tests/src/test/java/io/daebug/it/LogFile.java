@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -69,6 +71,49 @@ final class LogFile {
     before = now.substring(0, now.length() - FOOTER.length());
     try {
       Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Appends {@code text} without taking a new snapshot: the next {@link #awaitAppended} still expects
+   * everything since the previous {@link #append}. For a request added while another one runs.
+   */
+  void appendMore(String text) {
+    try {
+      Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Rewrites the whole file in place as a plain editor save (truncate and write) with {@code edit}
+   * applied; the snapshot taken by the last {@link #append} gets the same edit.
+   */
+  void edit(UnaryOperator<String> edit) {
+    String now = read();
+    before = edit.apply(before);
+    try {
+      Files.writeString(path, edit.apply(now), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Saves as editors such as vim do: the new text (the file with {@code edit} applied) goes to a hidden
+   * temporary file beside the log, which is then renamed over it. Takes a snapshot as {@link #append} does.
+   */
+  void saveByRename(UnaryOperator<String> edit, String appended) {
+    String now = read();
+    assertThat(now).as("log of %s before saving", realm).endsWith(FOOTER);
+    before = edit.apply(now.substring(0, now.length() - FOOTER.length()));
+    Path swap = path.resolveSibling("." + path.getFileName() + ".swp");
+    try {
+      Files.writeString(swap, before + FOOTER + appended, StandardCharsets.UTF_8);
+      Files.move(swap, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -12,12 +12,17 @@ final class Pages {
 
   /** Writes {@code root/file}: a page titled {@value #TITLE} holding {@code <div id="app" class="x">}. */
   static void write(Path root, String file) throws IOException {
+    write(root, file, "");
+  }
+
+  /** As {@link #write(Path, String)}, with {@code script} run by an inline script at the end of the body. */
+  static void write(Path root, String file, String script) throws IOException {
     Files.writeString(root.resolve(file), """
         <!doctype html>
         <html>
         <head><meta charset="utf-8"><title>Daebug demo</title></head>
-        <body><div id="app" class="x">hello</div></body>
+        <body><div id="app" class="x">hello</div>%s</body>
         </html>
-        """);
+        """.formatted(script.isEmpty() ? "" : "<script>" + script + "</script>"));
   }
 }

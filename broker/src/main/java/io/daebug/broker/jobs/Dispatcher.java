@@ -44,6 +44,8 @@ public final class Dispatcher {
   private static final long REFRESH_SECONDS = 5;
   private static final Duration BACKGROUND_BATCH = Duration.ofSeconds(1);
   private static final long BACKGROUND_COALESCE_MS = 30;
+  /** How long a log that looks half-written is given to settle before it is read as it is. */
+  private static final long SETTLE_MS = 300;
 
   /** Per-realm job state. */
   private static final class Lane {
@@ -299,7 +301,8 @@ public final class Dispatcher {
     }
     Lane lane = lane(realm);
     int before = lane.pending();
-    realm.log().accept(now(), before, requests -> {
+    boolean settledOnly = !force;
+    boolean done = realm.log().accept(now(), before, settledOnly, requests -> {
       for (RealmLog.Request r : requests) {
         Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
         int ahead = lane.pending();
@@ -310,6 +313,11 @@ public final class Dispatcher {
       }
       startNext(realm, lane);
     });
+    if (!done) {
+      // Half-written, it seems: look again when the writer is done, or act on it as it is if it stays so.
+      core.schedule(() -> guard("settle", () -> acceptFromLog(realm, true)), SETTLE_MS, TimeUnit.MILLISECONDS);
+      return;
+    }
     if (lane.pending() != before) {
       pump(realm, null);
       registryChanged();

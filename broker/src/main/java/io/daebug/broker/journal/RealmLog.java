@@ -57,13 +57,21 @@ public final class RealmLog {
    * Accepts the complete requests below the footer, writing their placeholders.
    *
    * @param ahead jobs already running or queued, to number the placeholders
+   * @param settledOnly when true, a file that looks half-written is left alone (see {@link #looksUnsettled})
    * @param beforeWrite receives the accepted requests before the file is written, so their jobs can be
    *     dispatched without waiting for the disk; if the file changed meanwhile and the edit is redone,
    *     it receives only requests it has not seen yet
+   * @return false when the file looked half-written and nothing was done (ask again a little later)
    */
-  public void accept(String now, int ahead, Consumer<List<Request>> beforeWrite) throws IOException {
+  public boolean accept(String now, int ahead, boolean settledOnly, Consumer<List<Request>> beforeWrite)
+      throws IOException {
     int[] handed = {0};
+    boolean[] deferred = {false};
     write(doc -> {
+      deferred[0] = settledOnly && looksUnsettled(doc);
+      if (deferred[0]) {
+        return;
+      }
       List<Request> all = new ArrayList<>();
       for (LogEditor.NewRequest r : LogEditor.accept(doc, realm, language, now, ahead)) {
         all.add(new Request(r.agent(), r.code(), r.info(), r.timeout(), new Anchor(r.code(), r.pendingHeader())));
@@ -73,6 +81,32 @@ public final class RealmLog {
         handed[0] = all.size();
       }
     });
+    return !deferred[0];
+  }
+
+  /**
+   * Whether the file is probably being written right now: its last line has no line ending (writers
+   * flush whole lines far more often than not), or the broker's footer is missing from a file that has
+   * the broker's replies (an editor rewriting the file in place, caught halfway). Acting on such a
+   * snapshot could run a request whose reply is still in the part not yet written.
+   */
+  static boolean looksUnsettled(LogDocument doc) {
+    int n = doc.size();
+    if (n == 0) {
+      return false;
+    }
+    if (doc.ends.get(n - 1).isEmpty()) {
+      return true;
+    }
+    if (doc.footer() >= 0) {
+      return false;
+    }
+    for (String line : doc.lines) {
+      if (line.startsWith(JournalFormat.OK_MARK) || line.startsWith(JournalFormat.FAIL_MARK)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Starts a batch of edits, written together by {@link Batch#commit()}. */

@@ -192,4 +192,16 @@ class LogEditorTest {
     // never splits a multi-byte character: é is 2 bytes in UTF-8
     assertThat(Replies.cut("ééééé", 5)).isEqualTo("éé\n... (6 more bytes omitted) ...");
   }
+
+  @Test
+  void halfWrittenFilesAreRecognised() {
+    assertThat(RealmLog.looksUnsettled(LogDocument.parse(NEW + "```js\n1\n```\n"))).isFalse();
+    assertThat(RealmLog.looksUnsettled(LogDocument.parse(NEW + "```js\n1\n```"))).isTrue();
+    assertThat(RealmLog.looksUnsettled(LogDocument.parse(""))).isFalse();
+    // an in-place rewrite caught before it reached the footer
+    String written = "# r Session\n\n```js\n1\n```\n#### 👍r to a at 01:00:00 (1ms)\n```JSON\n1\n```\n```js\n2\n```\n";
+    assertThat(RealmLog.looksUnsettled(LogDocument.parse(written))).isTrue();
+    // an agent's own file with no broker output yet is fine
+    assertThat(RealmLog.looksUnsettled(LogDocument.parse("```js\n1\n```\n"))).isFalse();
+  }
 }

@@ -497,7 +497,7 @@ class RealmSocketTest {
     start();
     FakeRealm realm = connected("last");
     awaitLog("last");
-    broker.append("last", "```js\nforever()\n```\n");
+    broker.append("last", "```js\nforever()\n```\n```js\nnever()\n```\n");
     realm.awaitJob();
     await().untilAsserted(() -> assertThat(registryLines()).containsExactly(line("last", "executing")));
 
@@ -514,7 +514,9 @@ class RealmSocketTest {
     assertThat(broker.registry()).startsWith("# \uD83D\uDC7E Daebug remote debugging REPL: SERVER SHUT DOWN " + NOW
         + "\n> This debugging session has concluded.\n").doesNotContain("Active Sessions");
     assertThat(normalised(broker.log("last"))).contains(FAIL + "last to agent at " + NOW + " (Nms)\n```Error\n");
-    assertThat(broker.log("last")).contains("shut down").doesNotContain("executing (");
+    assertThat(count(broker.log("last"), FAIL)).as("the running and the queued job both get a reply").isEqualTo(2);
+    assertThat(count(broker.log("last"), "shut down")).isEqualTo(2);
+    assertThat(broker.log("last")).doesNotContain("executing (").doesNotContain("queued (");
     assertThat(realm.awaitClosed().status()).isEqualTo(StatusCode.SHUTDOWN);
   }
 
@@ -530,6 +532,146 @@ class RealmSocketTest {
     await().untilAsserted(() -> assertThat(registryLines()).containsExactly(line("sleepy", "unresponsive")));
     realm.autoPong(true);
     await().untilAsserted(() -> assertThat(registryLines()).containsExactly(line("sleepy", "live")));
+  }
+
+  // ---- more: queues across disconnects, identical requests, event limits ----
+
+  @Test
+  @DisplayName("a realm that reconnects in its grace period keeps its queue and can still deliver a late result")
+  void resumeKeepsQueue() throws Exception {
+    start();
+    FakeRealm realm = connect();
+    assertThat(realm.hello("keep", "tab-k").name()).isEqualTo("keep");
+    String before = awaitLog("keep");
+    String first = SAID + "claude to keep at 10:11:12\n```js\none()\n```\n";
+    String second = "```js\ntwo()\n```\n";
+    broker.append("keep", first + second);
+    RunJob job1 = realm.awaitJob();
+    assertThat(job1.code()).isEqualTo("one()");
+    realm.close();
+    String failed = FAIL + "keep to claude at " + NOW + " (Nms)\n```Error\nrealm disconnected while executing\n```\n";
+    await().untilAsserted(() -> assertThat(normalised(broker.log("keep"))).startsWith(
+        head(before) + "\n" + first + failed + second + OK + "keep to claude at " + NOW + "\nqueued ("));
+
+    FakeRealm back = connect();
+    assertThat(back.hello("keep", "tab-k").name()).isEqualTo("keep");
+    RunJob job2 = back.awaitJob();
+    assertThat(job2.code()).isEqualTo("two()");
+    back.sendResult(job2.id(), "2");
+    back.sendResult(job1.id(), "\"late one\"");
+    String late = OK + "keep to claude at " + NOW + " (Nms) (late)\n```JSON\n\"late one\"\n```\n";
+    String reply2 = OK + "keep to claude at " + NOW + " (Nms)\n```JSON\n2\n```\n";
+    await().untilAsserted(() -> assertThat(normalised(broker.log("keep"))).isEqualTo(
+        head(before) + "\n" + first + failed + late + second + reply2 + "\n" + FOOTER));
+  }
+
+  @Test
+  @DisplayName("queued jobs of a realm whose grace period ends get a 🚫 reply, and the realm is removed")
+  void graceEndsWithQueuedJob() throws Exception {
+    start(c -> c.withLiveness(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofMillis(500)));
+    FakeRealm realm = connected("brief");
+    String before = awaitLog("brief");
+    String first = "```js\none()\n```\n";
+    String second = "```js\ntwo()\n```\n";
+    broker.append("brief", first + second);
+    realm.awaitJob();
+    realm.abort();
+    await().untilAsserted(() -> assertThat(normalised(broker.log("brief"))).isEqualTo(normalised(
+        head(before) + "\n" + SAID + "agent to brief at " + NOW + "\n" + first
+            + FAIL + "brief to agent at " + NOW + " (Nms)\n```Error\nrealm disconnected while executing\n```\n"
+            + second
+            + FAIL + "brief to agent at " + NOW + " (0ms)\n```Error\nrealm disconnected before the job could run\n```\n"
+            + "\n" + FOOTER)));
+    assertThat(broker.log("brief")).as("a job that never ran took no time")
+        .contains(" (0ms)\n```Error\nrealm disconnected before the job could run\n");
+    await().untilAsserted(() -> assertThat(registryLines()).isEmpty());
+  }
+
+  @Test
+  @DisplayName("a reload that takes over fails the job its old page was running and gets the queued one")
+  void takeoverWhileExecuting() throws Exception {
+    start();
+    FakeRealm old = connect();
+    assertThat(old.hello("reloaded", "tab-r").name()).isEqualTo("reloaded");
+    awaitLog("reloaded");
+    broker.append("reloaded", "```js\none()\n```\n```js\ntwo()\n```\n");
+    RunJob job1 = old.awaitJob();
+    assertThat(job1.code()).isEqualTo("one()");
+
+    FakeRealm fresh = connect();
+    assertThat(fresh.hello("reloaded", "tab-r").name()).isEqualTo("reloaded");
+    old.awaitClosed();
+    RunJob job2 = fresh.awaitJob();
+    assertThat(job2.code()).isEqualTo("two()");
+    fresh.sendResult(job2.id(), "2");
+    await().untilAsserted(() -> assertThat(normalised(broker.log("reloaded")))
+        .contains("```js\none()\n```\n" + FAIL + "reloaded to agent at " + NOW
+            + " (Nms)\n```Error\nrealm disconnected while executing\n```\n")
+        .contains("```js\ntwo()\n```\n" + OK + "reloaded to agent at " + NOW + " (Nms)\n```JSON\n2\n```\n"));
+    await().untilAsserted(() -> assertThat(registryLines()).containsExactly(line("reloaded", "live")));
+  }
+
+  @Test
+  @DisplayName("identical requests each get their own reply, in order")
+  void identicalRequests() throws Exception {
+    start();
+    FakeRealm realm = connected("same");
+    String before = awaitLog("same");
+    String request = "```js\ntick()\n```\n";
+    broker.append("same", SAID + "claude to same at 10:11:12\n" + request + request);
+    RunJob job1 = realm.awaitJob();
+    realm.sendResult(job1.id(), "1");
+    RunJob job2 = realm.awaitJob();
+    realm.sendResult(job2.id(), "2");
+    String reply = OK + "same to claude at " + NOW + " (Nms)\n```JSON\n%s\n```\n";
+    await().untilAsserted(() -> assertThat(normalised(broker.log("same"))).isEqualTo(
+        head(before) + "\n" + SAID + "claude to same at 10:11:12\n" + request + reply.formatted(1)
+            + request + reply.formatted(2) + "\n" + FOOTER));
+  }
+
+  @Test
+  @DisplayName("late results of two identical timed-out requests go under their own fences")
+  void lateResultsOfIdenticalRequests() throws Exception {
+    start();
+    FakeRealm realm = connected("twins");
+    String before = awaitLog("twins");
+    String request = "```js timeout=200ms\nslow()\n```\n";
+    broker.append("twins", SAID + "claude to twins at 10:11:12\n" + request + request);
+    RunJob job1 = realm.awaitJob();
+    RunJob job2 = realm.awaitJob();
+    String failed = FAIL + "twins to claude at " + NOW + " (200ms)\n```Error\njob timed out after 200ms\n```\n";
+    await().untilAsserted(() -> assertThat(broker.log("twins")).isEqualTo(
+        head(before) + "\n" + SAID + "claude to twins at 10:11:12\n" + request + failed + request + failed
+            + "\n" + FOOTER));
+
+    realm.sendResult(job2.id(), "\"second\"");
+    realm.sendResult(job1.id(), "\"first\"");
+    String late = OK + "twins to claude at " + NOW + " (Nms) (late)\n```JSON\n\"%s\"\n```\n";
+    await().untilAsserted(() -> assertThat(normalised(broker.log("twins"))).isEqualTo(normalised(
+        head(before) + "\n" + SAID + "claude to twins at 10:11:12\n" + request + failed + late.formatted("first")
+            + request + failed + late.formatted("second") + "\n" + FOOTER)));
+  }
+
+  @Test
+  @DisplayName("more than 10 events of a job: the first 2, an exact omission count, the last 8")
+  void eventLimit() throws Exception {
+    start();
+    FakeRealm realm = connected("chatty");
+    awaitLog("chatty");
+    broker.append("chatty", "```js\nnoisy()\n```\n");
+    RunJob job = realm.awaitJob();
+    for (int i = 1; i <= 13; i++) {
+      realm.sendEvent(job.id(), "log", EVENT_TIME, "event " + i);
+    }
+    realm.sendResult(job.id(), "null");
+    StringBuilder events = new StringBuilder();
+    for (int i : new int[] {1, 2, 0, 6, 7, 8, 9, 10, 11, 12, 13}) {
+      events.append(i == 0 ? "... (3 more background events omitted) ...\n"
+          : "##### \u2611\uFE0Fconsole.log\n```Text console.log\n09:05:01 event " + i + "\n```\n");
+    }
+    await().untilAsserted(() -> assertThat(normalised(broker.log("chatty"))).contains(
+        "```js\nnoisy()\n```\n" + OK + "chatty to agent at " + NOW + " (Nms)\n```JSON\nnull\n```\n" + events
+            + "\n" + FOOTER));
   }
 
   // ---- helpers ----

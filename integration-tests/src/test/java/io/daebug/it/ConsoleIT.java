@@ -1,0 +1,140 @@
+package io.daebug.it;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Console output and background events (FORMAT.md §2.4). */
+class ConsoleIT {
+  @TempDir
+  static Path root;
+
+  static BrowserFixture fixture;
+
+  @BeforeAll
+  static void start() throws IOException {
+    fixture = BrowserFixture.start(root, "levels.html", "background.html", "many.html");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @Test
+  void eachConsoleLevelHasItsEmojiLabelAndFenceLanguage() {
+    LogFile log = fixture.realm("levels.html");
+    String realm = log.realm();
+
+    log.append("""
+        ```js
+        console.log("plain", 1);
+        console.log(JSON.stringify([1, 2]));
+        console.info({ a: 1 });
+        console.warn("careful");
+        console.error("it broke");
+        console.debug("details");
+        "done"
+        ```
+        """);
+    log.awaitAppended("""
+        ### 🗣️agent to %1$s at {time}
+        ```js
+        console.log("plain", 1);
+        console.log(JSON.stringify([1, 2]));
+        console.info({ a: 1 });
+        console.warn("careful");
+        console.error("it broke");
+        console.debug("details");
+        "done"
+        ```
+        #### 👍%1$s to agent at {time} ({ms})
+        ```JSON
+        "done"
+        ```
+        ##### ☑️console.log
+        ```Text console.log
+        {time} plain 1
+        ```
+        ##### ☑️console.log
+        ```JSON console.log
+        {time} [1,2]
+        ```
+        ##### ℹ️console.info
+        ```JSON console.info
+        {time} {"a":1}
+        ```
+        ##### 🆘console.warn
+        ```Text console.warn
+        {time} careful
+        ```
+        ##### 🆘console.error
+        ```Error console.error
+        {time} it broke
+        ```
+        ##### 🔢console.debug
+        ```Text console.debug
+        {time} details
+        ```
+
+        """.formatted(realm));
+  }
+
+  @Test
+  void consoleOutputAfterTheJobIsABackgroundBlockAboveTheFooter() {
+    LogFile log = fixture.realm("background.html");
+    String realm = log.realm();
+
+    log.append("```js\nsetTimeout(() => console.warn(\"slow frame: 48ms\"), 300); \"scheduled\"\n```\n");
+    log.awaitAppended("""
+        ### 🗣️agent to %1$s at {time}
+        ```js
+        setTimeout(() => console.warn("slow frame: 48ms"), 300); "scheduled"
+        ```
+        #### 👍%1$s to agent at {time} ({ms})
+        ```JSON
+        "scheduled"
+        ```
+
+        ### 🗣️%1$s background at {time}
+        ##### 🆘console.warn
+        ```Text console.warn
+        {time} slow frame: 48ms
+        ```
+
+        """.formatted(realm));
+  }
+
+  @Test
+  void moreThanTenEventsKeepTheFirstTwoAndTheLastEight() {
+    LogFile log = fixture.realm("many.html");
+    String realm = log.realm();
+
+    log.append("```js\nfor (let i = 1; i <= 15; i++) console.log(\"line \" + i); 15\n```\n");
+    String kept = IntStream.of(1, 2).mapToObj(ConsoleIT::logEvent).collect(Collectors.joining())
+        + "... (5 more background events omitted) ...\n"
+        + IntStream.rangeClosed(8, 15).mapToObj(ConsoleIT::logEvent).collect(Collectors.joining());
+    log.awaitAppended("""
+        ### 🗣️agent to %1$s at {time}
+        ```js
+        for (let i = 1; i <= 15; i++) console.log("line " + i); 15
+        ```
+        #### 👍%1$s to agent at {time} ({ms})
+        ```JSON
+        15
+        ```
+        %2$s
+        """.formatted(realm, kept));
+  }
+
+  private static String logEvent(int i) {
+    return "##### ☑️console.log\n```Text console.log\n{time} line " + i + "\n```\n";
+  }
+}
