@@ -148,6 +148,13 @@ final class LogFile {
     return matched[0];
   }
 
+  /** Waits until some part of the log matches {@code template}. */
+  void awaitFind(String template) {
+    Pattern pattern = Pattern.compile(regex(template), Pattern.DOTALL);
+    await().untilAsserted(() -> assertThat(pattern.matcher(read()).find())
+        .as("log of %s contains%n%s%nbut is%n%s", realm, template, read()).isTrue());
+  }
+
   /** A regex for a template: its text literally, {@value #TIME} and {@value #MS} as patterns. */
   static String regex(String template) {
     StringBuilder out = new StringBuilder();

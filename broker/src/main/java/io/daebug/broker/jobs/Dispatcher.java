@@ -44,6 +44,7 @@ public final class Dispatcher {
   private static final long REFRESH_SECONDS = 5;
   private static final Duration BACKGROUND_BATCH = Duration.ofSeconds(1);
   private static final long BACKGROUND_COALESCE_MS = 30;
+  private static final int MAX_FAILED_KEPT = 1000;
   /** How long a log that looks half-written is given to settle before it is read as it is. */
   private static final long SETTLE_MS = 300;
 
@@ -52,6 +53,8 @@ public final class Dispatcher {
     final ArrayDeque<Job> queue = new ArrayDeque<>();
     Job running;
     final EventBuffer background = new EventBuffer();
+    /** Jobs that failed without a result (timeout, disconnect), in file order, for late results. */
+    final List<Job> failed = new ArrayList<>();
     long lastFlushNanos = Long.MIN_VALUE / 2;
     boolean flushScheduled;
 
@@ -416,11 +419,11 @@ public final class Dispatcher {
       return;
     }
     Job done = finished.getIfPresent(r.id());
-    if (done != null && done.failedHeader != null && done.realmName.equals(realm.name())) {
+    if (done != null && done.failedHeader != null && !done.lateWritten && done.realmName.equals(realm.name())) {
       took = Duration.ofNanos(ticker.read() - done.dispatchedNanos);
-      commit(realm, realm.log().batch().late(done.anchor, 0, done.failedHeader, done.id, done.agent, now(), took, r.ok(),
+      commit(realm, realm.log().batch().late(done.anchor, failedOrdinal(lane, done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
           r.value(), r.ok() ? null : errorText(r), done.events.events(), done.events.omitted()));
-      done.failedHeader = null;
+      done.lateWritten = true;
       log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,
           r.ok() ? "ok" : "error", JournalFormat.duration(took));
       return;
@@ -507,6 +510,10 @@ public final class Dispatcher {
         job.events.omitted());
     if (job.state == Job.State.RUNNING) {
       job.failedHeader = realm.log().failureHeader(job.agent, time, took);
+      lane.failed.add(job);
+      if (lane.failed.size() > MAX_FAILED_KEPT) {
+        lane.failed.remove(0);
+      }
     }
     lane.queue.remove(job);
     finish(lane, job);
@@ -582,6 +589,20 @@ public final class Dispatcher {
     }
     out.addAll(lane.queue);
     return out;
+  }
+
+  /** Rank of a failed job among earlier failed jobs whose 🚫 reply looks the same (same code, same header). */
+  private static int failedOrdinal(Lane lane, Job job) {
+    int n = 0;
+    for (Job other : lane.failed) {
+      if (other == job) {
+        return n;
+      }
+      if (other.anchor.code().equals(job.anchor.code()) && other.failedHeader.equals(job.failedHeader)) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Rank of a job among pending jobs with an identical anchor (same code, same header). */

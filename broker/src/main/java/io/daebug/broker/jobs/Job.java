@@ -22,6 +22,7 @@ final class Job {
   ScheduledFuture<?> refresher;
   /** The 🚫 header written when the job failed without a result (timeout, disconnect), for a late result. */
   String failedHeader;
+  boolean lateWritten;
   String realmName;
 
   Job(String id, String realmName, String agent, String code, String language, Duration timeout,
