@@ -63,6 +63,24 @@ final class Chromium implements AutoCloseable {
     return new Chromium(process, profile);
   }
 
+  /** Launches Chromium and opens each URL in its own tab. */
+  static Chromium open(String... urls) throws IOException {
+    Chromium chromium = launch();
+    try {
+      for (String url : urls) {
+        chromium.openTab(url);
+      }
+      return chromium;
+    } catch (RuntimeException e) {
+      chromium.close();
+      throw e;
+    }
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** Opens {@code url} in a new tab (DevTools {@code PUT /json/new}). */
   void openTab(String url) {
     Path portFile = profile.resolve("DevToolsActivePort");

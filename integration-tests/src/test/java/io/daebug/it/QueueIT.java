@@ -78,7 +78,7 @@ class QueueIT {
     String slow = """
         ### 🗣️agent to %s at {time}
         ```js
-        await new Promise(r => setTimeout(r, 1000)); "slow"
+        await new Promise(r => setTimeout(r, 1500)); "slow"
         ```
         """.formatted(realm);
     String fast = """
@@ -88,7 +88,7 @@ class QueueIT {
         ```
         """.formatted(realm);
 
-    log.append("```js\nawait new Promise(r => setTimeout(r, 1000)); \"slow\"\n```\n");
+    log.append("```js\nawait new Promise(r => setTimeout(r, 1500)); \"slow\"\n```\n");
     log.awaitAppended(slow + "#### 👍%s to agent at {time}\nexecuting (0s)\n\n".formatted(realm));
     log.appendMore("```js\n\"fast\"\n```\n");
     log.awaitAppended(slow + "#### 👍%s to agent at {time}\nexecuting (0s)\n\n".formatted(realm)
@@ -115,7 +115,7 @@ class QueueIT {
     String request = """
         ### 🗣️claude to %s at 10:11:12
         ```js
-        await new Promise(r => setTimeout(r, 1000)); "slept"
+        await new Promise(r => setTimeout(r, 1500)); "slept"
         ```
         """.formatted(realm);
 

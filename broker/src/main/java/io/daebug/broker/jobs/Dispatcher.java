@@ -45,6 +45,7 @@ public final class Dispatcher {
   private static final Duration BACKGROUND_BATCH = Duration.ofSeconds(1);
   private static final long BACKGROUND_COALESCE_MS = 30;
   private static final int MAX_FAILED_KEPT = 1000;
+  private static final long ORPHAN_CHECK_MS = 250;
   /** How long a log that looks half-written is given to settle before it is read as it is. */
   private static final long SETTLE_MS = 300;
 
@@ -57,6 +58,7 @@ public final class Dispatcher {
     final List<Job> failed = new ArrayList<>();
     long lastFlushNanos = Long.MIN_VALUE / 2;
     boolean flushScheduled;
+    boolean orphanCheckScheduled;
 
     int pending() {
       return (running == null ? 0 : 1) + queue.size();
@@ -289,6 +291,7 @@ public final class Dispatcher {
       commit(realm, batch);
       realms.remove(realm);
       lanes.remove(realm);
+      realm.log().close();
       log.info("realm {} removed after its grace period", realm.name());
       registryChanged();
     });
@@ -303,6 +306,7 @@ public final class Dispatcher {
       return;
     }
     Lane lane = lane(realm);
+    realm.log().recoverOrphans();
     int before = lane.pending();
     boolean settledOnly = !force;
     boolean done = realm.log().accept(now(), before, settledOnly, requests -> {
@@ -321,6 +325,7 @@ public final class Dispatcher {
       core.schedule(() -> guard("settle", () -> acceptFromLog(realm, true)), SETTLE_MS, TimeUnit.MILLISECONDS);
       return;
     }
+    watchOrphans(realm);
     if (lane.pending() != before) {
       pump(realm, null);
       registryChanged();
@@ -625,6 +630,26 @@ public final class Dispatcher {
     } catch (IOException e) {
       log.warn("cannot write {}: {}", realm.log().file(), e.toString());
     }
+    watchOrphans(realm);
+  }
+
+  /**
+   * After a write, looks at the replaced versions of the log twice more (soon, and when they are let
+   * go) for text a writer appended to them through a descriptor it still held.
+   */
+  private void watchOrphans(Realm realm) {
+    Lane lane = lane(realm);
+    if (lane.orphanCheckScheduled || !realm.log().hasOrphans()) {
+      return;
+    }
+    lane.orphanCheckScheduled = true;
+    core.schedule(() -> guard("orphans", () -> {
+      lane.orphanCheckScheduled = false;
+      if (realm.log().recoverOrphans()) {
+        acceptFromLog(realm, true);
+      }
+      watchOrphans(realm);
+    }), ORPHAN_CHECK_MS, TimeUnit.MILLISECONDS);
   }
 
   private static String errorText(Result r) {

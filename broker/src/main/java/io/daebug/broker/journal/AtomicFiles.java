@@ -11,7 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
@@ -22,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Read-modify-write of journal files that neither half-writes nor loses an agent's concurrent edit:
  * write a temporary file, fsync, check the target did not change since it was read (else redo the edit
  * on the new content), rename over it, fsync the folder; text an agent appended to the old file in the
- * instant between that check and the rename is carried over to the new one.
+ * instant between that check and the rename, or later through a file descriptor it still holds, is
+ * carried over to the new one (see {@link Orphans}).
  */
 public final class AtomicFiles {
   private static final Logger log = LoggerFactory.getLogger(AtomicFiles.class);
@@ -59,7 +59,7 @@ public final class AtomicFiles {
    *     else changed the file since (taken from the temporary file before the rename, so an edit made
    *     right after the rename is never mistaken for the broker's own)
    */
-  static Stamp update(Path target, UnaryOperator<String> edit) throws IOException {
+  static Stamp update(Path target, Orphans orphans, UnaryOperator<String> edit) throws IOException {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Stamp before = Stamp.of(target);
       byte[] oldBytes = before == null ? null : readBytes(target);
@@ -70,23 +70,31 @@ public final class AtomicFiles {
       }
       Path tmp = writeTemp(target, Utf8.encode(newText));
       Stamp written = Stamp.of(tmp);
+      FileChannel old = before == null ? null : openOrNull(target);
       boolean moved = false;
-      try (FileChannel old = before == null ? null : openOrNull(target)) {
+      try {
         if (!Objects.equals(before, Stamp.of(target))) {
           continue;
         }
         move(tmp, target);
         moved = true;
         syncDir(target.getParent());
-        if (old != null && old.size() != oldBytes.length) {
-          return carryOver(target, old, oldBytes, written);
-        }
-        return written;
       } finally {
         if (!moved) {
           Files.deleteIfExists(tmp);
+          if (old != null) {
+            old.close();
+          }
         }
       }
+      if (old != null) {
+        orphans.adopt(old, oldBytes.length);
+      }
+      String extra = orphans.drain();
+      if (!extra.isEmpty()) {
+        return update(target, orphans, text -> text == null ? extra : text + extra);
+      }
+      return written;
     }
     throw new IOException("gave up writing " + target + ": it kept changing during " + ATTEMPTS + " attempts");
   }
@@ -126,20 +134,6 @@ public final class AtomicFiles {
     } finally {
       Files.deleteIfExists(tmp);
     }
-  }
-
-  /** An agent appended to the old inode after our check: append the same bytes to the new file. */
-  private static Stamp carryOver(Path target, FileChannel old, byte[] oldBytes, Stamp written) throws IOException {
-    ByteBuffer all = ByteBuffer.allocate((int) old.size());
-    old.read(all, 0);
-    byte[] now = all.array();
-    if (now.length > oldBytes.length && Arrays.equals(now, 0, oldBytes.length, oldBytes, 0, oldBytes.length)) {
-      String extra = Utf8.decode(Arrays.copyOfRange(now, oldBytes.length, now.length));
-      log.info("carrying {} bytes appended during a write over to {}", now.length - oldBytes.length, target);
-      return update(target, text -> text == null ? extra : text + extra);
-    }
-    log.warn("{} was rewritten by someone else during the broker's write; kept the broker's version", target);
-    return written;
   }
 
   private static FileChannel openOrNull(Path p) throws IOException {

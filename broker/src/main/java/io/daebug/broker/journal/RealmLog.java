@@ -13,7 +13,7 @@ import java.util.function.Consumer;
  * read of the file and written atomically (see {@link AtomicFiles}). Not thread-safe: the broker calls
  * it from its single journal thread (docs/concurrency.md).
  */
-public final class RealmLog {
+public final class RealmLog implements AutoCloseable {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RealmLog.class);
   /** A request accepted from the log. */
   public record Request(String agent, String code, String info, Duration timeout, Anchor anchor) {}
@@ -26,6 +26,7 @@ public final class RealmLog {
   private final String language;
   private final int resultCap;
   private AtomicFiles.Stamp lastWritten;
+  private final Orphans orphans = new Orphans();
 
   /**
    * @param resultCap the largest value text written into the log, in UTF-8 bytes
@@ -107,6 +108,35 @@ public final class RealmLog {
       }
     }
     return false;
+  }
+
+  /**
+   * Carries text that a writer appended to a version of this log the broker has since replaced over
+   * to the current file (see {@link Orphans}).
+   *
+   * @return true when text was carried over (the caller should look for new requests)
+   */
+  public boolean recoverOrphans() throws IOException {
+    if (orphans.isEmpty()) {
+      return false;
+    }
+    String extra = orphans.drain();
+    if (extra.isEmpty()) {
+      return false;
+    }
+    lastWritten = AtomicFiles.update(file, orphans, text -> text == null ? extra : text + extra);
+    return true;
+  }
+
+  /** Stops watching replaced versions (the realm is gone). */
+  @Override
+  public void close() {
+    orphans.close();
+  }
+
+  /** Whether replaced versions of the log are still being watched. */
+  public boolean hasOrphans() {
+    return !orphans.isEmpty();
   }
 
   /** Starts a batch of edits, written together by {@link Batch#commit()}. */
@@ -213,7 +243,7 @@ public final class RealmLog {
 
   private void write(Consumer<LogDocument> edit) throws IOException {
     long start = System.nanoTime();
-    lastWritten = AtomicFiles.update(file, text -> {
+    lastWritten = AtomicFiles.update(file, orphans, text -> {
       String base = text == null ? JournalFormat.newLog(realm, language) : text;
       LogDocument doc = LogDocument.parse(base);
       edit.accept(doc);

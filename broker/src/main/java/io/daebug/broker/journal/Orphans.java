@@ -1,0 +1,93 @@
+package io.daebug.broker.journal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Versions of a log that a broker write replaced, kept open for a moment. A writer that still holds
+ * the old file open (a shell appending with {@code >>} in several writes, a script between two
+ * {@code write} calls) keeps writing into the replaced version; whatever it appends there is read back
+ * here and carried over to the current file, so no text is lost. Not thread-safe: one per log.
+ */
+final class Orphans implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Orphans.class);
+  /** How long a replaced version is watched. */
+  static final long KEEP_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private static final class Orphan {
+    final FileChannel channel;
+    final long since;
+    long size;
+
+    Orphan(FileChannel channel, long size, long since) {
+      this.channel = channel;
+      this.size = size;
+      this.since = since;
+    }
+  }
+
+  private final List<Orphan> open = new ArrayList<>();
+
+  /** Starts watching a replaced version whose content was {@code size} bytes when it was read. */
+  void adopt(FileChannel channel, long size) {
+    open.add(new Orphan(channel, size, System.nanoTime()));
+  }
+
+  boolean isEmpty() {
+    return open.isEmpty();
+  }
+
+  /**
+   * The bytes appended to replaced versions since they were read, decoded; "" when none. Versions
+   * watched for longer than {@link #KEEP_NANOS} are closed.
+   */
+  String drain() {
+    StringBuilder extra = new StringBuilder();
+    long now = System.nanoTime();
+    for (Iterator<Orphan> it = open.iterator(); it.hasNext(); ) {
+      Orphan o = it.next();
+      try {
+        long size = o.channel.size();
+        if (size > o.size) {
+          ByteBuffer buf = ByteBuffer.allocate((int) (size - o.size));
+          while (buf.hasRemaining() && o.channel.read(buf, o.size + buf.position()) >= 0) {
+            // read until full
+          }
+          extra.append(Utf8.decode(buf.array()));
+          log.info("carried {} bytes written to a replaced version of the log over to the current one",
+              size - o.size);
+          o.size = size;
+        } else if (size < o.size) {
+          log.warn("a replaced version of a log was truncated by another writer; its new content is not merged");
+          o.size = size;
+        }
+        if (now - o.since > KEEP_NANOS) {
+          o.channel.close();
+          it.remove();
+        }
+      } catch (IOException e) {
+        it.remove();
+      }
+    }
+    return extra.toString();
+  }
+
+  @Override
+  public void close() {
+    for (Orphan o : open) {
+      try {
+        o.channel.close();
+      } catch (IOException e) {
+        // closing a read-only channel
+      }
+    }
+    open.clear();
+  }
+}

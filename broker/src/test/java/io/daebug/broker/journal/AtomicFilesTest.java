@@ -1,0 +1,63 @@
+package io.daebug.broker.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.FileOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void updateReplacesAtomicallyAndLeavesNoTemporaryFiles() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "one\n");
+    try (Orphans orphans = new Orphans()) {
+      AtomicFiles.update(f, orphans, t -> t + "two\n");
+    }
+    assertThat(Files.readString(f)).isEqualTo("one\ntwo\n");
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("a.md");
+    }
+  }
+
+  @Test
+  void anEditReturningItsInputWritesNothing() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "same\n");
+    AtomicFiles.Stamp before = AtomicFiles.Stamp.of(f);
+    try (Orphans orphans = new Orphans()) {
+      assertThat(AtomicFiles.update(f, orphans, t -> t)).isEqualTo(before);
+    }
+    assertThat(AtomicFiles.Stamp.of(f)).isEqualTo(before);
+  }
+
+  @Test
+  void textAppendedThroughADescriptorHeldAcrossTheReplaceIsCarriedOver() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "start\n");
+    try (Orphans orphans = new Orphans();
+        FileOutputStream agent = new FileOutputStream(f.toFile(), true)) {
+      agent.write("first half\n".getBytes(StandardCharsets.UTF_8));
+      AtomicFiles.update(f, orphans, t -> "BROKER\n" + t);
+      agent.write("second half\n".getBytes(StandardCharsets.UTF_8));
+      agent.flush();
+      assertThat(Files.readString(f)).isEqualTo("BROKER\nstart\nfirst half\n");
+      String extra = orphans.drain();
+      assertThat(extra).isEqualTo("second half\n");
+    }
+  }
+
+  @Test
+  void invalidUtf8AndBomSurviveARoundTrip() throws Exception {
+    byte[] bytes = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF, 'a', (byte) 0xFF, (byte) 0xC3, '\n', 'z'};
+    String text = Utf8.decode(bytes);
+    assertThat(Utf8.encode(text)).isEqualTo(bytes);
+    assertThat(Utf8.encode(text + "é")).endsWith("é".getBytes(StandardCharsets.UTF_8));
+  }
+}
