@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -46,8 +47,13 @@ public final class Dispatcher {
   private static final long BACKGROUND_COALESCE_MS = 30;
   private static final int MAX_FAILED_KEPT = 1000;
   private static final long ORPHAN_CHECK_MS = 250;
+  /** How long placeholders may wait to be written together with a fast result. */
+  private static final long ACCEPT_WINDOW_MS = 20;
   /** How long a log that looks half-written is given to settle before it is read as it is. */
   private static final long SETTLE_MS = 300;
+
+  /** An accept whose placeholders wait for the next write: its time, queue position and request count. */
+  private record PendingAccept(String now, int ahead, int handed) {}
 
   /** Per-realm job state. */
   private static final class Lane {
@@ -59,6 +65,9 @@ public final class Dispatcher {
     long lastFlushNanos = Long.MIN_VALUE / 2;
     boolean flushScheduled;
     boolean orphanCheckScheduled;
+    /** Requests dispatched whose placeholders are not written yet. */
+    PendingAccept accept;
+    ScheduledFuture<?> acceptFlush;
 
     int pending() {
       return (running == null ? 0 : 1) + queue.size();
@@ -201,7 +210,7 @@ public final class Dispatcher {
         closed = true;
         for (Realm realm : realms.all()) {
           Lane lane = lane(realm);
-          RealmLog.Batch batch = realm.log().batch();
+          RealmLog.Batch batch = batch(realm);
           List<Job> all = new ArrayList<>();
           if (lane.running != null) {
             all.add(lane.running);
@@ -246,7 +255,7 @@ public final class Dispatcher {
       claimed.replaced().close(1000, "replaced by a new connection of the same tab");
       Lane lane = lane(realm);
       if (lane.running != null) {
-        RealmLog.Batch batch = realm.log().batch();
+        RealmLog.Batch batch = batch(realm);
         failPending(realm, lane, lane.running, batch, "realm disconnected while executing");
         lane.running = null;
         commit(realm, batch);
@@ -270,7 +279,7 @@ public final class Dispatcher {
     realms.disconnected(realm, now());
     Lane lane = lane(realm);
     if (lane.running != null) {
-      RealmLog.Batch batch = realm.log().batch();
+      RealmLog.Batch batch = batch(realm);
       failPending(realm, lane, lane.running, batch, "realm disconnected while executing");
       lane.running = null;
       syncStatuses(realm, lane, batch);
@@ -282,7 +291,7 @@ public final class Dispatcher {
   private void expire(Realm realm) {
     guard("expire", () -> {
       Lane lane = lane(realm);
-      RealmLog.Batch batch = realm.log().batch();
+      RealmLog.Batch batch = batch(realm);
       for (Job job : List.copyOf(lane.queue)) {
         failPending(realm, lane, job, batch, "realm disconnected before the job could run");
       }
@@ -298,45 +307,78 @@ public final class Dispatcher {
   }
 
   /**
-   * Reads the realm's log and turns complete requests below the footer into queued jobs. The first one
-   * is pushed to the realm before the placeholders are written, so the disk is not on the job's path.
+   * Reads the realm's log and turns complete requests below the footer into jobs, pushing the first one
+   * to the realm at once. Writing the placeholders waits up to {@link #ACCEPT_WINDOW_MS}: a fast result
+   * then lands in the same write as the placeholder it replaces, so the disk is on a job's path once, not
+   * twice. Every write to the log includes a pending accept first (see {@link #batch}), and any further
+   * change of the file writes it at once, so the file never lags behind for longer than the window.
    */
   private void acceptFromLog(Realm realm, boolean force) throws IOException {
-    if (closed || (!force && !realm.log().changedSinceLastWrite())) {
+    if (closed || (!force && !realm.log().changedSinceLastSeen())) {
       return;
     }
     Lane lane = lane(realm);
     realm.log().recoverOrphans();
+    if (lane.accept != null) {
+      commit(realm, batch(realm));
+      return;
+    }
     int before = lane.pending();
-    boolean settledOnly = !force;
-    boolean done = realm.log().accept(now(), before, settledOnly, requests -> {
-      for (RealmLog.Request r : requests) {
-        Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
-        int ahead = lane.pending();
-        Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
-            timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
-        lane.queue.add(job);
-        log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
-      }
-      startNext(realm, lane);
-    });
-    if (!done) {
+    String now = now();
+    List<RealmLog.Request> requests = realm.log().peek(now, before, !force);
+    if (requests == null) {
       // Half-written, it seems: look again when the writer is done, or act on it as it is if it stays so.
       core.schedule(() -> guard("settle", () -> acceptFromLog(realm, true)), SETTLE_MS, TimeUnit.MILLISECONDS);
       return;
     }
     watchOrphans(realm);
-    if (lane.pending() != before) {
-      pump(realm, null);
-      registryChanged();
+    if (requests.isEmpty()) {
+      return;
     }
+    enqueue(realm, lane, requests);
+    lane.accept = new PendingAccept(now, before, requests.size());
+    lane.acceptFlush = core.schedule(() -> guard("accept", () -> {
+      if (lane.accept != null) {
+        commit(realm, batch(realm));
+      }
+    }), ACCEPT_WINDOW_MS, TimeUnit.MILLISECONDS);
+    registryChanged();
+  }
+
+  /** Turns accepted requests into queued jobs and starts the first when the realm is idle. */
+  private void enqueue(Realm realm, Lane lane, List<RealmLog.Request> requests) {
+    for (RealmLog.Request r : requests) {
+      Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
+      int ahead = lane.pending();
+      Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
+          timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
+      lane.queue.add(job);
+      log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
+    }
+    startNext(realm, lane);
+  }
+
+  /** A batch of edits to the realm's log, starting with the accept still waiting to be written, if any. */
+  private RealmLog.Batch batch(Realm realm) {
+    RealmLog.Batch batch = realm.log().batch();
+    Lane lane = lane(realm);
+    PendingAccept pending = lane.accept;
+    if (pending != null) {
+      lane.accept = null;
+      lane.acceptFlush.cancel(false);
+      batch.accept(pending.now(), pending.ahead(), pending.handed(), more -> {
+        enqueue(realm, lane, more);
+        registryChanged();
+      });
+    }
+    return batch;
   }
 
   /** Starts the next queued job when the realm is connected and idle, and syncs the placeholders. */
   private void pump(Realm realm, RealmLog.Batch batch) throws IOException {
     Lane lane = lane(realm);
     boolean own = batch == null;
-    RealmLog.Batch b = own ? realm.log().batch() : batch;
+    RealmLog.Batch b = own ? batch(realm) : batch;
     if (startNext(realm, lane)) {
       registryChanged();
     }
@@ -356,7 +398,7 @@ public final class Dispatcher {
     job.state = Job.State.RUNNING;
     job.dispatchedNanos = ticker.read();
     RealmLink link = realm.link();
-    log.trace("dispatching {} to {}", job.id, realm.name());
+    log.trace("dispatching {} to {} at {}", job.id, realm.name(), System.nanoTime() / 1000);
     link.send(new RunJob(job.id, job.code, job.language, job.timeout.toMillis())).whenComplete((ok, err) -> {
       if (err != null) {
         core.execute(() -> guard("send failed", () -> sendFailed(realm, job, err)));
@@ -396,17 +438,17 @@ public final class Dispatcher {
     }
     long seconds = TimeUnit.NANOSECONDS.toSeconds(ticker.read() - job.dispatchedNanos);
     job.status = "executing (" + seconds + "s)";
-    commit(realm, realm.log().batch().executing(job.anchor, ordinal(pendingJobs(lane), job), seconds));
+    commit(realm, batch(realm).executing(job.anchor, ordinal(pendingJobs(lane), job), seconds));
   }
 
   private void onResult(Realm realm, Result r) throws IOException {
-    log.trace("result {} from {}", r.id(), realm.name());
+    log.trace("result {} from {} at {}", r.id(), realm.name(), System.nanoTime() / 1000);
     Lane lane = lane(realm);
     Job job = lane.running;
     Duration took;
     if (job != null && job.id.equals(r.id())) {
       took = Duration.ofNanos(ticker.read() - job.dispatchedNanos);
-      RealmLog.Batch batch = realm.log().batch();
+      RealmLog.Batch batch = batch(realm);
       int ordinal = ordinal(pendingJobs(lane), job);
       if (r.ok()) {
         batch.success(job.anchor, ordinal, job.id, job.agent, now(), took, r.value(), job.events.events(),
@@ -418,15 +460,17 @@ public final class Dispatcher {
       finish(lane, job);
       log.info("job {} realm={} agent={} {} in {}", job.id, realm.name(), job.agent, r.ok() ? "ok" : "error",
           JournalFormat.duration(took));
+      long t1 = System.nanoTime();
       pump(realm, batch);
       commit(realm, batch);
+      log.trace("reply written in {} us", (System.nanoTime() - t1) / 1000);
       registryChanged();
       return;
     }
     Job done = finished.getIfPresent(r.id());
     if (done != null && done.failedHeader != null && !done.lateWritten && done.realmName.equals(realm.name())) {
       took = Duration.ofNanos(ticker.read() - done.dispatchedNanos);
-      commit(realm, realm.log().batch().late(done.anchor, failedOrdinal(lane, done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
+      commit(realm, batch(realm).late(done.anchor, failedOrdinal(lane, done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
           r.value(), r.ok() ? null : errorText(r), done.events.events(), done.events.omitted()));
       done.lateWritten = true;
       log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,
@@ -460,7 +504,7 @@ public final class Dispatcher {
           TimeUnit.NANOSECONDS.toMillis(lane.lastFlushNanos + BACKGROUND_BATCH.toNanos() - ticker.read()));
       core.schedule(() -> guard("background", () -> {
         lane.flushScheduled = false;
-        RealmLog.Batch batch = realm.log().batch();
+        RealmLog.Batch batch = batch(realm);
         flushBackground(realm, lane, batch);
         commit(realm, batch);
       }), next, TimeUnit.MILLISECONDS);
@@ -481,7 +525,7 @@ public final class Dispatcher {
     if (lane.running != job) {
       return;
     }
-    RealmLog.Batch batch = realm.log().batch();
+    RealmLog.Batch batch = batch(realm);
     failPending(realm, lane, job, batch, "job timed out after " + job.timeout.toMillis() + "ms");
     lane.running = null;
     log.info("job {} realm={} agent={} timed out after {}", job.id, realm.name(), job.agent,
@@ -496,7 +540,7 @@ public final class Dispatcher {
     if (lane.running != job) {
       return;
     }
-    RealmLog.Batch batch = realm.log().batch();
+    RealmLog.Batch batch = batch(realm);
     failPending(realm, lane, job, batch, "could not send the job to the realm: " + err.getMessage());
     lane.running = null;
     commit(realm, batch);

@@ -89,7 +89,7 @@ public final class JournalWatcher implements AutoCloseable {
               rescan |= watchLogDir();
             }
           } else if (name.endsWith(".md") && !name.startsWith(".")) {
-            log.trace("{} {}", event.kind(), name);
+            log.trace("{} {} at {}", event.kind(), name, System.nanoTime() / 1000);
             listener.logChanged(name);
           }
         }

@@ -24,6 +24,7 @@ final class LogDocument {
   final List<String> ends;
   private List<Fence> fences;
   private boolean[] inFence;
+  private Fence[] openingAt;
 
   private LogDocument(List<String> lines, List<String> ends) {
     this.lines = lines;
@@ -152,6 +153,10 @@ final class LogDocument {
     }
     fences = found;
     inFence = inside;
+    openingAt = new Fence[lines.size()];
+    for (Fence f : found) {
+      openingAt[f.open()] = f;
+    }
   }
 
   private static boolean closes(String line, String marker) {
@@ -202,11 +207,9 @@ final class LogDocument {
 
   /** The fence that opens at line i, or null. */
   Fence fenceAt(int i) {
-    for (Fence f : fences()) {
-      if (f.open() == i) {
-        return f;
-      }
+    if (fences == null) {
+      scan();
     }
-    return null;
+    return i >= 0 && i < openingAt.length ? openingAt[i] : null;
   }
 }

@@ -25,7 +25,7 @@ public final class RealmLog implements AutoCloseable {
   private final String realm;
   private final String language;
   private final int resultCap;
-  private AtomicFiles.Stamp lastWritten;
+  private AtomicFiles.Stamp lastSeen;
   private final Orphans orphans = new Orphans();
 
   /**
@@ -45,44 +45,41 @@ public final class RealmLog implements AutoCloseable {
   /** Creates the log with its title, guide and footer unless it exists (an agent's file is adopted as is). */
   public void create() throws IOException {
     AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language));
-    lastWritten = AtomicFiles.Stamp.of(file);
+    lastSeen = AtomicFiles.Stamp.of(file);
   }
 
   /** Whether the file changed since the broker last wrote or read it (cheap: one stat). */
-  public boolean changedSinceLastWrite() throws IOException {
+  public boolean changedSinceLastSeen() throws IOException {
     AtomicFiles.Stamp now = AtomicFiles.Stamp.of(file);
-    return now == null || !now.equals(lastWritten);
+    return now == null || !now.equals(lastSeen);
   }
 
   /**
-   * Accepts the complete requests below the footer, writing their placeholders.
+   * Reads the log and returns the requests that an accept would take now, without writing anything;
+   * {@link Batch#accept} writes them later with the same {@code now} and {@code ahead}. The file as read
+   * counts as seen for {@link #changedSinceLastSeen()}.
    *
    * @param ahead jobs already running or queued, to number the placeholders
-   * @param settledOnly when true, a file that looks half-written is left alone (see {@link #looksUnsettled})
-   * @param beforeWrite receives the accepted requests before the file is written, so their jobs can be
-   *     dispatched without waiting for the disk; if the file changed meanwhile and the edit is redone,
-   *     it receives only requests it has not seen yet
-   * @return false when the file looked half-written and nothing was done (ask again a little later)
+   * @param settledOnly when true, a file that looks half-written yields null (see {@link #looksUnsettled})
+   * @return the requests in file order, or null when the file looked half-written
    */
-  public boolean accept(String now, int ahead, boolean settledOnly, Consumer<List<Request>> beforeWrite)
-      throws IOException {
-    int[] handed = {0};
-    boolean[] deferred = {false};
-    write(doc -> {
-      deferred[0] = settledOnly && looksUnsettled(doc);
-      if (deferred[0]) {
-        return;
-      }
-      List<Request> all = new ArrayList<>();
-      for (LogEditor.NewRequest r : LogEditor.accept(doc, realm, language, now, ahead)) {
-        all.add(new Request(r.agent(), r.code(), r.info(), r.timeout(), new Anchor(r.code(), r.pendingHeader())));
-      }
-      if (all.size() > handed[0]) {
-        beforeWrite.accept(List.copyOf(all.subList(handed[0], all.size())));
-        handed[0] = all.size();
-      }
-    });
-    return !deferred[0];
+  public List<Request> peek(String now, int ahead, boolean settledOnly) throws IOException {
+    AtomicFiles.Stamp stamp = AtomicFiles.Stamp.of(file);
+    String text = AtomicFiles.read(file);
+    LogDocument doc = LogDocument.parse(text == null ? JournalFormat.newLog(realm, language) : text);
+    if (settledOnly && looksUnsettled(doc)) {
+      return null;
+    }
+    lastSeen = stamp;
+    return requests(LogEditor.accept(doc, realm, language, now, ahead));
+  }
+
+  private static List<Request> requests(List<LogEditor.NewRequest> accepted) {
+    List<Request> out = new ArrayList<>(accepted.size());
+    for (LogEditor.NewRequest r : accepted) {
+      out.add(new Request(r.agent(), r.code(), r.info(), r.timeout(), new Anchor(r.code(), r.pendingHeader())));
+    }
+    return out;
   }
 
   /**
@@ -124,7 +121,7 @@ public final class RealmLog implements AutoCloseable {
     if (extra.isEmpty()) {
       return false;
     }
-    lastWritten = AtomicFiles.update(file, orphans, text -> text == null ? extra : text + extra);
+    lastSeen = AtomicFiles.update(file, orphans, text -> text == null ? extra : text + extra);
     return true;
   }
 
@@ -149,6 +146,23 @@ public final class RealmLog implements AutoCloseable {
     private final List<Consumer<LogDocument>> edits = new ArrayList<>();
 
     private Batch() {}
+
+    /**
+     * Accepts the requests below the footer as {@link #peek} saw them (same {@code now} and {@code ahead}),
+     * before every other edit of the batch. Requests beyond the first {@code handed} (appended since the
+     * peek) are given to {@code onNew} before the file is written.
+     */
+    public Batch accept(String now, int ahead, int handed, Consumer<List<Request>> onNew) {
+      int[] seen = {handed};
+      edits.add(0, doc -> {
+        List<Request> all = requests(LogEditor.accept(doc, realm, language, now, ahead));
+        if (all.size() > seen[0]) {
+          onNew.accept(List.copyOf(all.subList(seen[0], all.size())));
+          seen[0] = all.size();
+        }
+      });
+      return this;
+    }
 
     public boolean isEmpty() {
       return edits.isEmpty();
@@ -243,7 +257,7 @@ public final class RealmLog implements AutoCloseable {
 
   private void write(Consumer<LogDocument> edit) throws IOException {
     long start = System.nanoTime();
-    lastWritten = AtomicFiles.update(file, orphans, text -> {
+    lastSeen = AtomicFiles.update(file, orphans, text -> {
       String base = text == null ? JournalFormat.newLog(realm, language) : text;
       LogDocument doc = LogDocument.parse(base);
       edit.accept(doc);
