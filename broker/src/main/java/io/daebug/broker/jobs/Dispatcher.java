@@ -1,37 +1,27 @@
 package io.daebug.broker.jobs;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
-import io.daebug.broker.journal.JournalEvent;
 import io.daebug.broker.journal.JournalFormat;
-import io.daebug.broker.journal.RealmLog;
 import io.daebug.broker.journal.RegistryFile;
 import io.daebug.broker.protocol.ErrorMessage;
 import io.daebug.broker.protocol.FromRealm;
 import io.daebug.broker.protocol.Hello;
 import io.daebug.broker.protocol.RealmEvent;
 import io.daebug.broker.protocol.Result;
-import io.daebug.broker.protocol.RunJob;
 import io.daebug.broker.protocol.Welcome;
 import io.daebug.broker.registry.Realm;
 import io.daebug.broker.registry.RealmLink;
 import io.daebug.broker.registry.Realms;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalTime;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,37 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
-  private static final long REFRESH_SECONDS = 5;
-  private static final Duration BACKGROUND_BATCH = Duration.ofSeconds(1);
-  private static final long BACKGROUND_COALESCE_MS = 30;
-  private static final int MAX_FAILED_KEPT = 1000;
-  private static final long ORPHAN_CHECK_MS = 250;
-  /** How long placeholders may wait to be written together with a fast result. */
-  private static final long ACCEPT_WINDOW_MS = 20;
-  /** How long a log that looks half-written is given to settle before it is read as it is. */
-  private static final long SETTLE_MS = 300;
-
-  /** An accept whose placeholders wait for the next write: its time, queue position and request count. */
-  private record PendingAccept(String now, int ahead, int handed) {}
-
-  /** Per-realm job state. */
-  private static final class Lane {
-    final ArrayDeque<Job> queue = new ArrayDeque<>();
-    Job running;
-    final EventBuffer background = new EventBuffer();
-    /** Jobs that failed without a result (timeout, disconnect), in file order, for late results. */
-    final List<Job> failed = new ArrayList<>();
-    long lastFlushNanos = Long.MIN_VALUE / 2;
-    boolean flushScheduled;
-    boolean orphanCheckScheduled;
-    /** Requests dispatched whose placeholders are not written yet. */
-    PendingAccept accept;
-    ScheduledFuture<?> acceptFlush;
-
-    int pending() {
-      return (running == null ? 0 : 1) + queue.size();
-    }
-  }
 
   private final BrokerConfig config;
   private final ScheduledExecutorService core;
@@ -80,10 +39,8 @@ public final class Dispatcher {
   private final Realms realms;
   private final RegistryFile registry;
   private final Runnable shutdownRequested;
-  private final Map<Realm, Lane> lanes = new HashMap<>();
   private final Map<RealmLink, Realm> byLink = new HashMap<>();
-  private final Cache<String, Job> finished;
-  private final AtomicLong ids = new AtomicLong();
+  private final JobRunner jobs;
   private boolean registryScheduled;
   private boolean closed;
 
@@ -95,8 +52,7 @@ public final class Dispatcher {
     this.registry = registry;
     this.shutdownRequested = shutdownRequested;
     this.realms = new Realms(logDir(), config.resultCap(), config.disconnectGrace(), ticker, core, this::expire);
-    this.finished = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofMinutes(30))
-        .maximumSize(100_000).build();
+    this.jobs = new JobRunner(config, core, ticker, this::registryChanged);
     core.scheduleWithFixedDelay(() -> guard("ping", this::pingAll), config.pingInterval().toMillis(),
         config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -122,9 +78,9 @@ public final class Dispatcher {
       }
       // Java 17 has no pattern switch; the sealed FromRealm has exactly these three permits.
       if (message instanceof Result r) {
-        onResult(realm, r);
+        jobs.result(realm, r);
       } else if (message instanceof RealmEvent e) {
-        onEvent(realm, e);
+        jobs.event(realm, e);
       } else {
         link.send(new ErrorMessage("duplicate-hello", "hello was already received; ignored"));
       }
@@ -152,7 +108,7 @@ public final class Dispatcher {
     core.execute(() -> guard("log change", () -> {
       Realm realm = realms.byLogFile(fileName);
       if (realm != null) {
-        acceptFromLog(realm, false);
+        jobs.logChanged(realm, false);
       }
     }));
   }
@@ -164,7 +120,7 @@ public final class Dispatcher {
         if (r.connected()) {
           r.log().create();
         }
-        acceptFromLog(r, true);
+        jobs.logChanged(r, true);
       }
     }));
   }
@@ -185,7 +141,7 @@ public final class Dispatcher {
     try {
       return core.submit(() -> {
         List<Map<String, Object>> list = new ArrayList<>();
-        for (Realm r : realms.recentFirst()) {
+        for (Realm r : realms.all()) {
           list.add(Map.of("name", r.name(), "kind", String.valueOf(r.kind()), "state", state(r)));
         }
         return Map.<String, Object>of("status", "ok", "realms", list);
@@ -208,21 +164,9 @@ public final class Dispatcher {
     try {
       core.submit(() -> guard("shutdown", () -> {
         closed = true;
+        jobs.close();
         for (Realm realm : realms.all()) {
-          Lane lane = lane(realm);
-          RealmLog.Batch batch = batch(realm);
-          List<Job> all = new ArrayList<>();
-          if (lane.running != null) {
-            all.add(lane.running);
-          }
-          all.addAll(lane.queue);
-          for (Job job : all) {
-            failPending(realm, lane, job, batch, "broker shut down before the job finished");
-          }
-          lane.running = null;
-          lane.queue.clear();
-          flushBackground(realm, lane, batch);
-          commit(realm, batch);
+          jobs.endAll(realm, "broker shut down before the job finished", false);
           if (realm.link() != null) {
             realm.link().close(1001, "broker shutting down");
           }
@@ -253,20 +197,14 @@ public final class Dispatcher {
     if (claimed.replaced() != null) {
       byLink.remove(claimed.replaced());
       claimed.replaced().close(1000, "replaced by a new connection of the same tab");
-      Lane lane = lane(realm);
-      if (lane.running != null) {
-        RealmLog.Batch batch = batch(realm);
-        failPending(realm, lane, lane.running, batch, "realm disconnected while executing");
-        lane.running = null;
-        commit(realm, batch);
-      }
+      jobs.realmGone(realm, "realm disconnected while executing");
     }
     log.info("realm {} connected ({}, {}) from {}{}", realm.name(), hello.kind(), hello.url(), link.remote(),
         claimed.how() == Realms.Claim.NEW ? "" : " [" + claimed.how().name().toLowerCase() + "]");
     link.send(new Welcome(realm.name(), "daebug/" + realm.name() + ".md"));
     realm.log().create();
-    acceptFromLog(realm, true);
-    pump(realm, null);
+    jobs.logChanged(realm, true);
+    jobs.realmReady(realm);
     registryChanged();
   }
 
@@ -277,304 +215,17 @@ public final class Dispatcher {
     }
     log.info("realm {} disconnected ({}{})", realm.name(), code, reason == null || reason.isEmpty() ? "" : " " + reason);
     realms.disconnected(realm, now());
-    Lane lane = lane(realm);
-    if (lane.running != null) {
-      RealmLog.Batch batch = batch(realm);
-      failPending(realm, lane, lane.running, batch, "realm disconnected while executing");
-      lane.running = null;
-      syncStatuses(realm, lane, batch);
-      commit(realm, batch);
-    }
+    jobs.realmGone(realm, "realm disconnected while executing");
     registryChanged();
   }
 
   private void expire(Realm realm) {
     guard("expire", () -> {
-      Lane lane = lane(realm);
-      RealmLog.Batch batch = batch(realm);
-      for (Job job : List.copyOf(lane.queue)) {
-        failPending(realm, lane, job, batch, "realm disconnected before the job could run");
-      }
-      lane.queue.clear();
-      flushBackground(realm, lane, batch);
-      commit(realm, batch);
+      jobs.endAll(realm, "realm disconnected before the job could run", true);
       realms.remove(realm);
-      lanes.remove(realm);
-      realm.log().close();
       log.info("realm {} removed after its grace period", realm.name());
       registryChanged();
     });
-  }
-
-  /**
-   * Reads the realm's log and turns complete requests below the footer into jobs, pushing the first one
-   * to the realm at once. Writing the placeholders waits up to {@link #ACCEPT_WINDOW_MS}: a fast result
-   * then lands in the same write as the placeholder it replaces, so the disk is on a job's path once, not
-   * twice. Every write to the log includes a pending accept first (see {@link #batch}), and any further
-   * change of the file writes it at once, so the file never lags behind for longer than the window.
-   */
-  private void acceptFromLog(Realm realm, boolean force) throws IOException {
-    if (closed || (!force && !realm.log().changedSinceLastSeen())) {
-      return;
-    }
-    Lane lane = lane(realm);
-    realm.log().recoverOrphans();
-    if (lane.accept != null) {
-      commit(realm, batch(realm));
-      return;
-    }
-    int before = lane.pending();
-    String now = now();
-    List<RealmLog.Request> requests = realm.log().peek(now, before, !force);
-    if (requests == null) {
-      // Half-written, it seems: look again when the writer is done, or act on it as it is if it stays so.
-      core.schedule(() -> guard("settle", () -> acceptFromLog(realm, true)), SETTLE_MS, TimeUnit.MILLISECONDS);
-      return;
-    }
-    watchOrphans(realm);
-    if (requests.isEmpty()) {
-      return;
-    }
-    enqueue(realm, lane, requests);
-    lane.accept = new PendingAccept(now, before, requests.size());
-    lane.acceptFlush = core.schedule(() -> guard("accept", () -> {
-      if (lane.accept != null) {
-        commit(realm, batch(realm));
-      }
-    }), ACCEPT_WINDOW_MS, TimeUnit.MILLISECONDS);
-    registryChanged();
-  }
-
-  /** Turns accepted requests into queued jobs and starts the first when the realm is idle. */
-  private void enqueue(Realm realm, Lane lane, List<RealmLog.Request> requests) {
-    for (RealmLog.Request r : requests) {
-      Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
-      int ahead = lane.pending();
-      Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
-          timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
-      lane.queue.add(job);
-      log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
-    }
-    startNext(realm, lane);
-  }
-
-  /** A batch of edits to the realm's log, starting with the accept still waiting to be written, if any. */
-  private RealmLog.Batch batch(Realm realm) {
-    RealmLog.Batch batch = realm.log().batch();
-    Lane lane = lane(realm);
-    PendingAccept pending = lane.accept;
-    if (pending != null) {
-      lane.accept = null;
-      lane.acceptFlush.cancel(false);
-      batch.accept(pending.now(), pending.ahead(), pending.handed(), more -> {
-        enqueue(realm, lane, more);
-        registryChanged();
-      });
-    }
-    return batch;
-  }
-
-  /** Starts the next queued job when the realm is connected and idle, and syncs the placeholders. */
-  private void pump(Realm realm, RealmLog.Batch batch) throws IOException {
-    Lane lane = lane(realm);
-    boolean own = batch == null;
-    RealmLog.Batch b = own ? batch(realm) : batch;
-    if (startNext(realm, lane)) {
-      registryChanged();
-    }
-    syncStatuses(realm, lane, b);
-    if (own) {
-      commit(realm, b);
-    }
-  }
-
-  /** Pushes the next queued job to the realm when it is connected and idle; writes nothing. */
-  private boolean startNext(Realm realm, Lane lane) {
-    if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed) {
-      return false;
-    }
-    Job job = lane.queue.poll();
-    lane.running = job;
-    job.state = Job.State.RUNNING;
-    job.dispatchedNanos = ticker.read();
-    RealmLink link = realm.link();
-    log.trace("dispatching {} to {} at {}", job.id, realm.name(), System.nanoTime() / 1000);
-    link.send(new RunJob(job.id, job.code, job.language, job.timeout.toMillis())).whenComplete((ok, err) -> {
-      if (err != null) {
-        core.execute(() -> guard("send failed", () -> sendFailed(realm, job, err)));
-      }
-    });
-    job.timer = core.schedule(() -> guard("timeout", () -> timedOut(realm, job)), job.timeout.toMillis(),
-        TimeUnit.MILLISECONDS);
-    job.refresher = core.scheduleAtFixedRate(() -> guard("refresh", () -> refresh(realm, job)),
-        REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
-    return true;
-  }
-
-  /** Brings every pending placeholder's status line up to date. */
-  private void syncStatuses(Realm realm, Lane lane, RealmLog.Batch batch) {
-    int ahead = 0;
-    List<Job> pending = pendingJobs(lane);
-    for (Job job : pending) {
-      String want = job == lane.running ? job.status.startsWith("executing") ? job.status : "executing (0s)"
-          : "queued (" + ahead + " ahead)";
-      if (!want.equals(job.status)) {
-        job.status = want;
-        if (job == lane.running) {
-          batch.executing(job.anchor, ordinal(pending, job), 0);
-        } else {
-          batch.queued(job.anchor, ordinal(pending, job), ahead);
-        }
-      }
-      ahead++;
-    }
-  }
-
-  private void refresh(Realm realm, Job job) throws IOException {
-    Lane lane = lane(realm);
-    if (lane.running != job) {
-      job.cancelTimers();
-      return;
-    }
-    long seconds = TimeUnit.NANOSECONDS.toSeconds(ticker.read() - job.dispatchedNanos);
-    job.status = "executing (" + seconds + "s)";
-    commit(realm, batch(realm).executing(job.anchor, ordinal(pendingJobs(lane), job), seconds));
-  }
-
-  private void onResult(Realm realm, Result r) throws IOException {
-    log.trace("result {} from {} at {}", r.id(), realm.name(), System.nanoTime() / 1000);
-    Lane lane = lane(realm);
-    Job job = lane.running;
-    Duration took;
-    if (job != null && job.id.equals(r.id())) {
-      took = Duration.ofNanos(ticker.read() - job.dispatchedNanos);
-      RealmLog.Batch batch = batch(realm);
-      int ordinal = ordinal(pendingJobs(lane), job);
-      if (r.ok()) {
-        batch.success(job.anchor, ordinal, job.id, job.agent, now(), took, r.value(), job.events.events(),
-            job.events.omitted());
-      } else {
-        batch.failure(job.anchor, ordinal, job.agent, now(), took, errorText(r), job.events.events(),
-            job.events.omitted());
-      }
-      finish(lane, job);
-      log.info("job {} realm={} agent={} {} in {}", job.id, realm.name(), job.agent, r.ok() ? "ok" : "error",
-          JournalFormat.duration(took));
-      long t1 = System.nanoTime();
-      pump(realm, batch);
-      commit(realm, batch);
-      log.trace("reply written in {} us", (System.nanoTime() - t1) / 1000);
-      registryChanged();
-      return;
-    }
-    Job done = finished.getIfPresent(r.id());
-    if (done != null && done.failedHeader != null && !done.lateWritten && done.realmName.equals(realm.name())) {
-      took = Duration.ofNanos(ticker.read() - done.dispatchedNanos);
-      commit(realm, batch(realm).late(done.anchor, failedOrdinal(lane, done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
-          r.value(), r.ok() ? null : errorText(r), done.events.events(), done.events.omitted()));
-      done.lateWritten = true;
-      log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,
-          r.ok() ? "ok" : "error", JournalFormat.duration(took));
-      return;
-    }
-    String why = done != null ? "a second result for job " + r.id() + " (already answered) was ignored"
-        : "a result for unknown job " + r.id() + " was ignored";
-    log.warn("realm {}: {}", realm.name(), why);
-    background(realm, new JournalEvent("daebug", now(), why));
-  }
-
-  private void onEvent(Realm realm, RealmEvent e) {
-    Lane lane = lane(realm);
-    String time = e.time() == null ? now() : JournalFormat.time(LocalTime.ofInstant(
-        Instant.ofEpochMilli(e.time()), config.clock().getZone()));
-    JournalEvent event = new JournalEvent(e.kind(), time, e.text());
-    if (e.job() != null && lane.running != null && lane.running.id.equals(e.job())) {
-      lane.running.events.add(event);
-    } else {
-      background(realm, event);
-    }
-  }
-
-  private void background(Realm realm, JournalEvent event) {
-    Lane lane = lane(realm);
-    lane.background.add(event);
-    if (!lane.flushScheduled) {
-      lane.flushScheduled = true;
-      long next = Math.max(BACKGROUND_COALESCE_MS,
-          TimeUnit.NANOSECONDS.toMillis(lane.lastFlushNanos + BACKGROUND_BATCH.toNanos() - ticker.read()));
-      core.schedule(() -> guard("background", () -> {
-        lane.flushScheduled = false;
-        RealmLog.Batch batch = batch(realm);
-        flushBackground(realm, lane, batch);
-        commit(realm, batch);
-      }), next, TimeUnit.MILLISECONDS);
-    }
-  }
-
-  private void flushBackground(Realm realm, Lane lane, RealmLog.Batch batch) {
-    if (lane.background.isEmpty()) {
-      return;
-    }
-    batch.background(now(), lane.background.events(), lane.background.omitted());
-    lane.background.clear();
-    lane.lastFlushNanos = ticker.read();
-  }
-
-  private void timedOut(Realm realm, Job job) throws IOException {
-    Lane lane = lane(realm);
-    if (lane.running != job) {
-      return;
-    }
-    RealmLog.Batch batch = batch(realm);
-    failPending(realm, lane, job, batch, "job timed out after " + job.timeout.toMillis() + "ms");
-    lane.running = null;
-    log.info("job {} realm={} agent={} timed out after {}", job.id, realm.name(), job.agent,
-        JournalFormat.duration(job.timeout));
-    pump(realm, batch);
-    commit(realm, batch);
-    registryChanged();
-  }
-
-  private void sendFailed(Realm realm, Job job, Throwable err) throws IOException {
-    Lane lane = lane(realm);
-    if (lane.running != job) {
-      return;
-    }
-    RealmLog.Batch batch = batch(realm);
-    failPending(realm, lane, job, batch, "could not send the job to the realm: " + err.getMessage());
-    lane.running = null;
-    commit(realm, batch);
-    registryChanged();
-  }
-
-  /** Writes a 🚫 reply for a job that will not get a result now, keeping it for a late one. */
-  private void failPending(Realm realm, Lane lane, Job job, RealmLog.Batch batch, String error) {
-    Duration took = job.state == Job.State.RUNNING ? Duration.ofNanos(ticker.read() - job.dispatchedNanos)
-        : Duration.ZERO;
-    if (error.startsWith("job timed out")) {
-      took = job.timeout;
-    }
-    String time = now();
-    batch.failure(job.anchor, ordinal(pendingJobs(lane), job), job.agent, time, took, error, job.events.events(),
-        job.events.omitted());
-    if (job.state == Job.State.RUNNING) {
-      job.failedHeader = realm.log().failureHeader(job.agent, time, took);
-      lane.failed.add(job);
-      if (lane.failed.size() > MAX_FAILED_KEPT) {
-        lane.failed.remove(0);
-      }
-    }
-    lane.queue.remove(job);
-    finish(lane, job);
-  }
-
-  private void finish(Lane lane, Job job) {
-    job.cancelTimers();
-    job.state = Job.State.FINISHED;
-    if (lane.running == job) {
-      lane.running = null;
-    }
-    finished.put(job.id, job);
   }
 
   private void pingAll() {
@@ -607,97 +258,20 @@ public final class Dispatcher {
       return;
     }
     List<RegistryFile.Entry> entries = new ArrayList<>();
-    for (Realm r : realms.recentFirst()) {
+    for (Realm r : realms.all()) {
       entries.add(new RegistryFile.Entry(r.name(), r.url(), r.lastSeen(), state(r)));
     }
     registry.publish(entries);
   }
 
   private String state(Realm r) {
-    Lane lane = lane(r);
     if (!r.connected()) {
       return "disconnected";
     }
     if (r.unresponsive()) {
       return "unresponsive";
     }
-    if (lane.running != null) {
-      return "executing";
-    }
-    return lane.queue.isEmpty() ? "live" : "queued " + lane.queue.size();
-  }
-
-  private Lane lane(Realm realm) {
-    return lanes.computeIfAbsent(realm, r -> new Lane());
-  }
-
-  private static List<Job> pendingJobs(Lane lane) {
-    List<Job> out = new ArrayList<>(lane.pending());
-    if (lane.running != null) {
-      out.add(lane.running);
-    }
-    out.addAll(lane.queue);
-    return out;
-  }
-
-  /** Rank of a failed job among earlier failed jobs whose 🚫 reply looks the same (same code, same header). */
-  private static int failedOrdinal(Lane lane, Job job) {
-    int n = 0;
-    for (Job other : lane.failed) {
-      if (other == job) {
-        return n;
-      }
-      if (other.anchor.code().equals(job.anchor.code()) && other.failedHeader.equals(job.failedHeader)) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** Rank of a job among pending jobs with an identical anchor (same code, same header). */
-  private static int ordinal(List<Job> pending, Job job) {
-    int n = 0;
-    for (Job other : pending) {
-      if (other == job) {
-        return n;
-      }
-      if (other.anchor.equals(job.anchor)) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  private void commit(Realm realm, RealmLog.Batch batch) {
-    try {
-      batch.commit();
-    } catch (IOException e) {
-      log.warn("cannot write {}: {}", realm.log().file(), e.toString());
-    }
-    watchOrphans(realm);
-  }
-
-  /**
-   * After a write, looks at the replaced versions of the log twice more (soon, and when they are let
-   * go) for text a writer appended to them through a descriptor it still held.
-   */
-  private void watchOrphans(Realm realm) {
-    Lane lane = lane(realm);
-    if (lane.orphanCheckScheduled || !realm.log().hasOrphans()) {
-      return;
-    }
-    lane.orphanCheckScheduled = true;
-    core.schedule(() -> guard("orphans", () -> {
-      lane.orphanCheckScheduled = false;
-      if (realm.log().recoverOrphans()) {
-        acceptFromLog(realm, true);
-      }
-      watchOrphans(realm);
-    }), ORPHAN_CHECK_MS, TimeUnit.MILLISECONDS);
-  }
-
-  private static String errorText(Result r) {
-    return r.error() == null ? "Error: the realm reported a failure without details" : r.error().display();
+    return jobs.activity(r);
   }
 
   private String now() {
@@ -708,16 +282,7 @@ public final class Dispatcher {
     return s.length() > 80 ? s.substring(0, 80) + "..." : s;
   }
 
-  private interface Body {
-    void run() throws Exception;
-  }
-
-  /** The core thread's exception funnel: a failing task is logged once and never kills the thread. */
-  private static void guard(String what, Body body) {
-    try {
-      body.run();
-    } catch (Exception | StackOverflowError e) {
-      log.warn("{} failed: {}", what, e.toString(), e);
-    }
+  private static void guard(String what, Guard.Body body) {
+    Guard.run(what, body);
   }
 }

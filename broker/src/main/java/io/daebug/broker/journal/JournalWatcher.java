@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +32,6 @@ public final class JournalWatcher implements AutoCloseable {
     void registryChanged();
   }
 
-  private final Path root;
   private final Path logDir;
   private final Listener listener;
   private final WatchService service;
@@ -42,7 +40,6 @@ public final class JournalWatcher implements AutoCloseable {
   private WatchKey logKey;
 
   public JournalWatcher(Path root, Listener listener) throws IOException {
-    this.root = root;
     this.logDir = root.resolve("daebug");
     this.listener = listener;
     this.service = root.getFileSystem().newWatchService();
@@ -89,7 +86,7 @@ public final class JournalWatcher implements AutoCloseable {
               rescan |= watchLogDir();
             }
           } else if (name.endsWith(".md") && !name.startsWith(".")) {
-            log.trace("{} {} at {}", event.kind(), name, System.nanoTime() / 1000);
+            log.trace("{} {}", event.kind(), name);
             listener.logChanged(name);
           }
         }
@@ -118,9 +115,5 @@ public final class JournalWatcher implements AutoCloseable {
   public void close() throws IOException {
     service.close();
     thread.interrupt();
-  }
-
-  Path root() {
-    return root;
   }
 }

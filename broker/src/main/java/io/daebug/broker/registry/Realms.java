@@ -9,8 +9,6 @@ import io.daebug.broker.journal.RealmLog;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -121,12 +119,8 @@ public final class Realms {
     return fileName.endsWith(".md") ? byName.get(fileName.substring(0, fileName.length() - 3)) : null;
   }
 
-  public Collection<Realm> all() {
-    return List.copyOf(order);
-  }
-
-  /** Realms, most recently seen first. */
-  public List<Realm> recentFirst() {
+  /** Every realm, most recently seen first (a copy: callers may change the table while iterating). */
+  public List<Realm> all() {
     return List.copyOf(order);
   }
 
@@ -151,10 +145,5 @@ public final class Realms {
   private void touch(Realm realm) {
     order.remove(realm);
     order.add(0, realm);
-  }
-
-  /** Sorting helper for callers that want a stable order by name. */
-  public static Comparator<Realm> byName() {
-    return Comparator.comparing(Realm::name);
   }
 }

@@ -1,0 +1,28 @@
+package io.daebug.broker.jobs;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+/** One realm's job state: its queue, the running job, its background events. Core-thread confined. */
+final class Lane {
+  /** An accept whose placeholders wait for the next write: its time, queue position and request count. */
+  record PendingAccept(String now, int ahead, int handed) {}
+
+  final ArrayDeque<Job> queue = new ArrayDeque<>();
+  Job running;
+  final EventBuffer background = new EventBuffer();
+  /** Jobs that failed without a result (timeout, disconnect), in file order, for late results. */
+  final List<Job> failed = new ArrayList<>();
+  long lastFlushNanos = Long.MIN_VALUE / 2;
+  boolean flushScheduled;
+  boolean orphanCheckScheduled;
+  /** Requests dispatched whose placeholders are not written yet. */
+  PendingAccept accept;
+  ScheduledFuture<?> acceptFlush;
+
+  int pending() {
+    return (running == null ? 0 : 1) + queue.size();
+  }
+}
