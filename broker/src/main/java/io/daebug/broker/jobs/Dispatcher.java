@@ -171,6 +171,7 @@ public final class Dispatcher {
             realm.link().close(1001, "broker shutting down");
           }
         }
+        realms.close();
         registry.writeShutdown(now(), startCommand);
       })).get(30, TimeUnit.SECONDS);
     } catch (Exception e) {

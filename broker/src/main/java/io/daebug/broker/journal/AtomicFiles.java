@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * write a temporary file, fsync, check the target did not change since it was read (else redo the edit
  * on the new content), rename over it, fsync the folder; text an agent appended to the old file in the
  * instant between that check and the rename, or later through a file descriptor it still holds, is
- * carried over to the new one (see {@link Orphans}).
+ * carried over to the new one (see {@link Orphans}). The folder's fsync, which only makes the rename
+ * durable, runs off the caller's thread (see {@link DirSync}).
  */
 public final class AtomicFiles {
   private static final Logger log = LoggerFactory.getLogger(AtomicFiles.class);
@@ -59,7 +60,8 @@ public final class AtomicFiles {
    *     else changed the file since (taken from the temporary file before the rename, so an edit made
    *     right after the rename is never mistaken for the broker's own)
    */
-  static Stamp update(Path target, Orphans orphans, UnaryOperator<String> edit) throws IOException {
+  static Stamp update(Path target, Orphans orphans, DirSync dirSync, UnaryOperator<String> edit)
+      throws IOException {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Stamp before = Stamp.of(target);
       byte[] oldBytes = before == null ? null : readBytes(target);
@@ -78,7 +80,7 @@ public final class AtomicFiles {
         }
         move(tmp, target);
         moved = true;
-        syncDir(target.getParent());
+        dirSync.request();
       } finally {
         if (!moved) {
           Files.deleteIfExists(tmp);
@@ -92,7 +94,7 @@ public final class AtomicFiles {
       }
       String extra = orphans.drain();
       if (!extra.isEmpty()) {
-        return update(target, orphans, text -> text == null ? extra : text + extra);
+        return update(target, orphans, dirSync, text -> text == null ? extra : text + extra);
       }
       return written;
     }

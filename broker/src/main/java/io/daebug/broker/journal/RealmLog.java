@@ -25,13 +25,16 @@ public final class RealmLog implements AutoCloseable {
   private final String realm;
   private final String language;
   private final int resultCap;
+  private final DirSync dirSync;
   private AtomicFiles.Stamp lastSeen;
   private final Orphans orphans = new Orphans();
 
   /**
    * @param resultCap the largest value text written into the log, in UTF-8 bytes
+   * @param dirSync makes renames in the log's folder durable
    */
-  public RealmLog(Path file, String realm, String language, int resultCap) {
+  public RealmLog(Path file, String realm, String language, int resultCap, DirSync dirSync) {
+    this.dirSync = dirSync;
     this.file = file;
     this.realm = realm;
     this.language = language;
@@ -121,7 +124,7 @@ public final class RealmLog implements AutoCloseable {
     if (extra.isEmpty()) {
       return false;
     }
-    lastSeen = AtomicFiles.update(file, orphans, text -> text == null ? extra : text + extra);
+    lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> text == null ? extra : text + extra);
     return true;
   }
 
@@ -257,7 +260,7 @@ public final class RealmLog implements AutoCloseable {
 
   private void write(Consumer<LogDocument> edit) throws IOException {
     long start = System.nanoTime();
-    lastSeen = AtomicFiles.update(file, orphans, text -> {
+    lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
       String base = text == null ? JournalFormat.newLog(realm, language) : text;
       LogDocument doc = LogDocument.parse(base);
       edit.accept(doc);

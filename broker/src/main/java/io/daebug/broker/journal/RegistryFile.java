@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -34,17 +34,20 @@ public final class RegistryFile implements AutoCloseable {
    */
   public record Entry(String name, String url, String time, String state) {}
 
+  static final long COALESCE_MS = 50;
   private static final String TITLE = "# \uD83D\uDC7E Daebug remote debugging REPL";
 
   private final Path file;
   private final String startedAt;
   private final Supplier<String> url;
   private final AtomicReference<List<Entry>> latest = new AtomicReference<>();
-  private final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+  private final ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "daebug-registry");
     t.setDaemon(true);
     return t;
   });
+  /** Registry thread only: the text last written, to skip writes that would change nothing. */
+  private String lastWritten;
 
   /** @param url the broker's URL, asked for when the file is written (the port is bound after this is built) */
   public RegistryFile(Path root, String startedAt, Supplier<String> url) {
@@ -69,12 +72,14 @@ public final class RegistryFile implements AutoCloseable {
   }
 
   /**
-   * Rewrites the registry soon on the registry thread; a newer call before that write replaces this one.
-   * A registry holding a {@code %%SHUTDOWN%%} line is left alone (the broker is about to stop).
+   * Rewrites the registry on the registry thread within {@value #COALESCE_MS} ms; newer calls before that
+   * write replace this one, and a write that would change nothing is skipped (a job that starts and ends
+   * within the window costs no write at all, and no fsync competes with the logs'). A registry holding a
+   * {@code %%SHUTDOWN%%} line is left alone (the broker is about to stop).
    */
   public void publish(List<Entry> entries) {
     if (latest.getAndSet(List.copyOf(entries)) == null) {
-      writer.execute(this::drain);
+      writer.schedule(this::drain, COALESCE_MS, TimeUnit.MILLISECONDS);
     }
   }
 
@@ -83,9 +88,11 @@ public final class RegistryFile implements AutoCloseable {
     if (entries == null) {
       return;
     }
+    String text = render(entries);
     try {
-      if (!shutdownRequested()) {
-        write(entries);
+      if (!text.equals(lastWritten) && !shutdownRequested()) {
+        AtomicFiles.replace(file, text);
+        lastWritten = text;
       }
     } catch (IOException e) {
       log.warn("cannot write {}: {}", file, e.toString());

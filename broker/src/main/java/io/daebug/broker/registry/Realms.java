@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.daebug.broker.journal.DirSync;
 import io.daebug.broker.journal.RealmLog;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +31,7 @@ public final class Realms {
 
   private final Path logDir;
   private final int resultCap;
+  private final DirSync dirSync;
   private final Map<String, Realm> byName = new LinkedHashMap<>();
   private final Cache<String, Realm> grace;
   private final List<Realm> order = new ArrayList<>();
@@ -41,6 +43,7 @@ public final class Realms {
       Consumer<Realm> onExpired) {
     this.logDir = logDir;
     this.resultCap = resultCap;
+    this.dirSync = new DirSync(logDir);
     this.grace = Caffeine.newBuilder()
         .expireAfterWrite(graceTime)
         .ticker(ticker)
@@ -74,7 +77,7 @@ public final class Realms {
       String name = n == 1 ? base : RealmNames.withSuffix(base, n);
       Realm existing = byName.get(name);
       if (existing == null) {
-        Realm realm = new Realm(name, new RealmLog(logDir.resolve(name + ".md"), name, language, resultCap), language);
+        Realm realm = new Realm(name, new RealmLog(logDir.resolve(name + ".md"), name, language, resultCap, dirSync), language);
         realm.attach(link, kind, url, tab, nowNanos, time);
         byName.put(name, realm);
         touch(realm);
@@ -135,6 +138,11 @@ public final class Realms {
   public void seen(Realm realm, String time) {
     realm.seen(time);
     touch(realm);
+  }
+
+  /** Finishes pending folder syncs and stops their thread. */
+  public void close() {
+    dirSync.close();
   }
 
   /** Runs pending grace expiries now (tests with a fake ticker). */

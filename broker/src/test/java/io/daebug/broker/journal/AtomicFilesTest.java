@@ -17,8 +17,8 @@ class AtomicFilesTest {
   void updateReplacesAtomicallyAndLeavesNoTemporaryFiles() throws Exception {
     Path f = dir.resolve("a.md");
     Files.writeString(f, "one\n");
-    try (Orphans orphans = new Orphans()) {
-      AtomicFiles.update(f, orphans, t -> t + "two\n");
+    try (Orphans orphans = new Orphans(); DirSync sync = new DirSync(dir)) {
+      AtomicFiles.update(f, orphans, sync, t -> t + "two\n");
     }
     assertThat(Files.readString(f)).isEqualTo("one\ntwo\n");
     try (var files = Files.list(dir)) {
@@ -31,8 +31,8 @@ class AtomicFilesTest {
     Path f = dir.resolve("a.md");
     Files.writeString(f, "same\n");
     AtomicFiles.Stamp before = AtomicFiles.Stamp.of(f);
-    try (Orphans orphans = new Orphans()) {
-      assertThat(AtomicFiles.update(f, orphans, t -> t)).isEqualTo(before);
+    try (Orphans orphans = new Orphans(); DirSync sync = new DirSync(dir)) {
+      assertThat(AtomicFiles.update(f, orphans, sync, t -> t)).isEqualTo(before);
     }
     assertThat(AtomicFiles.Stamp.of(f)).isEqualTo(before);
   }
@@ -42,9 +42,10 @@ class AtomicFilesTest {
     Path f = dir.resolve("a.md");
     Files.writeString(f, "start\n");
     try (Orphans orphans = new Orphans();
+        DirSync sync = new DirSync(dir);
         FileOutputStream agent = new FileOutputStream(f.toFile(), true)) {
       agent.write("first half\n".getBytes(StandardCharsets.UTF_8));
-      AtomicFiles.update(f, orphans, t -> "BROKER\n" + t);
+      AtomicFiles.update(f, orphans, sync, t -> "BROKER\n" + t);
       agent.write("second half\n".getBytes(StandardCharsets.UTF_8));
       agent.flush();
       assertThat(Files.readString(f)).isEqualTo("BROKER\nstart\nfirst half\n");
