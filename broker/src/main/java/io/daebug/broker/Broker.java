@@ -3,6 +3,7 @@ package io.daebug.broker;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.jobs.Dispatcher;
+import io.daebug.broker.jobs.SerialExecutor;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.JournalWatcher;
 import io.daebug.broker.journal.RegistryFile;
@@ -16,7 +17,6 @@ import java.time.LocalTime;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -59,12 +59,7 @@ public final class Broker implements AutoCloseable {
       throw new IOException("root " + root + " is not a folder; pass an existing folder with --root");
     }
     BrokerConfig cfg = config.withRoot(root);
-    ScheduledThreadPoolExecutor core = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, "daebug-core");
-      t.setDaemon(true);
-      return t;
-    });
-    core.setRemoveOnCancelPolicy(true);
+    SerialExecutor core = new SerialExecutor();
     String started = JournalFormat.time(LocalTime.now(cfg.clock()));
     Broker[] self = new Broker[1];
     Runnable onShutdownRequest = () -> {
