@@ -149,7 +149,7 @@ final class JobRunner {
     Lane lane = lane(realm);
     realm.log().recoverOrphans();
     if (lane.accept != null) {
-      commit(realm, batch(realm));
+      pump(realm, null);
       return;
     }
     int before = lane.pending();
@@ -168,7 +168,7 @@ final class JobRunner {
     lane.accept = new Lane.PendingAccept(now, before, requests.size());
     lane.acceptFlush = core.schedule(() -> Guard.run("accept", () -> {
       if (lane.accept != null) {
-        commit(realm, batch(realm));
+        pump(realm, null);
       }
     }), ACCEPT_WINDOW_MS, TimeUnit.MILLISECONDS);
     registryChanged();
