@@ -2,6 +2,7 @@ package io.daebug.broker;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.http.TokenGate;
 import io.daebug.broker.jobs.Dispatcher;
 import io.daebug.broker.jobs.SerialExecutor;
 import io.daebug.broker.journal.JournalFormat;
@@ -58,7 +59,9 @@ public final class Broker implements AutoCloseable {
     if (!Files.isDirectory(root)) {
       throw new IOException("root " + root + " is not a folder; pass an existing folder with --root");
     }
-    BrokerConfig cfg = config.withRoot(root);
+    BrokerConfig rooted = config.withRoot(root);
+    BrokerConfig cfg = rooted.token() == null && !rooted.loopbackOnly() ? rooted.withToken(TokenGate.generate())
+        : rooted;
     SerialExecutor core = new SerialExecutor();
     String started = JournalFormat.time(LocalTime.now(cfg.clock()));
     Broker[] self = new Broker[1];
@@ -111,9 +114,10 @@ public final class Broker implements AutoCloseable {
     return server.port();
   }
 
-  /** The URL to open in a browser. */
+  /** The URL to open in a browser; it carries the token when the broker has one. */
   public URI uri() {
-    return server.uri(config.host());
+    URI base = server.uri(config.host());
+    return config.token() == null ? base : URI.create(base + "?" + TokenGate.PARAM + "=" + config.token());
   }
 
   public BrokerConfig config() {

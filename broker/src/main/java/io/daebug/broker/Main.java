@@ -56,6 +56,10 @@ public final class Main implements Callable<Integer> {
       description = "Extra host names accepted in Host and Origin headers (comma-separated).")
   List<String> allowHosts = List.of();
 
+  @Option(names = "--token", paramLabel = "TOKEN",
+      description = "Token that clients not on loopback must present (default: generated and printed when --host is not loopback).")
+  String token;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE}).")
   String logLevel = "INFO";
 
@@ -91,7 +95,7 @@ public final class Main implements Callable<Integer> {
     BrokerConfig config;
     try {
       config = new BrokerConfig(dir, host, port == null ? BrokerConfig.defaultPort(dir) : port,
-          jobTimeout, pingInterval, unresponsiveAfter, grace, maxMessage, resultCap, allowHosts, Clock.systemDefaultZone());
+          jobTimeout, pingInterval, unresponsiveAfter, grace, maxMessage, resultCap, allowHosts, token, Clock.systemDefaultZone());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
@@ -105,6 +109,10 @@ public final class Main implements Callable<Integer> {
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "daebug-exit"));
     System.out.println("Daebug broker for " + dir);
     System.out.println("  Open " + broker.uri() + " in a browser; realms are listed in " + dir.resolve("daebug.md"));
+    if (broker.config().token() != null) {
+      System.out.println("  Clients that are not on this machine must present the token " + broker.config().token()
+          + " (the URL above carries it).");
+    }
     System.out.println("  Stop with Ctrl+C or a line %%SHUTDOWN%% in daebug.md.");
     broker.awaitStopped();
     return 0;

@@ -20,6 +20,8 @@ import java.util.Objects;
  * @param resultCap the largest result text written into a log, in UTF-8 bytes; longer ones are cut and
  *     written whole to a side file
  * @param allowedHosts extra host names accepted in {@code Host} and {@code Origin}
+ * @param token the token clients not on loopback must present; null for none (then a broker listening
+ *     beyond loopback generates one)
  * @param clock the wall clock for the journal's {@code HH:MM:SS}
  */
 public record BrokerConfig(
@@ -33,6 +35,7 @@ public record BrokerConfig(
     int maxMessageBytes,
     int resultCap,
     List<String> allowedHosts,
+    String token,
     Clock clock) {
 
   public BrokerConfig {
@@ -51,6 +54,9 @@ public record BrokerConfig(
       throw new IllegalArgumentException("unresponsive threshold (" + unresponsiveAfter
           + ") must be longer than the ping interval (" + pingInterval + ")");
     }
+    if (token != null && token.length() < 8) {
+      throw new IllegalArgumentException("token must be at least 8 characters");
+    }
     if (resultCap < 256) {
       throw new IllegalArgumentException("result cap must be at least 256 bytes, got " + resultCap);
     }
@@ -62,7 +68,7 @@ public record BrokerConfig(
   /** Defaults for a root folder: loopback, the folder's own port, 60 s jobs, 5 s pings. */
   public static BrokerConfig defaults(Path root) {
     return new BrokerConfig(root, "127.0.0.1", defaultPort(root), Duration.ofSeconds(60), Duration.ofSeconds(5),
-        Duration.ofSeconds(15), Duration.ofMinutes(2), 1 << 20, 64 * 1024, List.of(), Clock.systemDefaultZone());
+        Duration.ofSeconds(15), Duration.ofMinutes(2), 1 << 20, 64 * 1024, List.of(), null, Clock.systemDefaultZone());
   }
 
   /**
@@ -77,23 +83,34 @@ public record BrokerConfig(
 
   public BrokerConfig withPort(int newPort) {
     return new BrokerConfig(root, host, newPort, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        maxMessageBytes, resultCap, allowedHosts, clock);
+        maxMessageBytes, resultCap, allowedHosts, token, clock);
   }
 
   public BrokerConfig withJobTimeout(Duration timeout) {
     return new BrokerConfig(root, host, port, timeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        maxMessageBytes, resultCap, allowedHosts, clock);
+        maxMessageBytes, resultCap, allowedHosts, token, clock);
   }
 
   public BrokerConfig withLiveness(Duration ping, Duration unresponsive, Duration grace) {
     return new BrokerConfig(root, host, port, jobTimeout, ping, unresponsive, grace, maxMessageBytes,
-        resultCap, allowedHosts, clock);
+        resultCap, allowedHosts, token, clock);
   }
 
   /** The same config rooted elsewhere (e.g. the absolute, normalised form of the root). */
   public BrokerConfig withRoot(Path newRoot) {
     return new BrokerConfig(newRoot, host, port, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        maxMessageBytes, resultCap, allowedHosts, clock);
+        maxMessageBytes, resultCap, allowedHosts, token, clock);
+  }
+
+  public BrokerConfig withToken(String newToken) {
+    return new BrokerConfig(root, host, port, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
+        maxMessageBytes, resultCap, allowedHosts, newToken, clock);
+  }
+
+  /** Whether the broker listens on loopback only (then no client can come from elsewhere). */
+  public boolean loopbackOnly() {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
   }
 
   private static void requirePositive(Duration d, String what) {

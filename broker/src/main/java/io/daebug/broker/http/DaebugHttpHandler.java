@@ -62,17 +62,20 @@ public final class DaebugHttpHandler extends Handler.Abstract {
 
   private final Path root;
   private final HostOriginPolicy policy;
+  private final TokenGate gate;
   private final Supplier<Object> health;
   private final ObjectMapper json = new ObjectMapper();
 
   /**
    * @param root the project folder to serve; must exist
    * @param policy decides which Host headers are answered
+   * @param gate requires the broker's token from clients that are not on loopback
    * @param health supplies the object serialised as JSON at {@code /-daebug/health}
    * @throws IllegalArgumentException when {@code root} is not an existing folder
    */
-  public DaebugHttpHandler(Path root, HostOriginPolicy policy, Supplier<Object> health) {
+  public DaebugHttpHandler(Path root, HostOriginPolicy policy, TokenGate gate, Supplier<Object> health) {
     super(InvocationType.BLOCKING);
+    this.gate = Objects.requireNonNull(gate, "gate");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.health = Objects.requireNonNull(health, "health");
     try {
@@ -112,6 +115,17 @@ public final class DaebugHttpHandler extends Handler.Abstract {
           request.getMethod(), request.getHttpURI().getPath(), host);
       sendText(response, callback, 421, "host not allowed: " + host, head);
       return;
+    }
+    TokenGate.Verdict verdict = gate.check(request);
+    if (verdict == TokenGate.Verdict.DENIED) {
+      LOG.warn("refused {} {} from {}: no valid token", request.getMethod(), request.getHttpURI().getPath(),
+          Request.getRemoteAddr(request));
+      sendText(response, callback, 401, "token required: open the URL the broker printed (it ends in ?"
+          + TokenGate.PARAM + "=...)", head);
+      return;
+    }
+    if (verdict == TokenGate.Verdict.PARAM_OK) {
+      response.getHeaders().add(HttpHeader.SET_COOKIE, gate.cookie());
     }
     if (!head && !HttpMethod.GET.is(request.getMethod())) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");

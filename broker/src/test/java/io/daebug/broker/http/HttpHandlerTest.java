@@ -75,7 +75,7 @@ class HttpHandlerTest {
     server.setErrorHandler(new PlainTextErrorHandler());
     healthSource.set(() -> health);
     server.setHandler(new DaebugHttpHandler(
-        root, new HostOriginPolicy("127.0.0.1", List.of()), () -> healthSource.get().get()));
+        root, new HostOriginPolicy("127.0.0.1", List.of()), new TokenGate(null), () -> healthSource.get().get()));
     server.start();
     port = connector.getLocalPort();
   }

@@ -4,6 +4,7 @@ import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.http.DaebugHttpHandler;
 import io.daebug.broker.http.HostOriginPolicy;
 import io.daebug.broker.http.PlainTextErrorHandler;
+import io.daebug.broker.http.TokenGate;
 import io.daebug.broker.jobs.Dispatcher;
 import io.daebug.broker.protocol.MessageCodec;
 import java.io.IOException;
@@ -53,7 +54,8 @@ public final class WsServer implements AutoCloseable {
     server.addConnector(connector);
     server.setErrorHandler(new PlainTextErrorHandler());
     HostOriginPolicy policy = new HostOriginPolicy(config.host(), config.allowedHosts());
-    DaebugHttpHandler http = new DaebugHttpHandler(config.root(), policy, health);
+    TokenGate gate = new TokenGate(config.token());
+    DaebugHttpHandler http = new DaebugHttpHandler(config.root(), policy, gate, health);
     WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
       container.setMaxTextMessageSize(config.maxMessageBytes());
       container.setMaxBinaryMessageSize(config.maxMessageBytes());
@@ -72,6 +74,12 @@ public final class WsServer implements AutoCloseable {
           log.warn("refused realm upgrade from {}: origin '{}' not allowed", request.getConnectionMetaData()
               .getRemoteSocketAddress(), origin);
           Response.writeError(request, response, callback, 403, "origin not allowed");
+          return null;
+        }
+        if (gate.check(request) == TokenGate.Verdict.DENIED) {
+          log.warn("refused realm upgrade from {}: no valid token", request.getConnectionMetaData()
+              .getRemoteSocketAddress());
+          Response.writeError(request, response, callback, 401, "token required");
           return null;
         }
         return new WsRealmEndpoint(dispatcher, codec);
