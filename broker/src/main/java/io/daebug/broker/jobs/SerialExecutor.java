@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * with a dedicated thread, but a frame or a file event is handled without a hand-off to another thread;
  * on a busy two-core machine each hand-off (a park and an unpark) costs about a millisecond, and a job
  * crossed three of them. Delayed tasks are timed by one daemon thread ({@code daebug-timer}) and then
- * run like any other task.
+ * run like any other task. Threads that may run core tasks must never be interrupted (journal writes use
+ * interruptible channels).
  */
 public final class SerialExecutor extends AbstractExecutorService implements ScheduledExecutorService {
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
@@ -34,6 +35,7 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
+    timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
 
   @Override
@@ -96,10 +98,14 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
     timer.shutdown();
   }
 
+  /**
+   * Like {@link #shutdown()}, and drops queued tasks. Never interrupts: the timer thread may be running
+   * core tasks, and an interrupt would close the FileChannel of a journal write half-way.
+   */
   @Override
   public List<Runnable> shutdownNow() {
     shutdown = true;
-    timer.shutdownNow();
+    timer.shutdown();
     List<Runnable> left = List.copyOf(tasks);
     tasks.clear();
     return left;

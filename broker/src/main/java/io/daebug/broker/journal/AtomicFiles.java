@@ -163,6 +163,9 @@ public final class AtomicFiles {
         ch.write(buf);
       }
       ch.force(true);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
     }
     return tmp;
   }

@@ -113,7 +113,9 @@ public final class JournalWatcher implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    // Closing the service ends take() with ClosedWatchServiceException. The thread is not interrupted:
+    // it may be running core tasks (see SerialExecutor), and an interrupt would close the FileChannel
+    // of a journal write half-way.
     service.close();
-    thread.interrupt();
   }
 }
