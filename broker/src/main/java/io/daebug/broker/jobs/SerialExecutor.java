@@ -5,6 +5,7 @@ import java.util.Queue;
 import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -76,9 +77,14 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
     return timer.schedule(() -> execute(command), delay, unit);
   }
 
+  /** Runs the callable as a core task after the delay; the timer thread waits for that task's turn. */
   @Override
   public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-    throw new UnsupportedOperationException("schedule a Runnable");
+    return timer.schedule(() -> {
+      FutureTask<V> task = new FutureTask<>(callable);
+      execute(task);
+      return task.get();
+    }, delay, unit);
   }
 
   @Override
