@@ -67,11 +67,6 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
     }
   }
 
-  /** Whether the calling thread is running core tasks now (for assertions and tests). */
-  boolean busy() {
-    return running.get();
-  }
-
   @Override
   public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
     return timer.schedule(() -> execute(command), delay, unit);

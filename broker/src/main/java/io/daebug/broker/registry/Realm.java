@@ -81,10 +81,6 @@ public final class Realm {
     lastSeen = time;
   }
 
-  void seen(String time) {
-    lastSeen = time;
-  }
-
   /** Records a pong; returns true when that ends an unresponsive spell. */
   boolean pong(long nowNanos, String time) {
     lastPongNanos = nowNanos;

@@ -135,19 +135,9 @@ public final class Realms {
     return realm.checkUnresponsive(nowNanos, thresholdNanos);
   }
 
-  public void seen(Realm realm, String time) {
-    realm.seen(time);
-    touch(realm);
-  }
-
   /** Finishes pending folder syncs and stops their thread. */
   public void close() {
     dirSync.close();
-  }
-
-  /** Runs pending grace expiries now (tests with a fake ticker). */
-  public void cleanUp() {
-    grace.cleanUp();
   }
 
   private void touch(Realm realm) {
