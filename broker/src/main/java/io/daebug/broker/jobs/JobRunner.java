@@ -42,6 +42,8 @@ final class JobRunner {
   private static final long ACCEPT_WINDOW_MS = 20;
   /** How long a log that looks half-written is given to settle before it is read as it is. */
   private static final long SETTLE_MS = 300;
+  /** Event times beyond year 9999 are nonsense; such events get the broker's time. */
+  private static final long MAX_EPOCH_MS = 253_402_300_799_000L;
 
   private final BrokerConfig config;
   private final ScheduledExecutorService core;
@@ -312,8 +314,8 @@ final class JobRunner {
 
   private void onEvent(Realm realm, RealmEvent e) {
     Lane lane = lane(realm);
-    String time = e.time() == null ? now() : JournalFormat.time(LocalTime.ofInstant(
-        Instant.ofEpochMilli(e.time()), config.clock().getZone()));
+    String time = e.time() == null || e.time() < 0 || e.time() > MAX_EPOCH_MS ? now()
+        : JournalFormat.time(LocalTime.ofInstant(Instant.ofEpochMilli(e.time()), config.clock().getZone()));
     JournalEvent event = new JournalEvent(e.kind(), time, e.text());
     if (e.job() != null && lane.running != null && lane.running.id.equals(e.job())) {
       lane.running.events.add(event);

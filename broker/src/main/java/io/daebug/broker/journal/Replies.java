@@ -108,8 +108,18 @@ public final class Replies {
   static String label(String kind) {
     return switch (kind) {
       case "log", "info", "warn", "error", "debug" -> "console." + kind;
-      default -> kind;
+      default -> safeKind(kind);
     };
+  }
+
+  /**
+   * A kind the realm made up, reduced to {@code [A-Za-z0-9._-]} and 40 characters: it is written into a
+   * header and a fence's info string, where a line break or a backtick would forge structure.
+   */
+  static String safeKind(String kind) {
+    String k = kind.replaceAll("[^A-Za-z0-9._-]+", "-");
+    k = k.length() > 40 ? k.substring(0, 40) : k;
+    return k.isEmpty() || k.equals("-") ? "event" : k;
   }
 
   static String emoji(String kind) {

@@ -16,8 +16,34 @@ public record Hello(String name, String kind, String url, String language, Strin
     if (name == null) {
       throw new IllegalArgumentException("hello needs a name");
     }
-    kind = kind == null || kind.isBlank() ? "page" : kind;
-    language = language == null || language.isBlank() ? "javascript" : language;
-    url = url == null ? "" : url;
+    kind = word(kind, 16, "page");
+    language = word(language, 32, "javascript");
+    url = url == null ? "" : printable(url, 512);
+  }
+
+  /**
+   * Lowercase letters, digits and {@code +#._-} only, at most {@code max} long; anything else becomes
+   * {@code fallback}. These values end up in journal lines, where a line break would forge structure.
+   */
+  private static String word(String s, int max, String fallback) {
+    if (s == null) {
+      return fallback;
+    }
+    String w = s.trim().toLowerCase(java.util.Locale.ROOT);
+    return w.isEmpty() || w.length() > max || !w.matches("[a-z0-9+#._-]+") ? fallback : w;
+  }
+
+  /** Control characters percent-encoded, cut to {@code max}: a URL can never break a registry line. */
+  private static String printable(String s, int max) {
+    StringBuilder sb = new StringBuilder(Math.min(s.length(), max));
+    for (int i = 0; i < s.length() && sb.length() < max; i++) {
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
+        sb.append('%').append(String.format(java.util.Locale.ROOT, "%02X", (int) c & 0xff));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.toString();
   }
 }

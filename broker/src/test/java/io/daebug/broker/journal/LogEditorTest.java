@@ -204,4 +204,12 @@ class LogEditorTest {
     // an agent's own file with no broker output yet is fine
     assertThat(RealmLog.looksUnsettled(LogDocument.parse("```js\n1\n```\n"))).isFalse();
   }
+
+  @Test
+  void anEventKindCannotForgeStructure() {
+    List<String> lines = Replies.event(new JournalEvent("x\n" + JournalFormat.RULE + "\n```", "01:02:03", "t"));
+    assertThat(lines.get(0)).startsWith("##### 🚫x-").doesNotContain("\n", "`").hasSizeLessThan(60);
+    assertThat(lines.get(1)).startsWith("```Error x-").doesNotContain("\n").hasSize(3 + 6 + 40);
+    assertThat(Replies.safeKind("\n")).isEqualTo("event");
+  }
 }

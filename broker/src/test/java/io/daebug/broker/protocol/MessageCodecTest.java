@@ -84,4 +84,15 @@ class MessageCodecTest {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
   }
+
+  @Test
+  void helloFieldsThatReachTheJournalCannotCarryLineBreaks() throws Exception {
+    Hello h = (Hello) codec.decodeFromRealm("{\"type\":\"hello\",\"name\":\"n\",\"kind\":\"page\\n# x\","
+        + "\"url\":\"http://x/)\\n%%SHUTDOWN%%\\n\",\"language\":\"java\\nscript\"}");
+    assertThat(h.kind()).isEqualTo("page");
+    assertThat(h.language()).isEqualTo("javascript");
+    assertThat(h.url()).isEqualTo("http://x/)%0A%%SHUTDOWN%%%0A").doesNotContain("\n");
+    Hello java = (Hello) codec.decodeFromRealm("{\"type\":\"hello\",\"name\":\"n\",\"language\":\"Java\"}");
+    assertThat(java.language()).isEqualTo("java");
+  }
 }
