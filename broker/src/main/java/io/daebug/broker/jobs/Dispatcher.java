@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -27,8 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The broker's core: realms connect, requests are accepted from logs, jobs are pushed, results and
- * events are journalled. Every public method may be called from any thread; each one only posts a task
- * to the single core thread, which owns all realm and job state (docs/concurrency.md).
+ * events are journalled. Every public method may be called from any thread; each one only submits a
+ * task to the core, a serial executor that owns all realm and job state (docs/concurrency.md).
  */
 public final class Dispatcher {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
@@ -43,6 +44,7 @@ public final class Dispatcher {
   private final JobRunner jobs;
   private boolean registryScheduled;
   private boolean closed;
+  private boolean shutdownStarted;
 
   public Dispatcher(BrokerConfig config, ScheduledExecutorService core, Ticker ticker, RegistryFile registry,
       Runnable shutdownRequested) {
@@ -66,12 +68,12 @@ public final class Dispatcher {
 
   /** A realm's first frame. */
   public void hello(RealmLink link, Hello hello) {
-    core.execute(() -> guard("hello", () -> onHello(link, hello)));
+    submit("hello", () -> onHello(link, hello));
   }
 
   /** Any later frame of a realm. */
   public void message(RealmLink link, FromRealm message) {
-    core.execute(() -> guard("message", () -> {
+    submit("message", () -> {
       Realm realm = byLink.get(link);
       if (realm == null) {
         return;
@@ -84,56 +86,57 @@ public final class Dispatcher {
       } else {
         link.send(new ErrorMessage("duplicate-hello", "hello was already received; ignored"));
       }
-    }));
+    });
   }
 
   /** A pong arrived on a realm's connection. */
   public void pong(RealmLink link) {
-    core.execute(() -> guard("pong", () -> {
+    submit("pong", () -> {
       Realm realm = byLink.get(link);
       if (realm != null && realms.pong(realm, ticker.read(), now())) {
         log.info("realm {} answers pings again", realm.name());
         registryChanged();
       }
-    }));
+    });
   }
 
   /** A realm's connection closed. */
   public void closed(RealmLink link, int code, String reason) {
-    core.execute(() -> guard("close", () -> onClosed(link, code, reason)));
+    submit("close", () -> onClosed(link, code, reason));
   }
 
   /** A file in {@code daebug/} was created or changed. */
   public void logChanged(String fileName) {
-    core.execute(() -> guard("log change", () -> {
+    submit("log change", () -> {
       Realm realm = realms.byLogFile(fileName);
       if (realm != null) {
         jobs.logChanged(realm, false);
       }
-    }));
+    });
   }
 
   /** Every log may have changed (the folder appeared, or the watcher overflowed). */
   public void allLogsChanged() {
-    core.execute(() -> guard("rescan", () -> {
+    submit("rescan", () -> {
       for (Realm r : realms.all()) {
         if (r.connected()) {
           r.log().create();
         }
         jobs.logChanged(r, true);
       }
-    }));
+    });
   }
 
   /** {@code daebug.md} changed: maybe an agent asked the broker to shut down. */
   public void registryFileChanged() {
-    core.execute(() -> guard("registry change", () -> {
-      if (!closed && registry.shutdownRequested()) {
+    submit("registry change", () -> {
+      if (!closed && !shutdownStarted && registry.shutdownRequested()) {
+        shutdownStarted = true;
         log.info("{} found in {}: shutting down", RegistryFile.SHUTDOWN, registry.file());
         Thread t = new Thread(shutdownRequested, "daebug-shutdown");
         t.start();
       }
-    }));
+    });
   }
 
   /** A snapshot for {@code /-daebug/health}. */
@@ -153,7 +156,7 @@ public final class Dispatcher {
 
   /** Writes the registry once at start. */
   public void start() {
-    core.execute(() -> guard("start", this::writeRegistry));
+    submit("start", this::writeRegistry);
   }
 
   /**
@@ -249,7 +252,7 @@ public final class Dispatcher {
   private void registryChanged() {
     if (!registryScheduled && !closed) {
       registryScheduled = true;
-      core.execute(() -> guard("registry", this::writeRegistry));
+      submit("registry", this::writeRegistry);
     }
   }
 
@@ -285,5 +288,14 @@ public final class Dispatcher {
 
   private static void guard(String what, Guard.Body body) {
     Guard.run(what, body);
+  }
+
+  /** Submits a guarded task to the core; after shutdown, late callbacks (closing sockets) are dropped. */
+  private void submit(String what, Guard.Body body) {
+    try {
+      core.execute(() -> Guard.run(what, body));
+    } catch (RejectedExecutionException e) {
+      log.debug("{} after shutdown: ignored", what);
+    }
   }
 }
