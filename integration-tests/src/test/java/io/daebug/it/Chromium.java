@@ -53,6 +53,8 @@ final class Chromium implements AutoCloseable {
         // Tabs other than the first are in the background; their timers must not be throttled.
         "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
         "--disable-backgrounding-occluded-windows",
+        // A job's window.open stands in for the user's "Duplicate tab" (both copy sessionStorage).
+        "--disable-popup-blocking",
         // DevTools on a port of Chromium's choosing, written to <profile>/DevToolsActivePort; used to open tabs.
         "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
         "about:blank"));

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,7 @@ class LifecycleIT {
   static void start() throws IOException {
     fixture = BrowserFixture.start(root, "rename.html");
     Pages.write(root, "reload.html", "console.log('loaded ' + performance.getEntriesByType('navigation')[0].type)");
+    Pages.write(root, "twin.html");
   }
 
   @AfterAll
@@ -70,6 +73,53 @@ class LifecycleIT {
         ```
 
         """.formatted(realm));
+  }
+
+  @Test
+  void aDuplicatedTabGetsANameOfItsOwn() {
+    LogFile original = fixture.realm("twin.html");
+    String realm = original.realm();
+    // window.open copies the opener's sessionStorage into the new tab, as Chrome's "Duplicate" does,
+    // so the new tab starts out with the original's name and tab id.
+    original.append("```js\nwindow.open(location.href) !== null\n```\n");
+    original.awaitAppended("""
+        ### 🗣️agent to %1$s at {time}
+        ```js
+        window.open(location.href) !== null
+        ```
+        #### 👍%1$s to agent at {time} ({ms})
+        ```JSON
+        true
+        ```
+
+        """.formatted(realm));
+    Pattern live = Pattern.compile("^\\* \\[([a-z0-9-]+)\\]\\(daebug/\\1\\.md\\) \\("
+        + Pattern.quote(fixture.url("twin.html")) + "\\) at \\d\\d:\\d\\d:\\d\\d: live$", Pattern.MULTILINE);
+    String[] twin = new String[1];
+    await().untilAsserted(() -> {
+      List<String> names = live.matcher(fixture.registry().read()).results().map(m -> m.group(1)).toList();
+      assertThat(names).as("live realms of twin.html in%n%s", fixture.registry().read()).hasSize(2).contains(realm);
+      twin[0] = names.get(0).equals(realm) ? names.get(1) : names.get(0);
+    });
+    assertThat(twin[0]).doesNotStartWith(realm + "-").isNotEqualTo(realm);
+
+    LogFile copy = new LogFile(twin[0], root.resolve("daebug").resolve(twin[0] + ".md"));
+    await().untilAsserted(() -> assertThat(copy.read()).endsWith(LogFile.FOOTER));
+    copy.append("```js\n[daebug.name, sessionStorage.getItem('daebug.name')]\n```\n");
+    copy.awaitAppended("""
+        ### 🗣️agent to %1$s at {time}
+        ```js
+        [daebug.name, sessionStorage.getItem('daebug.name')]
+        ```
+        #### 👍%1$s to agent at {time} ({ms})
+        ```JSON
+        [
+          "%1$s",
+          "%1$s"
+        ]
+        ```
+
+        """.formatted(twin[0]));
   }
 
   @Test
