@@ -207,6 +207,9 @@ public final class Dispatcher {
         claimed.how() == Realms.Claim.NEW ? "" : " [" + claimed.how().name().toLowerCase() + "]");
     link.send(new Welcome(realm.name(), "daebug/" + realm.name() + ".md"));
     realm.log().create();
+    if (claimed.how() == Realms.Claim.NEW) {
+      jobs.adopt(realm);
+    }
     jobs.logChanged(realm, true);
     jobs.realmReady(realm);
     registryChanged();

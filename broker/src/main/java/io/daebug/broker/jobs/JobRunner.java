@@ -71,6 +71,17 @@ final class JobRunner {
     acceptFromLog(realm, force);
   }
 
+  /**
+   * A realm new to this broker: placeholders in its log belong to an earlier broker run that ended
+   * before their results came, so they get an honest 🚫 reply instead of saying "executing" forever.
+   */
+  void adopt(Realm realm) {
+    if (lane(realm).pending() == 0) {
+      commit(realm, batch(realm).abandonStale(now(),
+          "no result: the broker stopped before this job finished (its realm may have run it)"));
+    }
+  }
+
   /** Starts the next job if the realm is idle (e.g. after it connected). */
   void realmReady(Realm realm) throws IOException {
     pump(realm, null);

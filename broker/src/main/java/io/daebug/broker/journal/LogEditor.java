@@ -145,6 +145,34 @@ final class LogEditor {
     return -1;
   }
 
+  /**
+   * Replaces every placeholder left by an earlier broker (it stopped or crashed while the job was
+   * pending) with a 🚫 reply, so no request stays "executing" forever. Only for a realm that has no
+   * pending job in this broker.
+   *
+   * @return how many placeholders were replaced
+   */
+  static int abandonStale(LogDocument doc, String realm, String now, String error) {
+    String prefix = JournalFormat.OK_MARK + realm + " to ";
+    int replaced = 0;
+    for (int i = doc.fences().size() - 1; i >= 0; i--) {
+      LogDocument.Fence f = doc.fences().get(i);
+      int h = f.close() + 1;
+      if (!f.closed() || h + 1 >= doc.size() || !doc.isPendingStatus(h + 1)) {
+        continue;
+      }
+      String header = doc.line(h);
+      int at = header.lastIndexOf(" at ");
+      if (!header.startsWith(prefix) || at < prefix.length() || header.endsWith(")")) {
+        continue;
+      }
+      String agent = header.substring(prefix.length(), at);
+      doc.replace(h, h + 2, Replies.failure(realm, agent, now, java.time.Duration.ZERO, false, error, List.of(), 0));
+      replaced++;
+    }
+    return replaced;
+  }
+
   /** Rewrites a pending job's status line ({@code executing (5s)}, {@code queued (1 ahead)}). */
   static boolean setStatus(LogDocument doc, Anchor anchor, String status) {
     int h = findPending(doc, anchor);

@@ -218,6 +218,12 @@ public final class RealmLog implements AutoCloseable {
       return this;
     }
 
+    /** Replaces placeholders an earlier broker left behind with a 🚫 reply holding {@code error}. */
+    public Batch abandonStale(String time, String error) {
+      edits.add(doc -> LogEditor.abandonStale(doc, realm, time, error));
+      return this;
+    }
+
     /** Writes a background block above the footer. */
     public Batch background(String time, List<JournalEvent> events, long omitted) {
       List<String> lines = Replies.background(realm, time, events, omitted);

@@ -212,4 +212,17 @@ class LogEditorTest {
     assertThat(lines.get(1)).startsWith("```Error x-").doesNotContain("\n").hasSize(3 + 6 + 40);
     assertThat(Replies.safeKind("\n")).isEqualTo("event");
   }
+
+  @Test
+  void placeholdersLeftByAnEarlierBrokerGetAnHonestReplyAndNeverRunAgain() {
+    String stale = NEW.replace("\n\n" + FOOTER, "\n\n") + "### 🗣️claude to 7-zen-1201-03 at 10:00:00\n```js\nslow()\n```\n"
+        + "#### 👍7-zen-1201-03 to claude at 10:00:00\nexecuting (5s)\n"
+        + "```js\ndone()\n```\n#### 👍7-zen-1201-03 to claude at 10:00:01 (3ms)\n```JSON\n1\n```\n\n" + FOOTER;
+    LogDocument doc = LogDocument.parse(stale);
+    assertThat(LogEditor.abandonStale(doc, R, "11:00:00", "lost")).isEqualTo(1);
+    assertThat(doc.text()).contains("```js\nslow()\n```\n#### 🚫7-zen-1201-03 to claude at 11:00:00 (0ms)\n```Error\nlost\n```\n")
+        .contains("#### 👍7-zen-1201-03 to claude at 10:00:01 (3ms)\n```JSON\n1\n```\n")
+        .doesNotContain("executing (");
+    assertThat(LogEditor.accept(LogDocument.parse(doc.text()), R, "javascript", "11:00:01", 0)).isEmpty();
+  }
 }
