@@ -397,6 +397,7 @@ final class JobRunner {
     String time = now();
     batch.failure(job.anchor, ordinal(pendingJobs(lane), job), job.agent, time, took, error, job.events.events(),
         job.events.omitted());
+    job.events.clear(); // written with this reply; a late reply must not repeat them
     if (job.state == Job.State.RUNNING) {
       job.failedHeader = realm.log().failureHeader(job.agent, time, took);
       lane.failed.add(job);

@@ -22,6 +22,8 @@ final class LogDocument {
 
   final List<String> lines;
   final List<String> ends;
+  /** A byte order mark an editor put at the start: kept on writing, invisible to parsing. */
+  private boolean bom;
   private List<Fence> fences;
   private boolean[] inFence;
   private Fence[] openingAt;
@@ -32,6 +34,10 @@ final class LogDocument {
   }
 
   static LogDocument parse(String text) {
+    boolean bom = text.startsWith("\uFEFF");
+    if (bom) {
+      text = text.substring(1);
+    }
     List<String> lines = new ArrayList<>();
     List<String> ends = new ArrayList<>();
     int start = 0;
@@ -53,11 +59,16 @@ final class LogDocument {
       lines.add(text.substring(start));
       ends.add("");
     }
-    return new LogDocument(lines, ends);
+    LogDocument doc = new LogDocument(lines, ends);
+    doc.bom = bom;
+    return doc;
   }
 
   String text() {
     StringBuilder sb = new StringBuilder();
+    if (bom) {
+      sb.append('\uFEFF');
+    }
     for (int i = 0; i < lines.size(); i++) {
       sb.append(lines.get(i));
       String end = ends.get(i);

@@ -68,18 +68,19 @@ final class LogEditor {
     for (int i = chunkStart; i < chunkEnd; i++) {
       String line = doc.line(i);
       LogDocument.Fence f = doc.fenceAt(i);
+      Requests.Header header = f == null && !doc.inFence(i) ? Requests.header(line) : null;
+      if (header != null) {
+        agent = header.agent();
+        out.add(new String[] {header.normalised(), doc.slice(i, i + 1).get(0)[1]});
+        continue;
+      }
+      if (agent == null && footer >= 0 && !line.isBlank() && fenceComesFirst(doc, i, chunkEnd, language)) {
+        // The appended text has no header: one goes above its first line (prose or a non-runnable fence).
+        agent = "agent";
+        out.add(new String[] {JournalFormat.requestHeader(agent, realm, now), "\n"});
+      }
       if (f == null) {
-        Requests.Header header = doc.inFence(i) ? null : Requests.header(line);
-        if (header != null) {
-          agent = header.agent();
-          out.add(new String[] {header.normalised(), doc.slice(i, i + 1).get(0)[1]});
-        } else {
-          if (agent == null && footer >= 0 && !line.isBlank() && fenceComesFirst(doc, i, chunkEnd, language)) {
-            agent = "agent";
-            out.add(new String[] {JournalFormat.requestHeader(agent, realm, now), "\n"});
-          }
-          out.addAll(doc.slice(i, i + 1));
-        }
+        out.addAll(doc.slice(i, i + 1));
         continue;
       }
       boolean runs = f.closed() && JournalFormat.isRunnable(f.tag(), language) && !doc.replied(f);
@@ -209,14 +210,19 @@ final class LogEditor {
     aboveFooter(doc, reply, language);
   }
 
-  /** Skips a reply's result fence and the event blocks that follow it. */
+  /** Skips a reply's result fence and the event blocks (and their ellipsis line) that follow it. */
   private static int skipBlocks(LogDocument doc, int i) {
     LogDocument.Fence f = doc.fenceAt(i);
     if (f != null && f.closed()) {
       i = f.close() + 1;
     }
-    while (i + 1 < doc.size() && doc.line(i).startsWith(JournalFormat.EVENT_MARK)) {
-      LogDocument.Fence e = doc.fenceAt(i + 1);
+    while (i < doc.size()) {
+      if (Replies.isOmittedLine(doc.line(i))) {
+        i++;
+        continue;
+      }
+      LogDocument.Fence e = i + 1 < doc.size() && doc.line(i).startsWith(JournalFormat.EVENT_MARK)
+          ? doc.fenceAt(i + 1) : null;
       if (e == null || !e.closed()) {
         break;
       }

@@ -14,6 +14,8 @@ public final class Replies {
   static final int MAX_EVENTS = 10;
   static final int HEAD = 2;
 
+  private static final java.util.regex.Pattern OMITTED =
+      java.util.regex.Pattern.compile("^\\.\\.\\. \\(\\d+ more background events omitted\\) \\.\\.\\.$");
   private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Replies() {}
@@ -93,6 +95,11 @@ public final class Replies {
     out.add("... (" + (total - MAX_EVENTS) + " more background events omitted) ...");
     events.subList(events.size() - tail, events.size()).forEach(e -> out.addAll(event(e)));
     return out;
+  }
+
+  /** Whether a line is the 2/ellipsis/8 rule's {@code ... (N more background events omitted) ...}. */
+  static boolean isOmittedLine(String line) {
+    return OMITTED.matcher(line).matches();
   }
 
   /** One event: {@code ##### ☑️console.log} and a fence such as {@code ```Text console.log}. */

@@ -18,11 +18,14 @@ public final class RealmNames {
       return "";
     }
     String lower = proposed.toLowerCase(Locale.ROOT);
-    StringBuilder sb = new StringBuilder(Math.min(lower.length(), 256));
+    StringBuilder sb = new StringBuilder(MAX + 1);
     boolean run = false;
-    for (int i = 0; i < lower.length() && sb.length() <= MAX * 4; i++) {
+    for (int i = 0; i < lower.length() && sb.length() <= MAX; i++) {
       char c = lower.charAt(i);
       boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+      if (sb.length() == 0 && !(ok && c != '-')) {
+        continue; // leading '-' (and leading runs that would become '-') are dropped as they come
+      }
       if (ok) {
         sb.append(c);
         run = false;
@@ -31,11 +34,8 @@ public final class RealmNames {
         run = true;
       }
     }
-    String s = trimDashes(sb.toString());
-    if (s.length() > MAX) {
-      s = trimDashes(s.substring(0, MAX));
-    }
-    return s;
+    String s = sb.length() > MAX ? sb.substring(0, MAX) : sb.toString();
+    return trimDashes(s);
   }
 
   /** {@code name-2}, {@code name-3}... kept within {@link #MAX} characters. */
