@@ -34,14 +34,32 @@ final class Orphans implements AutoCloseable {
   }
 
   private final List<Orphan> open = new ArrayList<>();
+  /** Text read from versions let go early, handed out by the next {@link #drain()}. */
+  private final StringBuilder carried = new StringBuilder();
 
-  /** Starts watching a replaced version whose content was {@code size} bytes when it was read. */
+  /** At most this many replaced versions are kept open per log (file descriptors are finite). */
+  static final int MAX_OPEN = 16;
+
+  /**
+   * Starts watching a replaced version whose content was {@code size} bytes when it was read. Beyond
+   * {@link #MAX_OPEN}, the oldest is let go (the caller drains right after adopting, so its appends so
+   * far are not lost).
+   */
   void adopt(FileChannel channel, long size) {
     open.add(new Orphan(channel, size, System.nanoTime()));
+    while (open.size() > MAX_OPEN) {
+      Orphan oldest = open.remove(0);
+      try {
+        carried.append(appended(oldest));
+        oldest.channel.close();
+      } catch (IOException e) {
+        // a version that can no longer be read has nothing more to give
+      }
+    }
   }
 
   boolean isEmpty() {
-    return open.isEmpty();
+    return open.isEmpty() && carried.length() == 0;
   }
 
   /**
@@ -49,25 +67,13 @@ final class Orphans implements AutoCloseable {
    * watched for longer than {@link #KEEP_NANOS} are closed.
    */
   String drain() {
-    StringBuilder extra = new StringBuilder();
+    StringBuilder extra = new StringBuilder(carried);
+    carried.setLength(0);
     long now = System.nanoTime();
     for (Iterator<Orphan> it = open.iterator(); it.hasNext(); ) {
       Orphan o = it.next();
       try {
-        long size = o.channel.size();
-        if (size > o.size) {
-          ByteBuffer buf = ByteBuffer.allocate((int) (size - o.size));
-          while (buf.hasRemaining() && o.channel.read(buf, o.size + buf.position()) >= 0) {
-            // read until full
-          }
-          extra.append(Utf8.decode(buf.array()));
-          log.info("carried {} bytes written to a replaced version of the log over to the current one",
-              size - o.size);
-          o.size = size;
-        } else if (size < o.size) {
-          log.warn("a replaced version of a log was truncated by another writer; its new content is not merged");
-          o.size = size;
-        }
+        extra.append(appended(o));
         if (now - o.since > KEEP_NANOS) {
           o.channel.close();
           it.remove();
@@ -77,6 +83,25 @@ final class Orphans implements AutoCloseable {
       }
     }
     return extra.toString();
+  }
+
+  /** What was appended to a replaced version since it was last looked at, decoded. */
+  private static String appended(Orphan o) throws IOException {
+    long size = o.channel.size();
+    if (size > o.size) {
+      ByteBuffer buf = ByteBuffer.allocate((int) (size - o.size));
+      while (buf.hasRemaining() && o.channel.read(buf, o.size + buf.position()) >= 0) {
+        // read until full
+      }
+      log.info("carried {} bytes written to a replaced version of the log over to the current one", size - o.size);
+      o.size = size;
+      return Utf8.decode(buf.array());
+    }
+    if (size < o.size) {
+      log.warn("a replaced version of a log was truncated by another writer; its new content is not merged");
+      o.size = size;
+    }
+    return "";
   }
 
   @Override

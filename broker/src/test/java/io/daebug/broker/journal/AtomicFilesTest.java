@@ -61,4 +61,26 @@ class AtomicFilesTest {
     assertThat(Utf8.encode(text)).isEqualTo(bytes);
     assertThat(Utf8.encode(text + "é")).endsWith("é".getBytes(StandardCharsets.UTF_8));
   }
+
+  @Test
+  void aReplacedVersionLetGoBeyondTheCapStillHandsOverWhatWasAppended() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "v0\n");
+    try (Orphans orphans = new Orphans();
+        DirSync sync = new DirSync(dir);
+        FileOutputStream first = new FileOutputStream(f.toFile(), true)) {
+      AtomicFiles.update(f, orphans, sync, t -> t + "v1\n");
+      for (int i = 2; i <= Orphans.MAX_OPEN; i++) {
+        int n = i;
+        AtomicFiles.update(f, orphans, sync, t -> t + "v" + n + "\n");
+      }
+      // The first replaced version is the oldest of MAX_OPEN; the next write lets it go.
+      first.write("late words\n".getBytes(StandardCharsets.UTF_8));
+      first.flush();
+      AtomicFiles.update(f, orphans, sync, t -> t + "last\n");
+      String seen = orphans.drain();
+      assertThat(Files.readString(f) + seen).contains("late words\n");
+      assertThat(Files.readString(f)).endsWith("last\nlate words\n");
+    }
+  }
 }
