@@ -45,6 +45,8 @@ public final class Dispatcher {
   private boolean registryScheduled;
   private boolean closed;
   private boolean shutdownStarted;
+  /** Logs of no known realm that were already reported (once each, so an agent's edits do not flood). */
+  private final java.util.Set<String> unknownLogsWarned = new java.util.HashSet<>();
 
   public Dispatcher(BrokerConfig config, ScheduledExecutorService core, Ticker ticker, RegistryFile registry,
       Runnable shutdownRequested) {
@@ -111,6 +113,9 @@ public final class Dispatcher {
       Realm realm = realms.byLogFile(fileName);
       if (realm != null) {
         jobs.logChanged(realm, false);
+      } else if (unknownLogsWarned.add(fileName)) {
+        log.warn("daebug/{} changed, but no realm of that name is connected: its requests wait until one"
+            + " connects (realms are listed in daebug.md)", fileName);
       }
     });
   }
