@@ -120,7 +120,8 @@ public final class JournalFormat {
   }
 
   /** A fenced block whose fence is one backtick longer than the longest backtick run inside (at least 3). */
-  static List<String> fence(String info, String content) {
+  static List<String> fence(String info, String rawContent) {
+    String content = wellFormed(rawContent);
     int longest = 0;
     Matcher m = BACKTICK_RUN.matcher(content);
     while (m.find()) {
@@ -132,6 +133,35 @@ public final class JournalFormat {
     lines.addAll(splitLines(content));
     lines.add(ticks);
     return lines;
+  }
+
+  /**
+   * Replaces unpaired surrogates with U+FFFD. Text from a realm can hold them (JavaScript strings may);
+   * written as they are, the lossless encoder would turn some into raw invalid UTF-8 bytes, which are
+   * reserved for bytes an agent's editor really wrote.
+   */
+  static String wellFormed(String s) {
+    StringBuilder out = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean paired = Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1));
+      if (paired) {
+        if (out != null) {
+          out.append(c).append(s.charAt(i + 1));
+        }
+        i++;
+        continue;
+      }
+      if (Character.isSurrogate(c)) {
+        if (out == null) {
+          out = new StringBuilder(s.length()).append(s, 0, i);
+        }
+        out.append('\uFFFD');
+      } else if (out != null) {
+        out.append(c);
+      }
+    }
+    return out == null ? s : out.toString();
   }
 
   /** Splits text on any line ending; a trailing line ending does not make an empty last line. */

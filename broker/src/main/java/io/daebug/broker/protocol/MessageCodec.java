@@ -45,12 +45,75 @@ public final class MessageCodec {
     return mapper;
   }
 
+  /**
+   * Jackson refuses an escaped lone surrogate in a field name ({@code {"\\ud800":1}}), which
+   * {@code JSON.stringify} produces for such a key and JSON allows. A frame refused for that reason is
+   * parsed again with each lone surrogate escape replaced by U+FFFD, so the result is journalled rather
+   * than lost; any other error stands.
+   */
+  private JsonNode retryWithoutLoneSurrogates(String frame, JsonProcessingException original)
+      throws ProtocolException {
+    String why = original.getOriginalMessage();
+    if (why != null && why.contains("surrogate")) {
+      try {
+        return mapper.readTree(replaceLoneSurrogateEscapes(frame));
+      } catch (JsonProcessingException again) {
+        // report the first error
+      }
+    }
+    throw new ProtocolException("bad-json", "frame is not valid JSON: " + why);
+  }
+
+  /** Replaces {@code \\uXXXX} escapes of unpaired surrogates with {@code \\ufffd}; leaves all else. */
+  static String replaceLoneSurrogateEscapes(String json) {
+    StringBuilder out = new StringBuilder(json.length());
+    int i = 0;
+    int n = json.length();
+    while (i < n) {
+      char c = json.charAt(i);
+      if (c != '\\' || i + 1 >= n) {
+        out.append(c);
+        i++;
+        continue;
+      }
+      if (json.charAt(i + 1) != 'u' || i + 6 > n) {
+        out.append(c).append(json.charAt(i + 1));
+        i += 2;
+        continue;
+      }
+      int unit = hex(json, i + 2);
+      if (Character.isHighSurrogate((char) unit) && i + 12 <= n && json.charAt(i + 6) == '\\'
+          && json.charAt(i + 7) == 'u' && Character.isLowSurrogate((char) hex(json, i + 8))) {
+        out.append(json, i, i + 12);
+        i += 12;
+      } else if (unit >= 0 && Character.isSurrogate((char) unit)) {
+        out.append("\\ufffd");
+        i += 6;
+      } else {
+        out.append(json, i, i + 6);
+        i += 6;
+      }
+    }
+    return out.toString();
+  }
+
+  private static int hex(String s, int at) {
+    if (at + 4 > s.length()) {
+      return -1;
+    }
+    try {
+      return Integer.parseInt(s.substring(at, at + 4), 16);
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
   private <T> T decode(String frame, Class<T> type) throws ProtocolException {
     JsonNode tree;
     try {
       tree = mapper.readTree(frame);
     } catch (JsonProcessingException e) {
-      throw new ProtocolException("bad-json", "frame is not valid JSON: " + e.getOriginalMessage());
+      tree = retryWithoutLoneSurrogates(frame, e);
     }
     if (tree == null || !tree.isObject()) {
       throw new ProtocolException("bad-frame", "frame must be a JSON object with a \"type\"");

@@ -225,4 +225,12 @@ class LogEditorTest {
         .doesNotContain("executing (");
     assertThat(LogEditor.accept(LogDocument.parse(doc.text()), R, "javascript", "11:00:01", 0)).isEmpty();
   }
+
+  @Test
+  void unpairedSurrogatesFromARealmBecomeReplacementCharacters() {
+    assertThat(JournalFormat.wellFormed("a\ud800b\udc80c")).isEqualTo("a\uFFFDb\uFFFDc");
+    assertThat(JournalFormat.wellFormed("ok 😀")).isEqualTo("ok 😀");
+    assertThat(Utf8.encode(String.join("\n", JournalFormat.fence("Text", "x\udc80"))))
+        .isEqualTo("```Text\nx\uFFFD\n```".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
 }

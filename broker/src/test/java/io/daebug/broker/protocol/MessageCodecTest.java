@@ -95,4 +95,12 @@ class MessageCodecTest {
     Hello java = (Hello) codec.decodeFromRealm("{\"type\":\"hello\",\"name\":\"n\",\"language\":\"Java\"}");
     assertThat(java.language()).isEqualTo("java");
   }
+
+  @Test
+  void loneSurrogateEscapesAreRepairedOnlyWhereNeeded() {
+    assertThat(MessageCodec.replaceLoneSurrogateEscapes("{\"\\ud800\":1}")).isEqualTo("{\"\\ufffd\":1}");
+    assertThat(MessageCodec.replaceLoneSurrogateEscapes("\"\\ud83d\\ude00 \\u00e9 \\\\ud800\""))
+        .as("pairs, other escapes and an escaped backslash stay").isEqualTo("\"\\ud83d\\ude00 \\u00e9 \\\\ud800\"");
+    assertThat(MessageCodec.replaceLoneSurrogateEscapes("\"\\udc00x\"")).isEqualTo("\"\\ufffdx\"");
+  }
 }
