@@ -8,8 +8,7 @@ import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.protocol.RunJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -18,22 +17,22 @@ import org.junit.jupiter.api.io.TempDir;
 /** A log an agent wrote before its realm connected is adopted as it is, and its requests run once. */
 class AdoptedLogTest {
   @TempDir
-  Path root;
+  Path base;
 
-  private WebSocketClient client;
+  private SpecAuditTest.Rig rig;
   private TestBroker broker;
+  private Path root;
 
   @BeforeEach
   void start() throws Exception {
-    client = new WebSocketClient();
-    client.start();
-    broker = TestBroker.start(root);
+    rig = new SpecAuditTest.Rig(base);
+    broker = rig.start(UnaryOperator.identity());
+    root = broker.root();
   }
 
   @AfterEach
   void stop() throws Exception {
-    broker.close();
-    client.stop();
+    rig.shutdown();
   }
 
   @Test
@@ -43,22 +42,21 @@ class AdoptedLogTest {
         + "```js\n2 + 2\n```\n";
     Files.writeString(root.resolve("daebug/early.md"), agentText, UTF_8);
 
-    try (FakeRealm realm = FakeRealm.connect(client, broker.realmUri(), Map.of())) {
-      assertThat(realm.hello("early").name()).isEqualTo("early");
-      RunJob first = realm.awaitJob();
-      assertThat(first.code()).isEqualTo("1 + 1");
-      realm.sendResult(first.id(), "2");
-      RunJob second = realm.awaitJob();
-      assertThat(second.code()).isEqualTo("2 + 2");
-      realm.sendResult(second.id(), "4");
-      await().untilAsserted(() -> assertThat(broker.log("early"))
-          .startsWith("Notes the agent wrote first.\n\n### 🗣️claude to early at 09:00:00\n```js\n1 + 1\n```\n"
-              + "#### 👍early to claude at ")
-          .contains("```JSON\n2\n```\n```js\n2 + 2\n```\n#### 👍early to claude at ")
-          .contains("```JSON\n4\n```\n")
-          .endsWith("\n" + JournalFormat.RULE + "\n> Append your JavaScript snippet below to execute against this page.\n\n"));
-      assertThat(broker.log("early").split(JournalFormat.RULE, -1)).hasSize(2);
-      realm.assertExhausted();
-    }
+    FakeRealm realm = rig.connect();
+    assertThat(realm.hello("early").name()).isEqualTo("early");
+    RunJob first = realm.awaitJob();
+    assertThat(first.code()).isEqualTo("1 + 1");
+    realm.sendResult(first.id(), "2");
+    RunJob second = realm.awaitJob();
+    assertThat(second.code()).isEqualTo("2 + 2");
+    realm.sendResult(second.id(), "4");
+    await().untilAsserted(() -> assertThat(broker.log("early"))
+        .startsWith("Notes the agent wrote first.\n\n### 🗣️claude to early at 09:00:00\n```js\n1 + 1\n```\n"
+            + "#### 👍early to claude at ")
+        .contains("```JSON\n2\n```\n```js\n2 + 2\n```\n#### 👍early to claude at ")
+        .contains("```JSON\n4\n```\n")
+        .endsWith("\n" + JournalFormat.RULE + "\n> Append your JavaScript snippet below to execute against this page.\n\n"));
+    assertThat(broker.log("early").split(JournalFormat.RULE, -1)).hasSize(2);
+    realm.assertExhausted();
   }
 }

@@ -7,8 +7,7 @@ import io.daebug.broker.protocol.RunJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,59 +16,56 @@ import org.junit.jupiter.api.io.TempDir;
 /** Journal features that need a realm but not a browser: the result cap and the running placeholder. */
 class JournalFeaturesTest {
   @TempDir
-  Path root;
+  Path base;
 
-  private WebSocketClient client;
+  private SpecAuditTest.Rig rig;
   private TestBroker broker;
+  private Path root;
 
   @BeforeEach
   void start() throws Exception {
-    client = new WebSocketClient();
-    client.setMaxTextMessageSize(4 << 20);
-    client.start();
-    broker = TestBroker.start(root);
+    rig = new SpecAuditTest.Rig(base);
+    broker = rig.start(UnaryOperator.identity());
+    root = broker.root();
   }
 
   @AfterEach
   void stop() throws Exception {
-    broker.close();
-    client.stop();
+    rig.shutdown();
   }
 
   @Test
   void aResultOverTheCapIsCutInTheLogAndKeptWholeBesideIt() throws Exception {
-    try (FakeRealm realm = FakeRealm.connect(client, broker.realmUri(), Map.of())) {
-      realm.hello("big");
-      await().untilAsserted(() -> assertThat(broker.log("big")).endsWith("page.\n\n"));
-      broker.append("big", "```js\n'x'.repeat(100000)\n```\n");
-      RunJob job = realm.awaitJob();
-      String value = "x".repeat(100_000);
-      realm.sendResult(job.id(), "\"" + value + "\"");
+    FakeRealm realm = rig.connect();
+    realm.hello("big");
+    await().untilAsserted(() -> assertThat(broker.log("big")).endsWith("page.\n\n"));
+    broker.append("big", "```js\n'x'.repeat(100000)\n```\n");
+    RunJob job = realm.awaitJob();
+    String value = "x".repeat(100_000);
+    realm.sendResult(job.id(), "\"" + value + "\"");
 
-      String side = "big.results/" + job.id() + ".json";
-      await().untilAsserted(() -> assertThat(broker.log("big")).contains("Full value: [" + side + "](" + side + ")"));
-      String log = broker.log("big");
-      // 64 KiB of the JSON text: the quote and 65535 x, then the exact count of what was left out.
-      int kept = 64 * 1024;
-      int omitted = value.length() + 2 - kept;
-      assertThat(log).contains("```JSON\n\"" + "x".repeat(kept - 1) + "\n... (" + omitted
-          + " more bytes omitted) ...\n```\nFull value: [" + side + "]");
-      assertThat(Files.readString(root.resolve("daebug").resolve(side))).isEqualTo("\"" + value + "\"");
-    }
+    String side = "big.results/" + job.id() + ".json";
+    await().untilAsserted(() -> assertThat(broker.log("big")).contains("Full value: [" + side + "](" + side + ")"));
+    String log = broker.log("big");
+    // 64 KiB of the JSON text: the quote and 65535 x, then the exact count of what was left out.
+    int kept = 64 * 1024;
+    int omitted = value.length() + 2 - kept;
+    assertThat(log).contains("```JSON\n\"" + "x".repeat(kept - 1) + "\n... (" + omitted
+        + " more bytes omitted) ...\n```\nFull value: [" + side + "]");
+    assertThat(Files.readString(root.resolve("daebug").resolve(side))).isEqualTo("\"" + value + "\"");
   }
 
   @Test
   void theRunningPlaceholderCountsItsSecondsEveryFiveSeconds() throws Exception {
-    try (FakeRealm realm = FakeRealm.connect(client, broker.realmUri(), Map.of())) {
-      realm.hello("slow");
-      await().untilAsserted(() -> assertThat(broker.log("slow")).endsWith("page.\n\n"));
-      broker.append("slow", "```js\nawait forever()\n```\n");
-      RunJob job = realm.awaitJob();
-      await().untilAsserted(() -> assertThat(broker.log("slow")).contains("\nexecuting (0s)\n"));
-      await().atMost(Duration.ofSeconds(8)).untilAsserted(() ->
-          assertThat(broker.log("slow")).contains("\nexecuting (5s)\n").doesNotContain("executing (0s)"));
-      realm.sendResult(job.id(), "1");
-      await().untilAsserted(() -> assertThat(broker.log("slow")).doesNotContain("executing (").contains("```JSON\n1\n```"));
-    }
+    FakeRealm realm = rig.connect();
+    realm.hello("slow");
+    await().untilAsserted(() -> assertThat(broker.log("slow")).endsWith("page.\n\n"));
+    broker.append("slow", "```js\nawait forever()\n```\n");
+    RunJob job = realm.awaitJob();
+    await().untilAsserted(() -> assertThat(broker.log("slow")).contains("\nexecuting (0s)\n"));
+    await().atMost(Duration.ofSeconds(8)).untilAsserted(() ->
+        assertThat(broker.log("slow")).contains("\nexecuting (5s)\n").doesNotContain("executing (0s)"));
+    realm.sendResult(job.id(), "1");
+    await().untilAsserted(() -> assertThat(broker.log("slow")).doesNotContain("executing (").contains("```JSON\n1\n```"));
   }
 }
