@@ -82,9 +82,9 @@ public final class Dispatcher {
       }
       // Java 17 has no pattern switch; the sealed FromRealm has exactly these three permits.
       if (message instanceof Result r) {
-        jobs.result(realm, r);
+        jobs.onResult(realm, r);
       } else if (message instanceof RealmEvent e) {
-        jobs.event(realm, e);
+        jobs.onEvent(realm, e);
       } else {
         link.send(new ErrorMessage("duplicate-hello", "hello was already received; ignored"));
       }
@@ -112,7 +112,7 @@ public final class Dispatcher {
     submit("log change", () -> {
       Realm realm = realms.byLogFile(fileName);
       if (realm != null) {
-        jobs.logChanged(realm, false);
+        jobs.acceptFromLog(realm, false);
       } else if (unknownLogsWarned.add(fileName)) {
         log.warn("daebug/{} changed, but no realm of that name is connected: its requests wait until one"
             + " connects (realms are listed in daebug.md)", fileName);
@@ -127,7 +127,7 @@ public final class Dispatcher {
         if (r.connected()) {
           r.log().create();
         }
-        jobs.logChanged(r, true);
+        jobs.acceptFromLog(r, true);
       }
     });
   }
@@ -215,7 +215,7 @@ public final class Dispatcher {
     if (claimed.how() == Realms.Claim.NEW) {
       jobs.adopt(realm);
     }
-    jobs.logChanged(realm, true);
+    jobs.acceptFromLog(realm, true);
     jobs.realmReady(realm);
     registryChanged();
   }

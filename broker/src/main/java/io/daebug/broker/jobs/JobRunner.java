@@ -66,11 +66,6 @@ final class JobRunner {
         .maximumSize(100_000).build();
   }
 
-  /** Accepts requests from the realm's log when it changed (or always, when {@code force}). */
-  void logChanged(Realm realm, boolean force) throws IOException {
-    acceptFromLog(realm, force);
-  }
-
   /**
    * A realm new to this broker: placeholders in its log belong to an earlier broker run that ended
    * before their results came, so they get an honest 🚫 reply instead of saying "executing" forever.
@@ -122,15 +117,6 @@ final class JobRunner {
     closed = true;
   }
 
-  /** Handles a frame of the realm that is about jobs. */
-  void result(Realm realm, Result r) throws IOException {
-    onResult(realm, r);
-  }
-
-  void event(Realm realm, RealmEvent e) {
-    onEvent(realm, e);
-  }
-
   /** {@code executing}, {@code queued N} or {@code live}, for a connected realm. */
   String activity(Realm realm) {
     Lane lane = lane(realm);
@@ -155,7 +141,7 @@ final class JobRunner {
    * twice. Every write to the log includes a pending accept first (see {@link #batch}), and any further
    * change of the file writes it at once, so the file never lags behind for longer than the window.
    */
-  private void acceptFromLog(Realm realm, boolean force) throws IOException {
+  void acceptFromLog(Realm realm, boolean force) throws IOException {
     if (closed || (!force && !realm.log().changedSinceLastSeen())) {
       return;
     }
@@ -283,7 +269,8 @@ final class JobRunner {
     commit(realm, batch(realm).executing(job.anchor, ordinal(pendingJobs(lane), job), seconds));
   }
 
-  private void onResult(Realm realm, Result r) throws IOException {
+  /** A realm's result: the running job's reply, a late reply, or a diagnostic. */
+  void onResult(Realm realm, Result r) throws IOException {
     log.trace("result {} from {}", r.id(), realm.name());
     Lane lane = lane(realm);
     Job job = lane.running;
@@ -323,7 +310,8 @@ final class JobRunner {
     background(realm, new JournalEvent("daebug", now(), why));
   }
 
-  private void onEvent(Realm realm, RealmEvent e) {
+  /** A realm's console call or uncaught error: under the running job, or in a background block. */
+  void onEvent(Realm realm, RealmEvent e) {
     Lane lane = lane(realm);
     String time = e.time() == null || e.time() < 0 || e.time() > MAX_EPOCH_MS ? now()
         : JournalFormat.time(LocalTime.ofInstant(Instant.ofEpochMilli(e.time()), config.clock().getZone()));
