@@ -117,6 +117,7 @@ final class JobRunner {
     }
     lane.running = null;
     lane.queue.clear();
+    lane.refused = 0;
     flushBackground(realm, lane, batch);
     commit(realm, batch);
     if (forget) {
@@ -255,6 +256,10 @@ final class JobRunner {
       int ahead = lane.pending();
       Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
           timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
+      if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
+        job.refused = true;
+        lane.refused++;
+      }
       lane.queue.add(job);
       live.put(job.id, job);
       log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
@@ -289,6 +294,17 @@ final class JobRunner {
     Lane lane = lane(realm);
     boolean own = batch == null;
     RealmLog.Batch b = own ? batch(realm) : batch;
+    if (lane.refused > 0) {
+      for (Job job : new ArrayList<>(lane.queue)) {
+        if (job.refused) {
+          failPending(realm, lane, job, b, "queue full: realm " + realm.name() + " already has "
+              + config.limits().maxQueuedJobs() + " jobs queued or running (--max-queue)", "failed");
+        }
+      }
+      lane.refused = 0;
+      log.warn("realm {}: requests refused, its queue is full ({} jobs, --max-queue)", realm.name(),
+          config.limits().maxQueuedJobs());
+    }
     if (startNext(realm, lane)) {
       registryChanged();
     }
@@ -300,7 +316,7 @@ final class JobRunner {
 
   /** Pushes the next queued job to the realm when it is connected and idle; writes nothing. */
   private boolean startNext(Realm realm, Lane lane) {
-    if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed) {
+    if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed || lane.queue.peek().refused) {
       return false;
     }
     Job job = lane.queue.poll();
@@ -565,6 +581,10 @@ final class JobRunner {
       List<Runnable> now = new ArrayList<>(afterCommit);
       afterCommit.clear();
       now.forEach(Runnable::run);
+    }
+    if (realm.log().mergedUnseen()) {
+      // An agent appended while this write was under way, and the watcher may have reported it before.
+      core.execute(() -> Guard.run("merged", () -> acceptFromLog(realm, false)));
     }
     watchOrphans(realm);
   }

@@ -27,6 +27,11 @@ public final class RealmLog implements AutoCloseable {
   private final int resultCap;
   private final DirSync dirSync;
   private AtomicFiles.Stamp lastSeen;
+  /** Length and hash of the text as the broker last read or wrote it, to notice text it merged unseen. */
+  private long lastLength = -1;
+  private int lastHash;
+  /** A broker write carried text the broker had not read yet (an agent's append racing it). */
+  private boolean mergedUnseen;
   private final Orphans orphans = new Orphans();
 
   /**
@@ -51,10 +56,24 @@ public final class RealmLog implements AutoCloseable {
     lastSeen = AtomicFiles.Stamp.of(file);
   }
 
+  private void remember(String text) {
+    lastLength = text == null ? -1 : text.length();
+    lastHash = text == null ? 0 : text.hashCode();
+  }
+
+  /**
+   * Whether a write since the last {@link #peek} carried text the broker had not read: an agent appended
+   * while the broker was writing, and the watcher's event for that append may already have been
+   * consumed. The caller should look for requests.
+   */
+  public boolean mergedUnseen() {
+    return mergedUnseen;
+  }
+
   /** Whether the file changed since the broker last wrote or read it (cheap: one stat). */
   public boolean changedSinceLastSeen() throws IOException {
     AtomicFiles.Stamp now = AtomicFiles.Stamp.of(file);
-    return now == null || !now.equals(lastSeen);
+    return mergedUnseen || now == null || !now.equals(lastSeen);
   }
 
   /**
@@ -74,6 +93,8 @@ public final class RealmLog implements AutoCloseable {
       return null;
     }
     lastSeen = stamp;
+    mergedUnseen = false;
+    remember(text);
     return requests(LogEditor.accept(doc, realm, language, now, ahead));
   }
 
@@ -124,7 +145,12 @@ public final class RealmLog implements AutoCloseable {
     if (extra.isEmpty()) {
       return false;
     }
-    lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> text == null ? extra : text + extra);
+    lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
+      String out = text == null ? extra : text + extra;
+      remember(out);
+      return out;
+    });
+    mergedUnseen = true;
     return true;
   }
 
@@ -147,6 +173,7 @@ public final class RealmLog implements AutoCloseable {
   /** Edits collected and applied in one atomic write. */
   public final class Batch {
     private final List<Consumer<LogDocument>> edits = new ArrayList<>();
+    private boolean accepts;
 
     private Batch() {}
 
@@ -157,6 +184,7 @@ public final class RealmLog implements AutoCloseable {
      */
     public Batch accept(String now, int ahead, int handed, Consumer<List<Request>> onNew) {
       int[] seen = {handed};
+      accepts = true;
       edits.add(0, doc -> {
         List<Request> all = requests(LogEditor.accept(doc, realm, language, now, ahead));
         if (all.size() > seen[0]) {
@@ -253,7 +281,7 @@ public final class RealmLog implements AutoCloseable {
     /** Applies every edit to the file's current content in one atomic write. */
     public void commit() throws IOException {
       if (!edits.isEmpty()) {
-        write(doc -> edits.forEach(e -> e.accept(doc)));
+        write(doc -> edits.forEach(e -> e.accept(doc)), accepts);
       }
     }
   }
@@ -289,14 +317,20 @@ public final class RealmLog implements AutoCloseable {
     return new LogEditor.Anchor(a.code(), a.header(), ordinal);
   }
 
-  private void write(Consumer<LogDocument> edit) throws IOException {
+  /** @param accepts the edit accepts every request below the footer, so no text stays unseen */
+  private void write(Consumer<LogDocument> edit, boolean accepts) throws IOException {
     long start = System.nanoTime();
     lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
+      if (!accepts && text != null && (text.length() != lastLength || text.hashCode() != lastHash)) {
+        mergedUnseen = true;
+      }
       String base = text == null ? JournalFormat.newLog(realm, language) : text;
       LogDocument doc = LogDocument.parse(base);
       edit.accept(doc);
       String out = doc.text();
-      return out.equals(base) && text != null ? text : out;
+      String written = out.equals(base) && text != null ? text : out;
+      remember(written);
+      return written;
     });
     if (log.isTraceEnabled()) {
       log.trace("wrote {} in {} us", file.getFileName(), (System.nanoTime() - start) / 1000);
