@@ -12,6 +12,7 @@
 // replaced by recording the event and printing `Uncaught <stack>` to stderr.
 
 import { formatError, formatRejection } from '../src/format.js';
+import { trimStack } from '../src/session.js';
 
 export const LEVELS = Object.freeze(['log', 'info', 'warn', 'error', 'debug']);
 
@@ -120,6 +121,6 @@ function onRejection(reason) {
 
 function printUncaught(text) {
   try {
-    process.stderr.write(`Uncaught ${text}\n`);
+    process.stderr.write(`Uncaught ${trimStack(text)}\n`);
   } catch { /* stderr closed */ }
 }

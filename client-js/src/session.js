@@ -91,6 +91,7 @@ export function toEventMessage(ev) {
   if ('error' in ev) text = formatError(ev.error, ev);
   else if ('reason' in ev) text = formatRejection(ev.reason);
   else text = formatArgs(ev.args || []);
+  text = trimStack(text);
   if (text.length > MAX_EVENT_CHARS) {
     text = text.slice(0, MAX_EVENT_CHARS) + `... (${text.length - MAX_EVENT_CHARS} more characters)`;
   }
@@ -138,22 +139,24 @@ export function errorInfo(e) {
 }
 
 /**
- * Cuts the shim's own frames from a job error's stack: everything from the first frame in the
- * shim's modules (the folder of this module: `/-daebug/...` in a browser, `client-js/src/` in
- * Node) on, and V8's `at eval (<anonymous>)` wrapper lines, so the journal shows the job's
- * frames and the program's, not Daebug's plumbing.
+ * Cuts the shim's own frames from a stack: in each run of `at ...` lines, everything from the
+ * first frame in the shim's modules (the folder of this module: `/-daebug/...` in a browser,
+ * `client-js/src/` in Node) on, and V8's `at eval (<anonymous>)` wrapper lines, so the journal
+ * shows the job's frames and the program's, not Daebug's plumbing. Other lines (a second
+ * error's header in a console message) are kept.
  *
- * @param {string} stack
+ * @param {string} stack a stack, or any text holding stacks
  * @returns {string}
  */
 export function trimStack(stack) {
   if (typeof stack !== 'string' || stack === '') return stack;
-  const lines = stack.split('\n');
   const out = [];
-  for (const line of lines) {
+  let cutting = false;
+  for (const line of stack.split('\n')) {
     const frame = /^\s+at /.test(line);
-    if (frame && (line.includes('/-daebug/') || line.includes(SHIM_BASE))) break;
-    if (frame && /^\s+at eval \(<anonymous>\)$/.test(line)) continue;
+    if (!frame) cutting = false;
+    else if (line.includes('/-daebug/') || line.includes(SHIM_BASE)) cutting = true;
+    if (cutting || (frame && /^\s+at eval \(<anonymous>\)$/.test(line))) continue;
     out.push(line);
   }
   return out.join('\n');
