@@ -40,9 +40,5 @@ realm.addEventListener('close', (e) => {
   say(`disconnected (${e.code}${e.reason ? ` ${e.reason}` : ''})${e.willRetry ? '; reconnecting' : ''}`);
 });
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    realm.close();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  });
-}
+// No SIGINT/SIGTERM handlers: Node's defaults end the process even while a job runs a loop that
+// never yields, which a handler could not do. The broker sees the socket close either way.

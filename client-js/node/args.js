@@ -17,7 +17,7 @@ daebug/<name>.md, and runs the JavaScript appended there in this process's globa
   --token TOKEN  the broker's token, needed when this process is not on the broker's loopback
   -h, --help     print this help and exit
 
-Stop it with Ctrl+C (SIGINT) or SIGTERM.`;
+Stop it with Ctrl+C (SIGINT) or SIGTERM, even while a job is running.`;
 
 /** Thrown for arguments that make no sense; the message says what is wrong. */
 export class UsageError extends Error {

@@ -186,5 +186,5 @@ test('bin/daebug-realm.mjs: a realm whose uncaught errors are events and which s
     broker.close();
   }
   const [code, signal] = await once(child, 'exit');
-  assert.deepEqual([code, signal], [143, null], 'SIGTERM closes the realm and exits with 128 + 15');
+  assert.deepEqual([code, signal], [null, 'SIGTERM'], 'SIGTERM ends it as Node does by default');
 });
