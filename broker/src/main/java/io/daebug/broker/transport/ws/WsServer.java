@@ -37,6 +37,8 @@ public final class WsServer implements AutoCloseable {
   public static final String REALM_PATH = "/-daebug/realm";
   /** Where controllers connect. */
   public static final String CONTROL_PATH = "/-daebug/control";
+  /** Where a client measures its plain WebSocket round trip to the broker. */
+  public static final String ECHO_PATH = "/-daebug/echo";
   private static final Logger log = LoggerFactory.getLogger(WsServer.class);
 
   private final Server server;
@@ -79,6 +81,8 @@ public final class WsServer implements AutoCloseable {
       container.addMapping(CONTROL_PATH, (request, response, callback) ->
           admitted("controller", policy, controlGate, request, response, callback)
               ? new WsControlEndpoint(dispatcher, codec) : null);
+      container.addMapping(ECHO_PATH, (request, response, callback) ->
+          admitted("echo", policy, controlGate, request, response, callback) ? new WsEchoEndpoint() : null);
     });
     ws.setHandler(http);
     server.setHandler(ws);
