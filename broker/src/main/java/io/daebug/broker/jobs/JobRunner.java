@@ -171,11 +171,13 @@ final class JobRunner {
    * ends now with a 🚫 reply naming who cancelled it. A result that still comes is written as a late reply.
    */
   void cancel(Realm realm, Job job, String by) throws IOException {
-    Lane lane = lane(realm);
-    if (job.state == Job.State.FINISHED) {
-      return;
+    if (job.state != Job.State.FINISHED) {
+      cancel(realm, job, by, batch(realm));
     }
-    RealmLog.Batch batch = batch(realm);
+  }
+
+  private void cancel(Realm realm, Job job, String by, RealmLog.Batch batch) throws IOException {
+    Lane lane = lane(realm);
     boolean running = lane.running == job;
     if (running && realm.link() != null) {
       realm.link().send(new CancelJob(job.id, "cancelled by " + by));
@@ -186,6 +188,20 @@ final class JobRunner {
     pump(realm, batch);
     commit(realm, batch);
     registryChanged();
+  }
+
+  /**
+   * A {@code %%CANCEL%%} line below the footer: cancels the running job (before the requests appended with
+   * it are queued) and moves the line above the footer, so it is acted on once.
+   */
+  private void cancelFromLog(Realm realm, Lane lane) throws IOException {
+    Job running = lane.running;
+    if (running == null) {
+      log.info("realm {}: %%CANCEL%% in its log, but no job is running", realm.name());
+      commit(realm, batch(realm).takeCancels());
+      return;
+    }
+    cancel(realm, running, "a %%CANCEL%% line", batch(realm).takeCancels());
   }
 
   /** Stops starting jobs (the broker is shutting down). */
@@ -224,8 +240,9 @@ final class JobRunner {
     Lane lane = lane(realm);
     realm.log().recoverOrphans();
     if (lane.accept != null) {
+      // Write the accept still waiting (it takes every request now below the footer), then read on: the
+      // change may also hold a %%CANCEL%% line, which an accept leaves where it is.
       pump(realm, null);
-      return;
     }
     int before = lane.pending();
     String now = now();
@@ -236,6 +253,9 @@ final class JobRunner {
       return;
     }
     watchOrphans(realm);
+    if (realm.log().cancelsAtLastPeek() > 0) {
+      cancelFromLog(realm, lane);
+    }
     if (requests.isEmpty()) {
       return;
     }

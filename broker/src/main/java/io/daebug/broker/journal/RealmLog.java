@@ -32,6 +32,7 @@ public final class RealmLog implements AutoCloseable {
   private int lastHash;
   /** A broker write carried text the broker had not read yet (an agent's append racing it). */
   private boolean mergedUnseen;
+  private int cancels;
   private final Orphans orphans = new Orphans();
 
   /**
@@ -70,6 +71,11 @@ public final class RealmLog implements AutoCloseable {
     return mergedUnseen;
   }
 
+  /** How many {@code %%CANCEL%%} lines below the footer the last {@link #peek} saw. */
+  public int cancelsAtLastPeek() {
+    return cancels;
+  }
+
   /** Whether the file changed since the broker last wrote or read it (cheap: one stat). */
   public boolean changedSinceLastSeen() throws IOException {
     AtomicFiles.Stamp now = AtomicFiles.Stamp.of(file);
@@ -95,6 +101,7 @@ public final class RealmLog implements AutoCloseable {
     lastSeen = stamp;
     mergedUnseen = false;
     remember(text);
+    cancels = LogEditor.cancelLines(doc).size();
     return requests(LogEditor.accept(doc, realm, language, now, ahead));
   }
 
@@ -173,7 +180,6 @@ public final class RealmLog implements AutoCloseable {
   /** Edits collected and applied in one atomic write. */
   public final class Batch {
     private final List<Consumer<LogDocument>> edits = new ArrayList<>();
-    private boolean accepts;
 
     private Batch() {}
 
@@ -184,7 +190,6 @@ public final class RealmLog implements AutoCloseable {
      */
     public Batch accept(String now, int ahead, int handed, Consumer<List<Request>> onNew) {
       int[] seen = {handed};
-      accepts = true;
       edits.add(0, doc -> {
         List<Request> all = requests(LogEditor.accept(doc, realm, language, now, ahead));
         if (all.size() > seen[0]) {
@@ -216,6 +221,12 @@ public final class RealmLog implements AutoCloseable {
 
     public boolean isEmpty() {
       return edits.isEmpty();
+    }
+
+    /** Moves the {@code %%CANCEL%%} lines below the footer above it (acted on; see {@link LogEditor#takeCancels}). */
+    public Batch takeCancels() {
+      edits.add(doc -> LogEditor.takeCancels(doc, language));
+      return this;
     }
 
     /** Sets a pending job's placeholder to {@code executing (Ns)}. */
@@ -281,7 +292,7 @@ public final class RealmLog implements AutoCloseable {
     /** Applies every edit to the file's current content in one atomic write. */
     public void commit() throws IOException {
       if (!edits.isEmpty()) {
-        write(doc -> edits.forEach(e -> e.accept(doc)), accepts);
+        write(doc -> edits.forEach(e -> e.accept(doc)));
       }
     }
   }
@@ -317,11 +328,10 @@ public final class RealmLog implements AutoCloseable {
     return new LogEditor.Anchor(a.code(), a.header(), ordinal);
   }
 
-  /** @param accepts the edit accepts every request below the footer, so no text stays unseen */
-  private void write(Consumer<LogDocument> edit, boolean accepts) throws IOException {
+  private void write(Consumer<LogDocument> edit) throws IOException {
     long start = System.nanoTime();
     lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
-      if (!accepts && text != null && (text.length() != lastLength || text.hashCode() != lastHash)) {
+      if (text != null && (text.length() != lastLength || text.hashCode() != lastHash)) {
         mergedUnseen = true;
       }
       String base = text == null ? JournalFormat.newLog(realm, language) : text;
