@@ -60,7 +60,7 @@ public final class Broker implements AutoCloseable {
       throw new IOException("root " + root + " is not a folder; pass an existing folder with --root");
     }
     BrokerConfig rooted = config.withRoot(root);
-    BrokerConfig cfg = rooted.token() == null && !rooted.loopbackOnly() ? rooted.withToken(TokenGate.generate())
+    BrokerConfig cfg = rooted.token() == null && (!rooted.loopbackOnly() || rooted.requireToken()) ? rooted.withToken(TokenGate.generate())
         : rooted;
     SerialExecutor core = new SerialExecutor();
     String started = JournalFormat.time(LocalTime.now(cfg.clock()));

@@ -60,6 +60,10 @@ public final class Main implements Callable<Integer> {
       description = "Token that clients not on loopback must present (default: generated and printed when --host is not loopback).")
   String token;
 
+  @Option(names = "--require-token",
+      description = "Require the token from every controller, loopback included (one is generated and printed when --token is not given).")
+  boolean requireToken;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE}).")
   String logLevel = "INFO";
 
@@ -95,7 +99,7 @@ public final class Main implements Callable<Integer> {
     BrokerConfig config;
     try {
       config = new BrokerConfig(dir, host, port == null ? BrokerConfig.defaultPort(dir) : port,
-          jobTimeout, pingInterval, unresponsiveAfter, grace, maxMessage, resultCap, allowHosts, token, Clock.systemDefaultZone());
+          jobTimeout, pingInterval, unresponsiveAfter, grace, maxMessage, resultCap, allowHosts, token, requireToken, Clock.systemDefaultZone());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
@@ -110,7 +114,8 @@ public final class Main implements Callable<Integer> {
     System.out.println("Daebug broker for " + dir);
     System.out.println("  Open " + broker.uri() + " in a browser; realms are listed in " + dir.resolve("daebug.md"));
     if (broker.config().token() != null) {
-      System.out.println("  Clients that are not on this machine must present the token " + broker.config().token()
+      System.out.println("  " + (broker.config().requireToken() ? "Controllers, and clients" : "Clients")
+          + " that are not on this machine, must present the token " + broker.config().token()
           + " (the URL above carries it).");
     }
     System.out.println("  Stop with Ctrl+C or a line %%SHUTDOWN%% in daebug.md.");

@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param allowedHosts extra host names accepted in {@code Host} and {@code Origin}
  * @param token the token clients not on loopback must present; null for none (then a broker listening
  *     beyond loopback generates one)
+ * @param requireToken when true, controllers must present the token even from loopback (one is generated
+ *     when none is given)
  * @param clock the wall clock for the journal's {@code HH:MM:SS}
  */
 public record BrokerConfig(
@@ -36,6 +38,7 @@ public record BrokerConfig(
     int resultCap,
     List<String> allowedHosts,
     String token,
+    boolean requireToken,
     Clock clock) {
 
   public BrokerConfig {
@@ -68,7 +71,7 @@ public record BrokerConfig(
   /** Defaults for a root folder: loopback, the folder's own port, 60 s jobs, 5 s pings. */
   public static BrokerConfig defaults(Path root) {
     return new BrokerConfig(root, "127.0.0.1", defaultPort(root), Duration.ofSeconds(60), Duration.ofSeconds(5),
-        Duration.ofSeconds(15), Duration.ofMinutes(2), 1 << 20, 64 * 1024, List.of(), null, Clock.systemDefaultZone());
+        Duration.ofSeconds(15), Duration.ofMinutes(2), 1 << 20, 64 * 1024, List.of(), null, false, Clock.systemDefaultZone());
   }
 
   /**
@@ -83,28 +86,34 @@ public record BrokerConfig(
 
   public BrokerConfig withPort(int newPort) {
     return new BrokerConfig(root, host, newPort, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        maxMessageBytes, resultCap, allowedHosts, token, clock);
+        maxMessageBytes, resultCap, allowedHosts, token, requireToken, clock);
   }
 
   public BrokerConfig withJobTimeout(Duration timeout) {
     return new BrokerConfig(root, host, port, timeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        maxMessageBytes, resultCap, allowedHosts, token, clock);
+        maxMessageBytes, resultCap, allowedHosts, token, requireToken, clock);
   }
 
   public BrokerConfig withLiveness(Duration ping, Duration unresponsive, Duration grace) {
     return new BrokerConfig(root, host, port, jobTimeout, ping, unresponsive, grace, maxMessageBytes,
-        resultCap, allowedHosts, token, clock);
+        resultCap, allowedHosts, token, requireToken, clock);
   }
 
   /** The same config rooted elsewhere (e.g. the absolute, normalised form of the root). */
   public BrokerConfig withRoot(Path newRoot) {
     return new BrokerConfig(newRoot, host, port, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        maxMessageBytes, resultCap, allowedHosts, token, clock);
+        maxMessageBytes, resultCap, allowedHosts, token, requireToken, clock);
   }
 
   public BrokerConfig withToken(String newToken) {
     return new BrokerConfig(root, host, port, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        maxMessageBytes, resultCap, allowedHosts, newToken, clock);
+        maxMessageBytes, resultCap, allowedHosts, newToken, requireToken, clock);
+  }
+
+  /** The same config, requiring the token from every controller (loopback included) when {@code require}. */
+  public BrokerConfig withRequireToken(boolean require) {
+    return new BrokerConfig(root, host, port, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
+        maxMessageBytes, resultCap, allowedHosts, token, require, clock);
   }
 
   /** Whether the broker listens on loopback only (then no client can come from elsewhere). */

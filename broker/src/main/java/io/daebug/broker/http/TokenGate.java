@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
 import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 
@@ -15,13 +16,16 @@ import org.eclipse.jetty.util.Fields;
  * The broker's token: when set, every HTTP request and WebSocket upgrade that does not come from
  * loopback must present it, as the query parameter {@value #PARAM} (the URL the broker prints) or the
  * cookie {@value #COOKIE} (set on the first page load that had the parameter, so a page's own requests
- * and its realm socket carry it without the page knowing it). Compared in constant time.
+ * and its realm socket carry it without the page knowing it), or an {@code Authorization: Bearer} header
+ * (programs). Compared in constant time.
  */
 public final class TokenGate {
   /** Query parameter holding the token. */
   public static final String PARAM = "token";
   /** Cookie holding the token after a page was opened with it. */
   public static final String COOKIE = "daebug-token";
+
+  private static final String BEARER = "Bearer ";
 
   /** What a request showed. */
   public enum Verdict { OPEN, PARAM_OK, COOKIE_OK, DENIED }
@@ -34,8 +38,11 @@ public final class TokenGate {
     this(token, true);
   }
 
-  /** @param loopbackExempt false only in tests, which can connect from loopback alone */
-  TokenGate(String token, boolean loopbackExempt) {
+  /**
+   * @param loopbackExempt whether clients on loopback may skip the token (false for controllers of a broker
+   *     started with {@code --require-token}, and in tests)
+   */
+  public TokenGate(String token, boolean loopbackExempt) {
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     this.loopbackExempt = loopbackExempt;
   }
@@ -54,6 +61,11 @@ public final class TokenGate {
     }
     Fields query = Request.extractQueryParameters(request);
     if (matches(query.getValue(PARAM))) {
+      return Verdict.PARAM_OK;
+    }
+    String authorization = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+    if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
+        && matches(authorization.substring(BEARER.length()).trim())) {
       return Verdict.PARAM_OK;
     }
     List<HttpCookie> cookies = Request.getCookies(request);

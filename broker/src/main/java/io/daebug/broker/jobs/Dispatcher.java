@@ -4,7 +4,18 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.RegistryFile;
+import io.daebug.broker.protocol.Cancel;
+import io.daebug.broker.protocol.ControllerError;
+import io.daebug.broker.protocol.ControllerHello;
+import io.daebug.broker.protocol.ControllerWelcome;
 import io.daebug.broker.protocol.ErrorMessage;
+import io.daebug.broker.protocol.FromController;
+import io.daebug.broker.protocol.ListRealms;
+import io.daebug.broker.protocol.RealmInfo;
+import io.daebug.broker.protocol.RealmList;
+import io.daebug.broker.protocol.Submit;
+import io.daebug.broker.protocol.Unwatch;
+import io.daebug.broker.protocol.Watch;
 import io.daebug.broker.protocol.FromRealm;
 import io.daebug.broker.protocol.Hello;
 import io.daebug.broker.protocol.RealmEvent;
@@ -12,9 +23,11 @@ import io.daebug.broker.protocol.Result;
 import io.daebug.broker.protocol.Welcome;
 import io.daebug.broker.registry.Realm;
 import io.daebug.broker.registry.RealmLink;
+import io.daebug.broker.registry.RealmNames;
 import io.daebug.broker.registry.Realms;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +55,10 @@ public final class Dispatcher {
   private final Runnable shutdownRequested;
   private final Map<RealmLink, Realm> byLink = new HashMap<>();
   private final JobRunner jobs;
+  private final Controllers controllers = new Controllers();
+  /** The broker's version, as controllers are told. */
+  public static final String VERSION = "0.1.0";
+  private static final int MAX_PENDING_PER_REALM = 10_000;
   private boolean registryScheduled;
   private boolean closed;
   private boolean shutdownStarted;
@@ -56,7 +73,7 @@ public final class Dispatcher {
     this.registry = registry;
     this.shutdownRequested = shutdownRequested;
     this.realms = new Realms(logDir(), config.resultCap(), config.disconnectGrace(), ticker, core, this::expire);
-    this.jobs = new JobRunner(config, core, ticker, this::registryChanged);
+    this.jobs = new JobRunner(config, core, ticker, this::registryChanged, controllers);
     core.scheduleWithFixedDelay(() -> guard("ping", this::pingAll), config.pingInterval().toMillis(),
         config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -144,6 +161,54 @@ public final class Dispatcher {
     });
   }
 
+  /** A controller's first frame. */
+  public void controllerHello(ControllerLink link, ControllerHello hello) {
+    submit("controller hello", () -> {
+      if (closed) {
+        link.close(1001, "broker shutting down");
+        return;
+      }
+      controllers.add(link, hello.name());
+      log.info("controller {} connected from {}", hello.name(), link.remote());
+      link.send(new ControllerWelcome(hello.name(), VERSION, realmInfos()));
+    });
+  }
+
+  /** Any later frame of a controller. */
+  public void controllerMessage(ControllerLink link, FromController message) {
+    submit("controller message", () -> {
+      Controllers.Controller c = controllers.get(link);
+      if (c == null) {
+        return;
+      }
+      // Java 17 has no pattern switch; these are the permits of the sealed FromController.
+      if (message instanceof Submit s) {
+        onSubmit(link, c, s);
+      } else if (message instanceof Cancel x) {
+        onCancel(link, c, x);
+      } else if (message instanceof Watch w) {
+        c.watches.add(w.realm().equals("*") ? "*" : RealmNames.sanitise(w.realm()));
+      } else if (message instanceof Unwatch u) {
+        c.watches.remove(u.realm().equals("*") ? "*" : RealmNames.sanitise(u.realm()));
+      } else if (message instanceof ListRealms) {
+        link.send(new RealmList(realmInfos()));
+      } else {
+        link.send(new ControllerError(null, "duplicate-hello", "hello was already received; ignored"));
+      }
+    });
+  }
+
+  /** A controller's connection closed; its jobs carry on and are journalled as usual. */
+  public void controllerClosed(ControllerLink link) {
+    submit("controller close", () -> {
+      Controllers.Controller c = controllers.get(link);
+      if (c != null) {
+        controllers.remove(link);
+        log.info("controller {} disconnected ({} jobs still pending)", c.name, c.refs.size());
+      }
+    });
+  }
+
   /** A snapshot for {@code /-daebug/health}. */
   public Map<String, Object> health() {
     try {
@@ -174,7 +239,7 @@ public final class Dispatcher {
         closed = true;
         jobs.close();
         for (Realm realm : realms.all()) {
-          jobs.endAll(realm, "broker shut down before the job finished", false);
+          jobs.endAll(realm, "broker shut down before the job finished", "failed", false);
           if (realm.link() != null) {
             realm.link().close(1001, "broker shutting down");
           }
@@ -188,6 +253,64 @@ public final class Dispatcher {
   }
 
   // ---- core thread ----
+
+  private void onSubmit(ControllerLink link, Controllers.Controller c, Submit s) {
+    if (closed) {
+      link.send(new ControllerError(s.ref(), "failed", "the broker is shutting down"));
+      return;
+    }
+    Realm realm = realms.get(s.realm());
+    if (realm == null) {
+      String sanitised = RealmNames.sanitise(s.realm());
+      realm = sanitised.isEmpty() ? null : realms.get(sanitised);
+    }
+    if (realm == null) {
+      List<String> names = new ArrayList<>();
+      realms.all().forEach(r -> names.add(r.name()));
+      link.send(new ControllerError(s.ref(), "unknown-realm", "no realm named '" + abbreviate(s.realm()) + "'; "
+          + (names.isEmpty() ? "no realm is connected" : "realms: " + String.join(", ", names))));
+      return;
+    }
+    if (s.language() != null && !s.language().equalsIgnoreCase(realm.language())) {
+      link.send(new ControllerError(s.ref(), "wrong-language", "realm " + realm.name() + " runs "
+          + realm.language() + ", not " + abbreviate(s.language())));
+      return;
+    }
+    if (c.refs.containsKey(s.ref())) {
+      link.send(new ControllerError(s.ref(), "bad-request", "ref " + s.ref() + " is already in use by an unfinished job"));
+      return;
+    }
+    if (jobs.pending(realm) >= MAX_PENDING_PER_REALM) {
+      link.send(new ControllerError(s.ref(), "queue-full", "realm " + realm.name() + " already has "
+          + MAX_PENDING_PER_REALM + " jobs queued; wait for some to finish"));
+      return;
+    }
+    Duration timeout = s.timeoutMs() == null ? null : Duration.ofMillis(s.timeoutMs());
+    Job job = jobs.submit(realm, new Controllers.Submission(link, s.ref(), ticker.read()), c.name, s.code(), timeout);
+    if (job.state != Job.State.FINISHED) {
+      c.refs.put(s.ref(), job);
+    }
+  }
+
+  private void onCancel(ControllerLink link, Controllers.Controller c, Cancel x) throws IOException {
+    Job job = x.job() != null ? jobs.find(x.job()) : c.refs.get(x.ref());
+    Realm realm = job == null ? null : realms.get(job.realmName);
+    if (realm == null) {
+      link.send(new ControllerError(x.ref(), "unknown-job", "no queued or running job "
+          + abbreviate(x.job() != null ? x.job() : "with ref " + x.ref())));
+      return;
+    }
+    jobs.cancel(realm, job, c.name);
+  }
+
+  private List<RealmInfo> realmInfos() {
+    List<RealmInfo> out = new ArrayList<>();
+    for (Realm r : realms.all()) {
+      out.add(new RealmInfo(r.name(), String.valueOf(r.kind()), r.url(), r.language(), state(r),
+          "daebug/" + r.name() + ".md"));
+    }
+    return out;
+  }
 
   private void onHello(RealmLink link, Hello hello) throws IOException {
     if (closed) {
@@ -233,7 +356,7 @@ public final class Dispatcher {
 
   private void expire(Realm realm) {
     guard("expire", () -> {
-      jobs.endAll(realm, "realm disconnected before the job could run", true);
+      jobs.endAll(realm, "realm disconnected before the job could run", "disconnected", true);
       realms.remove(realm);
       log.info("realm {} removed after its grace period", realm.name());
       registryChanged();
@@ -274,6 +397,7 @@ public final class Dispatcher {
       entries.add(new RegistryFile.Entry(r.name(), r.url(), r.lastSeen(), state(r)));
     }
     registry.publish(entries);
+    controllers.realmsNow(realmInfos());
   }
 
   private String state(Realm r) {

@@ -4,7 +4,7 @@ import io.daebug.broker.journal.RealmLog;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 
-/** One request from a log: queued, then running in its realm, then finished. Core-thread confined. */
+/** One request (from a log or a controller): queued, then running in its realm, then finished. Core-thread confined. */
 final class Job {
   enum State { QUEUED, RUNNING, FINISHED }
 
@@ -24,6 +24,8 @@ final class Job {
   String failedHeader;
   boolean lateWritten;
   String realmName;
+  /** The controller that submitted it; null for a request from the log. */
+  Controllers.Submission submission;
 
   Job(String id, String realmName, String agent, String code, String language, Duration timeout,
       RealmLog.Anchor anchor, String status) {

@@ -7,6 +7,8 @@ import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalEvent;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.RealmLog;
+import io.daebug.broker.protocol.CancelJob;
+import io.daebug.broker.protocol.ErrorInfo;
 import io.daebug.broker.protocol.RealmEvent;
 import io.daebug.broker.protocol.Result;
 import io.daebug.broker.protocol.RunJob;
@@ -52,13 +54,20 @@ final class JobRunner {
   private final Map<Realm, Lane> lanes = new HashMap<>();
   private final Cache<String, Job> finished;
   private final AtomicLong ids = new AtomicLong();
+  private final Controllers controllers;
+  /** Jobs queued or running, by id (for cancel). */
+  private final Map<String, Job> live = new HashMap<>();
+  /** Messages to controllers that may only go out once the batch being built is on disk. */
+  private final List<Runnable> afterCommit = new ArrayList<>();
   private boolean closed;
 
   /**
    * @param stateChanged called when a realm's state for the registry may have changed
    */
-  JobRunner(BrokerConfig config, ScheduledExecutorService core, Ticker ticker, Runnable stateChanged) {
+  JobRunner(BrokerConfig config, ScheduledExecutorService core, Ticker ticker, Runnable stateChanged,
+      Controllers controllers) {
     this.config = config;
+    this.controllers = controllers;
     this.core = core;
     this.ticker = ticker;
     this.stateChanged = stateChanged;
@@ -87,20 +96,24 @@ final class JobRunner {
     Lane lane = lane(realm);
     if (lane.running != null) {
       RealmLog.Batch batch = batch(realm);
-      failPending(realm, lane, lane.running, batch, error);
+      failPending(realm, lane, lane.running, batch, error, "disconnected");
       lane.running = null;
       syncStatuses(realm, lane, batch);
       commit(realm, batch);
     }
   }
 
-  /** Ends every job of the realm with {@code error}, writes its pending events, and forgets it when asked. */
-  void endAll(Realm realm, String error, boolean forget) {
+  /**
+   * Ends every job of the realm with {@code error}, writes its pending events, and forgets it when asked.
+   *
+   * @param outcome what controllers are told ({@code disconnected}, {@code failed})
+   */
+  void endAll(Realm realm, String error, String outcome, boolean forget) {
     Lane lane = lane(realm);
     RealmLog.Batch batch = batch(realm);
     List<Job> all = pendingJobs(lane);
     for (Job job : all) {
-      failPending(realm, lane, job, batch, error);
+      failPending(realm, lane, job, batch, error, outcome);
     }
     lane.running = null;
     lane.queue.clear();
@@ -110,6 +123,68 @@ final class JobRunner {
       lanes.remove(realm);
       realm.log().close();
     }
+  }
+
+  /**
+   * A controller's submission: queued like a request from the log and journalled like one, its request
+   * and placeholder written above the footer with the next write of the log (within
+   * {@link #ACCEPT_WINDOW_MS}, or together with a fast reply).
+   *
+   * @param timeout the request's own timeout; null means the broker's
+   */
+  Job submit(Realm realm, Controllers.Submission submission, String agent, String code, Duration timeout) {
+    Lane lane = lane(realm);
+    String now = now();
+    String info = JournalFormat.fenceTag(realm.language()) + (timeout == null ? "" : " timeout=" + timeout.toMillis() + "ms");
+    int ahead = lane.pending();
+    Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), agent, code, realm.language(),
+        timeout != null ? timeout : config.jobTimeout(), realm.log().insertedAnchor(agent, code, now),
+        ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
+    job.submission = submission;
+    lane.queue.add(job);
+    live.put(job.id, job);
+    lane.inserts.add(batch -> batch.insert(agent, now, info, code, () -> job.status));
+    if (lane.insertFlush == null) {
+      lane.insertFlush = core.schedule(() -> Guard.run("insert", () -> pump(realm, null)), ACCEPT_WINDOW_MS,
+          TimeUnit.MILLISECONDS);
+    }
+    controllers.queued(job, ahead);
+    startNext(realm, lane);
+    registryChanged();
+    log.debug("submitted {} by {} for {}", job.id, agent, realm.name());
+    return job;
+  }
+
+  /** A job that is queued or running, or null. */
+  Job find(String id) {
+    return live.get(id);
+  }
+
+  /** Jobs queued or running in the realm. */
+  int pending(Realm realm) {
+    return lane(realm).pending();
+  }
+
+  /**
+   * Cancels a queued or running job: a running one is told to stop ({@link CancelJob}); either way it
+   * ends now with a 🚫 reply naming who cancelled it. A result that still comes is written as a late reply.
+   */
+  void cancel(Realm realm, Job job, String by) throws IOException {
+    Lane lane = lane(realm);
+    if (job.state == Job.State.FINISHED) {
+      return;
+    }
+    RealmLog.Batch batch = batch(realm);
+    boolean running = lane.running == job;
+    if (running && realm.link() != null) {
+      realm.link().send(new CancelJob(job.id, "cancelled by " + by));
+    }
+    failPending(realm, lane, job, batch, "job cancelled by " + by + (running ? "" : " before it ran"), "cancelled");
+    log.info("job {} realm={} agent={} cancelled by {}{}", job.id, realm.name(), job.agent, by,
+        running ? "" : " before it ran");
+    pump(realm, batch);
+    commit(realm, batch);
+    registryChanged();
   }
 
   /** Stops starting jobs (the broker is shutting down). */
@@ -181,6 +256,7 @@ final class JobRunner {
       Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
           timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
       lane.queue.add(job);
+      live.put(job.id, job);
       log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
     }
     startNext(realm, lane);
@@ -198,6 +274,12 @@ final class JobRunner {
         enqueue(realm, lane, more);
         registryChanged();
       });
+    }
+    if (!lane.inserts.isEmpty()) {
+      lane.inserts.forEach(insert -> insert.accept(batch));
+      lane.inserts.clear();
+      lane.insertFlush.cancel(false);
+      lane.insertFlush = null;
     }
     return batch;
   }
@@ -236,6 +318,7 @@ final class JobRunner {
         TimeUnit.MILLISECONDS);
     job.refresher = core.scheduleAtFixedRate(() -> Guard.run("refresh", () -> refresh(realm, job)),
         REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+    controllers.dispatched(job);
     return true;
   }
 
@@ -287,6 +370,9 @@ final class JobRunner {
             job.events.omitted());
       }
       finish(lane, job);
+      Duration tookFinal = took;
+      afterCommit.add(() -> controllers.finished(job, r.ok() ? "ok" : "error", r.value(), errorOf(r), tookFinal,
+          ticker.read(), false));
       log.info("job {} realm={} agent={} {} in {}", job.id, realm.name(), job.agent, r.ok() ? "ok" : "error",
           JournalFormat.duration(took));
       pump(realm, batch);
@@ -300,6 +386,7 @@ final class JobRunner {
       commit(realm, batch(realm).late(done.anchor, failedOrdinal(lane, done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
           r.value(), r.ok() ? null : errorText(r), done.events.events(), done.events.omitted()));
       done.lateWritten = true;
+      controllers.finished(done, r.ok() ? "ok" : "error", r.value(), errorOf(r), took, ticker.read(), true);
       log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,
           r.ok() ? "ok" : "error", JournalFormat.duration(took));
       return;
@@ -316,11 +403,14 @@ final class JobRunner {
     String time = e.time() == null || e.time() < 0 || e.time() > MAX_EPOCH_MS ? now()
         : JournalFormat.time(LocalTime.ofInstant(Instant.ofEpochMilli(e.time()), config.clock().getZone()));
     JournalEvent event = new JournalEvent(e.kind(), time, e.text());
-    if (e.job() != null && lane.running != null && lane.running.id.equals(e.job())) {
+    boolean ofRunning = e.job() != null && lane.running != null && lane.running.id.equals(e.job());
+    if (ofRunning) {
       lane.running.events.add(event);
     } else {
       background(realm, event);
     }
+    long epochMillis = e.time() == null || e.time() < 0 || e.time() > MAX_EPOCH_MS ? config.clock().millis() : e.time();
+    controllers.event(realm.name(), ofRunning ? lane.running : null, e, epochMillis);
   }
 
   private void background(Realm realm, JournalEvent event) {
@@ -354,7 +444,7 @@ final class JobRunner {
       return;
     }
     RealmLog.Batch batch = batch(realm);
-    failPending(realm, lane, job, batch, "job timed out after " + job.timeout.toMillis() + "ms");
+    failPending(realm, lane, job, batch, "job timed out after " + job.timeout.toMillis() + "ms", "timeout");
     lane.running = null;
     log.info("job {} realm={} agent={} timed out after {}", job.id, realm.name(), job.agent,
         JournalFormat.duration(job.timeout));
@@ -369,14 +459,18 @@ final class JobRunner {
       return;
     }
     RealmLog.Batch batch = batch(realm);
-    failPending(realm, lane, job, batch, "could not send the job to the realm: " + err.getMessage());
+    failPending(realm, lane, job, batch, "could not send the job to the realm: " + err.getMessage(), "failed");
     lane.running = null;
     commit(realm, batch);
     registryChanged();
   }
 
-  /** Writes a 🚫 reply for a job that will not get a result now, keeping it for a late one. */
-  private void failPending(Realm realm, Lane lane, Job job, RealmLog.Batch batch, String error) {
+  /**
+   * Writes a 🚫 reply for a job that will not get a result now, keeping it for a late one.
+   *
+   * @param outcome what its controller is told, once the batch is on disk
+   */
+  private void failPending(Realm realm, Lane lane, Job job, RealmLog.Batch batch, String error, String outcome) {
     Duration took = job.state == Job.State.RUNNING ? Duration.ofNanos(ticker.read() - job.dispatchedNanos)
         : Duration.ZERO;
     if (error.startsWith("job timed out")) {
@@ -395,9 +489,23 @@ final class JobRunner {
     }
     lane.queue.remove(job);
     finish(lane, job);
+    Duration tookFinal = took;
+    long end = ticker.read();
+    afterCommit.add(() -> controllers.finished(job, outcome, null, new ErrorInfo(errorName(outcome), error, null),
+        tookFinal, end, false));
+  }
+
+  private static String errorName(String outcome) {
+    return switch (outcome) {
+      case "timeout" -> "TimeoutError";
+      case "cancelled" -> "CancelledError";
+      case "disconnected" -> "DisconnectedError";
+      default -> "BrokerError";
+    };
   }
 
   private void finish(Lane lane, Job job) {
+    live.remove(job.id);
     job.cancelTimers();
     job.state = Job.State.FINISHED;
     if (lane.running == job) {
@@ -453,6 +561,11 @@ final class JobRunner {
     } catch (IOException e) {
       log.warn("cannot write {}: {}", realm.log().file(), e.toString());
     }
+    if (!afterCommit.isEmpty()) {
+      List<Runnable> now = new ArrayList<>(afterCommit);
+      afterCommit.clear();
+      now.forEach(Runnable::run);
+    }
     watchOrphans(realm);
   }
 
@@ -473,6 +586,13 @@ final class JobRunner {
       }
       watchOrphans(realm);
     }), ORPHAN_CHECK_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private static ErrorInfo errorOf(Result r) {
+    if (r.ok()) {
+      return null;
+    }
+    return r.error() != null ? r.error() : new ErrorInfo("Error", "the realm reported a failure without details", null);
   }
 
   private static String errorText(Result r) {

@@ -21,6 +21,9 @@ final class Lane {
   /** Requests dispatched whose placeholders are not written yet. */
   PendingAccept accept;
   ScheduledFuture<?> acceptFlush;
+  /** Controller requests not written yet: each adds its request and placeholder to the next batch. */
+  final List<java.util.function.Consumer<io.daebug.broker.journal.RealmLog.Batch>> inserts = new ArrayList<>();
+  ScheduledFuture<?> insertFlush;
 
   int pending() {
     return (running == null ? 0 : 1) + queue.size();

@@ -67,10 +67,15 @@ public final class JournalFormat {
     return t.equals(normalLanguage(realmLanguage));
   }
 
+  /** The info string of a request fence in a realm of this language: {@code JS}, or the language itself. */
+  public static String fenceTag(String language) {
+    return "javascript".equals(normalLanguage(language)) ? "JS" : normalLanguage(language);
+  }
+
   /** The text of a new log: title, guidance, footer. */
   public static String newLog(String realm, String language) {
     String lang = languageTitle(language);
-    String fence = "javascript".equals(normalLanguage(language)) ? "JS" : normalLanguage(language);
+    String fence = fenceTag(language);
     return "# " + realm + " Session\n"
         + "\n"
         + "This file is a live REPL into the realm `" + realm + "`: append a request below the footer line\n"

@@ -167,6 +167,25 @@ public final class RealmLog implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Writes a request that did not come from the file (a controller's) above the footer, as an accepted
+     * request looks: header, fence, placeholder. Its reply is then found through
+     * {@link RealmLog#insertedAnchor}.
+     *
+     * @param status the placeholder's status line when the edit is applied
+     */
+    public Batch insert(String agent, String time, String info, String code, java.util.function.Supplier<String> status) {
+      edits.add(doc -> {
+        List<String> lines = new ArrayList<>();
+        lines.add(JournalFormat.requestHeader(agent, realm, time));
+        lines.addAll(JournalFormat.fence(info, code));
+        lines.add(JournalFormat.pendingHeader(realm, agent, time));
+        lines.add(status.get());
+        LogEditor.aboveFooter(doc, lines, language);
+      });
+      return this;
+    }
+
     public boolean isEmpty() {
       return edits.isEmpty();
     }
@@ -253,6 +272,12 @@ public final class RealmLog implements AutoCloseable {
       link = "Full value: [" + side + "](" + side + ")";
     }
     return Replies.success(realm, agent, time, took, late, rendered, link, events, omitted);
+  }
+
+  /** Where the reply of a request written by {@link Batch#insert} goes (its code as the file will hold it). */
+  public Anchor insertedAnchor(String agent, String code, String time) {
+    return new Anchor(String.join("\n", JournalFormat.splitLines(JournalFormat.wellFormed(code))),
+        JournalFormat.pendingHeader(realm, agent, time));
   }
 
   /** The 🚫 header a failed reply gets, so a late result can find it. */

@@ -31,6 +31,16 @@ public final class MessageCodec {
     return decode(frame, ToRealm.class);
   }
 
+  /** Parses a frame from a controller; never returns null. */
+  public FromController decodeFromController(String frame) throws ProtocolException {
+    return decode(frame, FromController.class);
+  }
+
+  /** Parses a frame sent to a controller (used by tests and Java peers). */
+  public ToController decodeToController(String frame) throws ProtocolException {
+    return decode(frame, ToController.class);
+  }
+
   /** Serialises any message record. */
   public String encode(Object message) {
     try {

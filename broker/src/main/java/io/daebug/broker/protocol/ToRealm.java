@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = Welcome.class, name = "welcome"),
   @JsonSubTypes.Type(value = RunJob.class, name = "job"),
-  @JsonSubTypes.Type(value = ErrorMessage.class, name = "error")
+  @JsonSubTypes.Type(value = ErrorMessage.class, name = "error"),
+  @JsonSubTypes.Type(value = CancelJob.class, name = "cancel")
 })
-public sealed interface ToRealm permits Welcome, RunJob, ErrorMessage {}
+public sealed interface ToRealm permits Welcome, RunJob, ErrorMessage, CancelJob {}

@@ -15,22 +15,38 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MessageCodecTest {
   private final MessageCodec codec = new MessageCodec();
 
-  private static final Map<Class<?>, String> FIXTURES = Map.of(
-      Hello.class, "hello.json",
-      Result.class, "result.json",
-      RealmEvent.class, "event.json",
-      Welcome.class, "welcome.json",
-      RunJob.class, "job.json",
-      ErrorMessage.class, "error.json");
+  private static final Map<Class<?>, String> FIXTURES = Map.ofEntries(
+      Map.entry(Hello.class, "hello.json"),
+      Map.entry(Result.class, "result.json"),
+      Map.entry(RealmEvent.class, "event.json"),
+      Map.entry(Welcome.class, "welcome.json"),
+      Map.entry(RunJob.class, "job.json"),
+      Map.entry(ErrorMessage.class, "error.json"),
+      Map.entry(CancelJob.class, "cancel.json"),
+      Map.entry(ControllerHello.class, "control/hello.json"),
+      Map.entry(Submit.class, "control/submit.json"),
+      Map.entry(Cancel.class, "control/cancel.json"),
+      Map.entry(Watch.class, "control/watch.json"),
+      Map.entry(Unwatch.class, "control/unwatch.json"),
+      Map.entry(ListRealms.class, "control/list.json"),
+      Map.entry(ControllerWelcome.class, "control/welcome.json"),
+      Map.entry(RealmList.class, "control/realms.json"),
+      Map.entry(RealmUpdate.class, "control/realm.json"),
+      Map.entry(JobQueued.class, "control/queued.json"),
+      Map.entry(JobDispatched.class, "control/dispatched.json"),
+      Map.entry(ControllerEvent.class, "control/event.json"),
+      Map.entry(JobOutcome.class, "control/result.json"),
+      Map.entry(ControllerError.class, "control/error.json"));
 
   @Test
   void everyPermittedSubtypeHasAFixtureThatRoundTrips() throws Exception {
-    for (Class<?> sealed : new Class<?>[] {FromRealm.class, ToRealm.class}) {
+    for (Class<?> sealed : new Class<?>[] {FromRealm.class, ToRealm.class, FromController.class,
+        ToController.class}) {
       for (Class<?> type : sealed.getPermittedSubclasses()) {
         String name = FIXTURES.get(type);
         assertThat(name).as("fixture for %s", type.getSimpleName()).isNotNull();
         String json = fixture(name);
-        Object decoded = sealed == FromRealm.class ? codec.decodeFromRealm(json) : codec.decodeToRealm(json);
+        Object decoded = decode(sealed, json);
         assertThat(decoded).isInstanceOf(type);
         JsonNode expected = codec.mapper().readTree(json);
         JsonNode actual = codec.mapper().readTree(codec.encode(decoded));
@@ -76,6 +92,33 @@ class MessageCodecTest {
   void unknownFieldsAreIgnored() throws Exception {
     FromRealm m = codec.decodeFromRealm("{\"type\":\"event\",\"kind\":\"log\",\"text\":\"hi\",\"extra\":1}");
     assertThat(m).isEqualTo(new RealmEvent(null, "log", null, "hi"));
+  }
+
+  private Object decode(Class<?> sealed, String json) throws ProtocolException {
+    if (sealed == FromRealm.class) {
+      return codec.decodeFromRealm(json);
+    }
+    if (sealed == ToRealm.class) {
+      return codec.decodeToRealm(json);
+    }
+    return sealed == FromController.class ? codec.decodeFromController(json) : codec.decodeToController(json);
+  }
+
+  @Test
+  void controllerErrorResultKeepsTheErrorAndOmitsTheValue() throws Exception {
+    JobOutcome o = (JobOutcome) codec.decodeToController(fixture("control/result-error.json"));
+    assertThat(o.outcome()).isEqualTo("error");
+    assertThat(o.value()).isNull();
+    assertThat(o.error().display()).startsWith("TypeError: x is not a function");
+  }
+
+  @Test
+  void controllerNamesCannotForgeJournalLines() {
+    assertThat(ControllerHello.agentName("ci script\n### x")).isEqualTo("ci-script-x");
+    assertThat(ControllerHello.agentName("  ")).isEqualTo("controller");
+    assertThat(ControllerHello.agentName(null)).isEqualTo("controller");
+    assertThat(ControllerHello.agentName("a".repeat(100))).hasSize(ControllerHello.MAX_NAME);
+    assertThat(ControllerHello.agentName("to x at 10:00:00")).isEqualTo("to-x-at-10-00-00");
   }
 
   private static String fixture(String name) throws IOException {

@@ -16,18 +16,23 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
+import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Jetty server: the realm WebSocket endpoint at {@value #REALM_PATH} (Host and Origin checked on every
- * upgrade) in front of the HTTP handler for static files, the client script and health.
+ * The Jetty server: the realm WebSocket endpoint at {@value #REALM_PATH} and the controller endpoint at
+ * {@value #CONTROL_PATH} (Host, Origin and token checked on every upgrade) in front of the HTTP handler for static files, the client script and health.
  */
 public final class WsServer implements AutoCloseable {
   /** Where realms connect. */
   public static final String REALM_PATH = "/-daebug/realm";
+  /** Where controllers connect. */
+  public static final String CONTROL_PATH = "/-daebug/control";
   private static final Logger log = LoggerFactory.getLogger(WsServer.class);
 
   private final Server server;
@@ -55,35 +60,18 @@ public final class WsServer implements AutoCloseable {
     server.setErrorHandler(new PlainTextErrorHandler());
     HostOriginPolicy policy = new HostOriginPolicy(config.host(), config.allowedHosts());
     TokenGate gate = new TokenGate(config.token());
+    TokenGate controlGate = new TokenGate(config.token(), !config.requireToken());
     DaebugHttpHandler http = new DaebugHttpHandler(config.root(), policy, gate, health);
     WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
       container.setMaxTextMessageSize(config.maxMessageBytes());
       container.setMaxBinaryMessageSize(config.maxMessageBytes());
       container.setMaxFrameSize(config.maxMessageBytes());
       container.setIdleTimeout(Duration.ofMillis(Math.max(config.unresponsiveAfter().toMillis() * 4, 60_000)));
-      container.addMapping(REALM_PATH, (request, response, callback) -> {
-        String host = request.getHeaders().get(HttpHeader.HOST);
-        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-        if (!policy.hostAllowed(host)) {
-          log.warn("refused realm upgrade from {}: host '{}' not allowed", request.getConnectionMetaData()
-              .getRemoteSocketAddress(), host);
-          Response.writeError(request, response, callback, 421, "host not allowed");
-          return null;
-        }
-        if (!policy.originAllowed(origin)) {
-          log.warn("refused realm upgrade from {}: origin '{}' not allowed", request.getConnectionMetaData()
-              .getRemoteSocketAddress(), origin);
-          Response.writeError(request, response, callback, 403, "origin not allowed");
-          return null;
-        }
-        if (gate.check(request) == TokenGate.Verdict.DENIED) {
-          log.warn("refused realm upgrade from {}: no valid token", request.getConnectionMetaData()
-              .getRemoteSocketAddress());
-          Response.writeError(request, response, callback, 401, "token required");
-          return null;
-        }
-        return new WsRealmEndpoint(dispatcher, codec);
-      });
+      container.addMapping(REALM_PATH, (request, response, callback) ->
+          admitted("realm", policy, gate, request, response, callback) ? new WsRealmEndpoint(dispatcher, codec) : null);
+      container.addMapping(CONTROL_PATH, (request, response, callback) ->
+          admitted("controller", policy, controlGate, request, response, callback)
+              ? new WsControlEndpoint(dispatcher, codec) : null);
     });
     ws.setHandler(http);
     server.setHandler(ws);
@@ -100,6 +88,31 @@ public final class WsServer implements AutoCloseable {
       throw new IOException("cannot start the server: " + e.getMessage(), e);
     }
     return new WsServer(server, connector);
+  }
+
+  /** Checks an upgrade's Host, Origin and token; a refused one gets its HTTP error here and is logged. */
+  private static boolean admitted(String who, HostOriginPolicy policy, TokenGate gate, ServerUpgradeRequest request,
+      ServerUpgradeResponse response, Callback callback) {
+    String host = request.getHeaders().get(HttpHeader.HOST);
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    Object from = request.getConnectionMetaData().getRemoteSocketAddress();
+    if (!policy.hostAllowed(host)) {
+      log.warn("refused {} upgrade from {}: host '{}' not allowed", who, from, host);
+      Response.writeError(request, response, callback, 421, "host not allowed");
+      return false;
+    }
+    if (!policy.originAllowed(origin)) {
+      log.warn("refused {} upgrade from {}: origin '{}' not allowed", who, from, origin);
+      Response.writeError(request, response, callback, 403, "origin not allowed");
+      return false;
+    }
+    if (gate.check(request) == TokenGate.Verdict.DENIED) {
+      log.warn("refused {} upgrade from {}: no valid token", who, from);
+      response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer realm=\"daebug\"");
+      Response.writeError(request, response, callback, 401, "token required");
+      return false;
+    }
+    return true;
   }
 
   /** The bound port (useful with port 0). */

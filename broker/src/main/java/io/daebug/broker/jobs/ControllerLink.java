@@ -1,0 +1,16 @@
+package io.daebug.broker.jobs;
+
+import io.daebug.broker.protocol.ToController;
+import java.util.concurrent.CompletableFuture;
+
+/** The broker's side of one controller connection; implemented by the WebSocket transport. Thread-safe. */
+public interface ControllerLink {
+  /** Sends a message; the future fails when it could not be written. */
+  CompletableFuture<Void> send(ToController message);
+
+  /** Closes the connection with a status code and a reason the peer sees. */
+  void close(int code, String reason);
+
+  /** The peer's address, for logs. */
+  String remote();
+}
