@@ -107,6 +107,9 @@ final class JobBook {
 
   /** An {@code error} with a ref: fails that submission. False when the ref is not one pending here. */
   boolean refused(FromBroker.Error e) {
+    if ("unknown-job".equals(e.code())) {
+      return false; // about a cancel of a job that already ended, never about a submission
+    }
     PendingJobs.Pending p = pending.end(e.ref(), null);
     if (p == null) {
       return false;
