@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -70,7 +71,7 @@ final class ClientCore {
     this.backoff = new Backoff(options.reconnectInitial(), options.reconnectMax(), random);
     this.headers = options.token() == null ? Map.of() : Map.of("Authorization", "Bearer " + options.token());
     this.name = options.clientName();
-    this.jobs = new JobBook(options, loop, this);
+    this.jobs = new JobBook(options, this);
   }
 
   // ---- read from any thread ----
@@ -169,8 +170,7 @@ final class ClientCore {
     state = State.CONNECTING;
     int gen = ++generation;
     cancelAttemptTimer();
-    attemptTimer = loop.schedule(() -> guard(() -> attemptTimedOut(gen)), options.connectTimeout().toNanos(),
-        TimeUnit.NANOSECONDS);
+    attemptTimer = schedule(() -> attemptTimedOut(gen), options.connectTimeout());
     Transport.Listener listener = new Transport.Listener() {
       @Override
       public void onText(String text) {
@@ -245,7 +245,7 @@ final class ClientCore {
   private void retryLater() {
     state = State.WAITING;
     Duration delay = backoff.next();
-    loop.schedule(() -> guard(this::attempt), delay.toNanos(), TimeUnit.NANOSECONDS);
+    schedule(this::attempt, delay);
   }
 
   private void ended(int gen, BrokerUnavailableException cause) {
@@ -347,8 +347,8 @@ final class ClientCore {
     }
     jobs.sendUnsent();
     realms.replace(realmList(w.realms()));
-    firstWelcome.complete(null);
     fire(again ? ConnectionEvent.RECONNECTED : ConnectionEvent.CONNECTED);
+    firstWelcome.complete(null); // after CONNECTED: connect() returns once its listener has heard it
   }
 
   private void fire(ConnectionEvent event) {
@@ -386,12 +386,23 @@ final class ClientCore {
     return Optional.of(new RealmInfo(r.name(), r.kind(), r.url(), r.language(), r.state(), r.log()));
   }
 
-  /** Runs a task on the client thread, guarded; dropped once the loop is shut down. */
-  void post(Runnable task) {
+  /** Runs a task on the client thread, guarded; false (and dropped) once the loop is shut down. */
+  boolean post(Runnable task) {
     try {
       loop.execute(() -> guard(task));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+      return true;
+    } catch (RejectedExecutionException e) {
       LOG.log(System.Logger.Level.DEBUG, "Daebug client: callback after close ignored");
+      return false;
+    }
+  }
+
+  /** Runs a guarded task on the client thread later; null when the loop is shut down (the client closed). */
+  ScheduledFuture<?> schedule(Runnable task, Duration delay) {
+    try {
+      return loop.schedule(() -> guard(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      return null;
     }
   }
 

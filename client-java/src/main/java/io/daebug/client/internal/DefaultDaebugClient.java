@@ -98,7 +98,9 @@ public final class DefaultDaebugClient implements DaebugClient {
     Objects.requireNonNull(request, "request");
     requireOpen();
     JobFuture future = core.jobs.newFuture();
-    core.post(() -> core.jobs.submit(request, future));
+    if (!core.post(() -> core.jobs.submit(request, future))) {
+      future.completeExceptionally(new BrokerUnavailableException("the Daebug client was closed"));
+    }
     return future;
   }
 
@@ -162,7 +164,9 @@ public final class DefaultDaebugClient implements DaebugClient {
   public CompletableFuture<List<RealmInfo>> refreshRealms() {
     requireOpen();
     CompletableFuture<List<RealmInfo>> answer = new CompletableFuture<>();
-    core.post(() -> core.requestList(answer));
+    if (!core.post(() -> core.requestList(answer))) {
+      answer.completeExceptionally(new BrokerUnavailableException("the Daebug client was closed"));
+    }
     return answer;
   }
 
@@ -173,7 +177,9 @@ public final class DefaultDaebugClient implements DaebugClient {
     requireNotLoopThread("awaitRealm");
     requireOpen();
     CompletableFuture<RealmInfo> found = new CompletableFuture<>();
-    core.post(() -> core.realms.await(name, found));
+    if (!core.post(() -> core.realms.await(name, found))) {
+      throw new BrokerUnavailableException("the Daebug client was closed");
+    }
     try {
       return found.get(wait.toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {

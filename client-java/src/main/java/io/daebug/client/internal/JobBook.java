@@ -14,8 +14,6 @@ import io.daebug.client.RealmNotFoundException;
 import io.daebug.client.RequestRejectedException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -27,14 +25,12 @@ final class JobBook {
   private static final System.Logger LOG = System.getLogger("io.daebug.client");
 
   private final ClientOptions options;
-  private final ScheduledExecutorService loop;
   private final ClientCore core;
   private final PendingJobs pending = new PendingJobs();
   private final AtomicLong refs = new AtomicLong();
 
-  JobBook(ClientOptions options, ScheduledExecutorService loop, ClientCore core) {
+  JobBook(ClientOptions options, ClientCore core) {
     this.options = options;
-    this.loop = loop;
     this.core = core;
   }
 
@@ -54,8 +50,7 @@ final class JobBook {
       case CONNECTED -> send(p);
       case CONNECTING, WAITING -> {
         pending.holdUntilConnected(p);
-        p.connectDeadline = loop.schedule(() -> ClientCore.guard(() -> connectWaitOver(p.ref)),
-            options.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        p.connectDeadline = core.schedule(() -> connectWaitOver(p.ref), options.connectTimeout());
       }
       case DOWN, CLOSED -> future.completeExceptionally(core.notConnected());
     }

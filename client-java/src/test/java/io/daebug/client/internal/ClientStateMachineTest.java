@@ -377,9 +377,9 @@ class ClientStateMachineTest {
     CompletableFuture<DaebugClient> connecting = CompletableFuture.supplyAsync(
         () -> DefaultDaebugClient.connect(options, transport, null, RandomGenerator.getDefault()));
     transport.nextAttempt().fail();
-    transport.nextAttempt().fail();
+    transport.nextAttempt().fail(); // retried after a backoff; later attempts are left hanging
     assertThat(failure(connecting)).isInstanceOf(BrokerUnavailableException.class)
-        .hasMessageContaining("within PT0.3S").hasMessageContaining("connection refused");
+        .hasMessageContaining("no connection to the broker").hasMessageContaining("within PT0.3S");
   }
 
   @Test
@@ -390,7 +390,8 @@ class ClientStateMachineTest {
     ScriptedTransport.Conn silent = transport.nextAttempt().accept();
     silent.next("hello");
     assertThat(failure(connecting)).isInstanceOf(BrokerUnavailableException.class);
-    await().until(() -> silent.aborted);
+    // the attempt's timer aborts the socket, or connect() gives up first and closes it
+    await().until(() -> silent.aborted || silent.closedByClient);
   }
 
   @Test
