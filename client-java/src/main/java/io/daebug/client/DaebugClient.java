@@ -29,9 +29,9 @@ import java.util.concurrent.CompletableFuture;
  * The client is thread-safe. It owns one thread on which every listener callback runs and every future
  * from {@link #submit} is completed (so dependent stages without {@code Async} run there too): one at a
  * time, never concurrently, in the order the broker sent the messages. A job's events reach watch
- * listeners before its future completes. Callbacks must return quickly and must not block: the blocking
- * methods ({@link #run}, {@link #awaitRealm}, {@link #close} excepted) throw {@link IllegalStateException}
- * when called on the client thread, because the answer they wait for would be delivered by that thread.
+ * listeners before its future completes. Callbacks must return quickly and must not block: {@link #run}
+ * and {@link #awaitRealm} throw {@link IllegalStateException} when called on the client thread, because
+ * the answer they wait for would be delivered by that thread ({@link #close} may be called there).
  * Hand blocking work to another executor ({@code thenApplyAsync}). An exception thrown by a listener is
  * logged ({@code System.Logger} {@code io.daebug.client}) and does not stop the client.
  *
@@ -91,7 +91,8 @@ public interface DaebugClient extends AutoCloseable {
   boolean cancel(String jobId);
 
   /**
-   * The realms the broker lists, kept current from its messages.
+   * The realms the broker lists, kept current from its messages. While disconnected this is the last
+   * list the broker sent; it is replaced by the broker's list when the client reconnects.
    *
    * @return an immutable snapshot, in the broker's order
    */
