@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine: installs what the tests need when it is missing
-# (Debian's chromium for the browser tests, Node.js for the client-js tests), then builds and verifies
-# all modules with Maven (unit tests, component tests on real Jetty, end-to-end tests in headless Chromium).
+# (Debian's chromium for the browser tests, Node.js and npm for the client-js tests and the Node realm),
+# then builds and verifies all modules with Maven (unit tests, component tests on real Jetty, end-to-end
+# tests in headless Chromium and with a Node realm). The client-js build runs `npm ci` itself when
+# client-js/node_modules is missing (the Node realm's one dependency, ws, pinned in package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +14,7 @@ as_root() {
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v mvn >/dev/null 2>&1 || missing+=(maven)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"

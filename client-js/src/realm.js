@@ -1,11 +1,12 @@
-// The job protocol of a browser page realm (docs/protocol.md), on top of DaebugSocket.
+// A browser page realm: its name and tab id, kept in sessionStorage and guarded by a Web Lock,
+// and the job protocol (session.js) on a DaebugSocket to the broker that served page.js.
 // page.js loads this module and calls start() with the state it captured synchronously:
 // the original console methods, events buffered so far and the list of running jobs.
 
 import { DaebugSocket } from './socket.js';
-import { evaluate } from './evaluate.js';
-import { encode } from './encode.js';
-import { formatArgs, formatError, formatRejection, formatValue } from './format.js';
+import { serve, errorInfo, trimStack } from './session.js';
+
+export { errorInfo, trimStack };
 
 /** The words of proposed realm names (`<n>-<word>-<HHMM>-<SS>`, FORMAT.md §1). */
 export const WORDS = Object.freeze(['zen', 'oak', 'fox', 'sky', 'elm', 'owl', 'bay', 'ivy', 'jam',
@@ -16,8 +17,6 @@ export const WORDS = Object.freeze(['zen', 'oak', 'fox', 'sky', 'elm', 'owl', 'b
 export const STORAGE_KEYS = Object.freeze({ name: 'daebug.name', tab: 'daebug.tab' });
 
 const LOCK_PREFIX = 'daebug:';
-const MAX_FRAME_BYTES = 1000000;
-const MAX_EVENT_CHARS = 256 * 1024;
 
 /**
  * Proposes a tab's realm name: `<n>-<word>-<HHMM>-<SS>`, n in 5..19, local time.
@@ -66,30 +65,12 @@ export async function start(state, scriptUrl) {
   const socket = new DaebugSocket(url, { onWarn: (m) => warn(m) });
   state.socket = socket;
 
-  const send = (message) => {
-    try {
-      socket.send(JSON.stringify(message));
-    } catch (e) {
-      warn('daebug: could not send', message && message.type, e);
-    }
-  };
-
-  socket.addEventListener('open', () => {
-    send({ type: 'hello', name: state.name, kind: identity.kind, url: String(location.href),
-      language: 'javascript', tab: state.tab, protocol: 1 });
-  });
-  socket.addEventListener('message', (e) => {
-    let message;
-    try {
-      message = JSON.parse(e.data);
-    } catch {
-      warn('daebug: ignoring a frame that is not JSON');
-      return;
-    }
-    if (!message || typeof message !== 'object') return;
-    if (message.type === 'welcome') welcome(message);
-    else if (message.type === 'job') runJob(message, state, send);
-    else if (message.type === 'error') warn('daebug: broker error', message.code, message.message);
+  const { emit } = serve(socket, {
+    jobs: state.jobs,
+    warn,
+    hello: () => ({ type: 'hello', name: state.name, kind: identity.kind, url: String(location.href),
+      language: 'javascript', tab: state.tab, protocol: 1 }),
+    onWelcome: welcome,
   });
 
   function welcome(message) {
@@ -103,92 +84,12 @@ export async function start(state, scriptUrl) {
 
   // Events recorded so far go out now (queued in the outbox until hello has been sent),
   // then every new one goes out as it happens.
-  const emit = (ev) => send(toEventMessage(ev));
   const early = state.buffer.splice(0);
   for (const ev of early) emit(ev);
   if (state.dropped) {
     emit({ kind: 'warn', time: Date.now(), args: [`daebug: ${state.dropped} early events were dropped`] });
   }
   state.sink = emit;
-}
-
-function toEventMessage(ev) {
-  let text;
-  if (ev.kind === 'window.onerror') text = formatError(ev.error, ev);
-  else if (ev.kind === 'unhandledrejection') text = formatRejection(ev.reason);
-  else text = formatArgs(ev.args || []);
-  if (text.length > MAX_EVENT_CHARS) {
-    text = text.slice(0, MAX_EVENT_CHARS) + `... (${text.length - MAX_EVENT_CHARS} more characters)`;
-  }
-  const message = { type: 'event', kind: ev.kind, time: ev.time, text };
-  if (ev.job !== undefined && ev.job !== null) message.job = ev.job;
-  return message;
-}
-
-async function runJob(message, state, send) {
-  const id = String(message.id);
-  const started = performance.now();
-  state.jobs.push(id);
-  let reply;
-  try {
-    if (message.language && message.language !== 'javascript') {
-      throw new Error(`this realm runs javascript, not ${message.language}`);
-    }
-    const value = await evaluate(String(message.code ?? ''), { sourceURL: `daebug-${id}.js` });
-    reply = { type: 'result', id, ok: true, value: encode(value) };
-  } catch (e) {
-    reply = { type: 'result', id, ok: false, error: errorInfo(e) };
-  } finally {
-    const at = state.jobs.lastIndexOf(id);
-    if (at >= 0) state.jobs.splice(at, 1);
-  }
-  reply.durationMs = Math.round((performance.now() - started) * 10) / 10;
-  if (reply.ok && byteLength(JSON.stringify(reply)) > MAX_FRAME_BYTES) {
-    reply.value = { $daebug: 'truncated', repr: `[result over ${MAX_FRAME_BYTES} bytes: not sent]` };
-  }
-  send(reply);
-}
-
-/**
- * The `error` object of a failed `result`: name, message and stack of a thrown Error, or
- * `Uncaught` and the formatted value for anything else thrown.
- *
- * @param {*} e the thrown value
- * @returns {{name: string, message: string, stack: string}}
- */
-export function errorInfo(e) {
-  const tree = encode(e);
-  if (tree && tree.$daebug === 'error') return { name: tree.name, message: tree.message, stack: trimStack(tree.stack) };
-  return { name: 'Uncaught', message: formatValue(e), stack: '' };
-}
-
-/**
- * Cuts the shim's own frames from a job error's stack: everything from the first frame in the
- * shim's modules (`/-daebug/...`) on, and V8's `at eval (<anonymous>)` wrapper lines, so the
- * journal shows the job's frames and the page's, not Daebug's plumbing.
- *
- * @param {string} stack
- * @returns {string}
- */
-export function trimStack(stack) {
-  if (typeof stack !== 'string' || stack === '') return stack;
-  const lines = stack.split('\n');
-  const out = [];
-  for (const line of lines) {
-    const frame = /^\s+at /.test(line);
-    if (frame && line.includes('/-daebug/')) break;
-    if (frame && /^\s+at eval \(<anonymous>\)$/.test(line)) continue;
-    out.push(line);
-  }
-  return out.join('\n');
-}
-
-function byteLength(text) {
-  try {
-    return new TextEncoder().encode(text).length;
-  } catch {
-    return text.length * 3;
-  }
 }
 
 /** sessionStorage, or a Map when storage is unavailable (sandboxed frames, privacy modes). */

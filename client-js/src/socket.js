@@ -8,6 +8,9 @@
 //   message  a frame arrived; `event.data` holds it.
 //   close    a connection ended (or an attempt failed); `event.code`, `event.reason`,
 //            `event.willRetry` tell what happens next.
+//   error    the WebSocket reported an error; `event.message` holds its text when the
+//            implementation gives one (Node's `ws`: "Unexpected server response: 401"), else "".
+//            A `close` always follows.
 // Frames sent while disconnected wait in a bounded outbox; past `maxQueued` the oldest is
 // dropped and `onWarn` is called once per overflow episode.
 
@@ -144,7 +147,9 @@ export class DaebugSocket extends EventTarget {
       this.dispatchEvent(messageEvent(e.data));
     };
     ws.onclose = (e) => this._lost(ws, e && e.code, e && e.reason);
-    ws.onerror = () => { /* a close event follows */ };
+    ws.onerror = (e) => {
+      if (ws === this._ws) this.dispatchEvent(errorEvent(e)); // a close event follows
+    };
   }
 
   _opened(ws) {
@@ -193,6 +198,14 @@ export class DaebugSocket extends EventTarget {
 function messageEvent(data) {
   if (typeof MessageEvent === 'function') return new MessageEvent('message', { data });
   return Object.assign(new Event('message'), { data });
+}
+
+function errorEvent(e) {
+  let message = '';
+  try {
+    message = String((e && (e.message || (e.error && e.error.message))) || '');
+  } catch { /* keep "" */ }
+  return Object.assign(new Event('error'), { message });
 }
 
 function closeEvent(code, reason, willRetry) {

@@ -74,6 +74,20 @@ test('message events carry the frame', () => {
   s.close();
 });
 
+test('error events carry the WebSocket\'s message when it has one, then a close follows', async () => {
+  const s = new DaebugSocket('ws://127.0.0.1:1/x', fast);
+  const seen = [];
+  s.addEventListener('error', (e) => seen.push(['error', e.message]));
+  s.addEventListener('close', (e) => seen.push(['close', e.code]));
+  const ws = FakeWebSocket.last();
+  ws.onerror({ message: 'Unexpected server response: 401' });
+  ws.drop();
+  await until(() => FakeWebSocket.last() !== ws);
+  FakeWebSocket.last().onerror({ type: 'error' }); // browsers say nothing
+  assert.deepEqual(seen, [['error', 'Unexpected server response: 401'], ['close', 1006], ['error', '']]);
+  s.close();
+});
+
 test('reconnects after a drop, with a close event, and greets again', async () => {
   const s = new DaebugSocket('ws://127.0.0.1:1/x', fast);
   const closes = [];

@@ -64,6 +64,25 @@ public final class Main implements Callable<Integer> {
       description = "Require the token from every controller, loopback included (one is generated and printed when --token is not given).")
   boolean requireToken;
 
+  @Option(names = "--allow-origin", paramLabel = "ORIGIN", split = ",",
+      description = "Extra origins (scheme://host[:port]) whose pages may open realm and controller sockets (comma-separated).")
+  List<String> allowOrigins = List.of();
+
+  @Option(names = "--max-realms-per-address", paramLabel = "N",
+      description = "Realms one client address may have connected at once (default: ${DEFAULT-VALUE}).")
+  int maxRealmsPerAddress = 1000;
+
+  @Option(names = "--max-queue", paramLabel = "N",
+      description = "Jobs one realm may have queued or running; more are refused (default: ${DEFAULT-VALUE}).")
+  int maxQueue = 1000;
+
+  @Option(names = "--tls-keystore", paramLabel = "FILE",
+      description = "PKCS12 keystore: serve https:// and wss:// only (password from --tls-password or DAEBUG_TLS_PASSWORD).")
+  Path tlsKeystore;
+
+  @Option(names = "--tls-password", paramLabel = "PASSWORD", description = "Password of --tls-keystore.")
+  String tlsPassword;
+
   @Option(names = "--log-level", paramLabel = "LEVEL", description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE}).")
   String logLevel = "INFO";
 
@@ -98,8 +117,13 @@ public final class Main implements Callable<Integer> {
     Path dir = root.toAbsolutePath().normalize();
     BrokerConfig config;
     try {
+      String password = tlsPassword != null ? tlsPassword : System.getenv("DAEBUG_TLS_PASSWORD");
       config = new BrokerConfig(dir, host, port == null ? BrokerConfig.defaultPort(dir) : port,
-          jobTimeout, pingInterval, unresponsiveAfter, grace, maxMessage, resultCap, allowHosts, token, requireToken, Clock.systemDefaultZone());
+          jobTimeout, pingInterval, unresponsiveAfter, grace,
+          new BrokerConfig.Limits(maxMessage, resultCap, maxRealmsPerAddress, maxQueue),
+          new BrokerConfig.Security(token, requireToken, allowHosts, allowOrigins,
+              tlsKeystore == null ? null : tlsKeystore.toAbsolutePath(), password),
+          Clock.systemDefaultZone());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }

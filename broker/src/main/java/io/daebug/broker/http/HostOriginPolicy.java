@@ -10,6 +10,7 @@ import java.net.UnknownHostException;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -33,6 +34,7 @@ public final class HostOriginPolicy {
   private static final Pattern PORT = Pattern.compile("\\d{1,5}");
 
   private final Set<String> allowed;
+  private final Set<String> origins;
 
   /**
    * @param bindHost the address the broker listens on, e.g. {@code 127.0.0.1}, {@code 0.0.0.0},
@@ -40,11 +42,26 @@ public final class HostOriginPolicy {
    * @param extraHosts further host names to accept (e.g. a LAN name), never null
    */
   public HostOriginPolicy(String bindHost, Collection<String> extraHosts) {
-    this(bindHost, extraHosts, isWildcard(bindHost) ? machineNames() : Set.of());
+    this(bindHost, extraHosts, isWildcard(bindHost) ? machineNames() : Set.of(), List.of());
+  }
+
+  /**
+   * A policy that also accepts pages of {@code extraOrigins} ({@code scheme://host[:port]}), e.g. a dev
+   * server serving the app on another port.
+   *
+   * @throws IllegalArgumentException naming an entry that is not an origin
+   */
+  public static HostOriginPolicy withOrigins(String bindHost, Collection<String> extraHosts, List<String> extraOrigins) {
+    return new HostOriginPolicy(bindHost, extraHosts, isWildcard(bindHost) ? machineNames() : Set.of(), extraOrigins);
   }
 
   /** For tests: {@code machineNames} stands for this machine's addresses and host name. */
   HostOriginPolicy(String bindHost, Collection<String> extraHosts, Collection<String> machineNames) {
+    this(bindHost, extraHosts, machineNames, List.of());
+  }
+
+  private HostOriginPolicy(String bindHost, Collection<String> extraHosts, Collection<String> machineNames,
+      List<String> extraOrigins) {
     Set<String> names = new HashSet<>();
     if (!isWildcard(bindHost)) {
       addName(names, bindHost);
@@ -53,6 +70,32 @@ public final class HostOriginPolicy {
     }
     extraHosts.forEach(n -> addName(names, n));
     this.allowed = Collections.unmodifiableSet(names);
+    Set<String> o = new HashSet<>();
+    for (String origin : extraOrigins) {
+      String n = normalOrigin(origin);
+      if (n == null) {
+        throw new IllegalArgumentException("not an origin (scheme://host[:port]): " + origin);
+      }
+      o.add(n);
+    }
+    this.origins = Collections.unmodifiableSet(o);
+  }
+
+  /** {@code scheme://host[:port]} lowercased, without a default port or a trailing slash; null when malformed. */
+  static String normalOrigin(String origin) {
+    try {
+      URI u = new URI(origin.trim());
+      if (u.getScheme() == null || u.getHost() == null || (u.getPath() != null && !u.getPath().isEmpty()
+          && !u.getPath().equals("/")) || u.getQuery() != null || u.getUserInfo() != null) {
+        return null;
+      }
+      String scheme = u.getScheme().toLowerCase(Locale.ROOT);
+      int port = u.getPort();
+      boolean defaultPort = port == -1 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+      return scheme + "://" + u.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+    } catch (URISyntaxException e) {
+      return null;
+    }
   }
 
   /**
@@ -106,6 +149,10 @@ public final class HostOriginPolicy {
       uri = new URI(origin.trim());
     } catch (URISyntaxException e) {
       return false;
+    }
+    String listed = normalOrigin(origin);
+    if (listed != null && origins.contains(listed)) {
+      return true;
     }
     String scheme = uri.getScheme();
     if (scheme == null

@@ -58,7 +58,6 @@ public final class Dispatcher {
   private final Controllers controllers = new Controllers();
   /** The broker's version, as controllers are told. */
   public static final String VERSION = "0.1.0";
-  private static final int MAX_PENDING_PER_REALM = 10_000;
   private boolean registryScheduled;
   private boolean closed;
   private boolean shutdownStarted;
@@ -280,9 +279,10 @@ public final class Dispatcher {
       link.send(new ControllerError(s.ref(), "bad-request", "ref " + s.ref() + " is already in use by an unfinished job"));
       return;
     }
-    if (jobs.pending(realm) >= MAX_PENDING_PER_REALM) {
-      link.send(new ControllerError(s.ref(), "queue-full", "realm " + realm.name() + " already has "
-          + MAX_PENDING_PER_REALM + " jobs queued; wait for some to finish"));
+    int max = config.limits().maxQueuedJobs();
+    if (jobs.pending(realm) >= max) {
+      link.send(new ControllerError(s.ref(), "queue-full", "realm " + realm.name() + " already has " + max
+          + " jobs queued or running (--max-queue); wait for some to finish"));
       return;
     }
     Duration timeout = s.timeoutMs() == null ? null : Duration.ofMillis(s.timeoutMs());
@@ -315,6 +315,18 @@ public final class Dispatcher {
   private void onHello(RealmLink link, Hello hello) throws IOException {
     if (closed) {
       link.close(1001, "broker shutting down");
+      return;
+    }
+    int fromAddress = 0;
+    for (Realm r : realms.all()) {
+      if (r.connected() && r.link().address().equals(link.address()) && (hello.tab() == null || !hello.tab().equals(r.tab()))) {
+        fromAddress++;
+      }
+    }
+    if (fromAddress >= config.limits().maxRealmsPerAddress()) {
+      log.warn("refused realm '{}' from {}: {} realms from that address are connected (--max-realms-per-address)",
+          abbreviate(hello.name()), link.remote(), fromAddress);
+      link.close(1008, "too many realms from this address (" + fromAddress + "); see --max-realms-per-address");
       return;
     }
     Realms.Claimed claimed = realms.claim(hello.name(), hello.tab(), hello.language(), link, hello.kind(),

@@ -26,6 +26,8 @@ final class Job {
   String realmName;
   /** The controller that submitted it; null for a request from the log. */
   Controllers.Submission submission;
+  /** Accepted from the log while the realm's queue was full: it gets a 🚫 reply instead of running. */
+  boolean refused;
 
   Job(String id, String realmName, String agent, String code, String language, Duration timeout,
       RealmLog.Anchor anchor, String status) {

@@ -117,6 +117,7 @@ final class JobRunner {
     }
     lane.running = null;
     lane.queue.clear();
+    lane.refused = 0;
     flushBackground(realm, lane, batch);
     commit(realm, batch);
     if (forget) {
@@ -170,11 +171,13 @@ final class JobRunner {
    * ends now with a 🚫 reply naming who cancelled it. A result that still comes is written as a late reply.
    */
   void cancel(Realm realm, Job job, String by) throws IOException {
-    Lane lane = lane(realm);
-    if (job.state == Job.State.FINISHED) {
-      return;
+    if (job.state != Job.State.FINISHED) {
+      cancel(realm, job, by, batch(realm));
     }
-    RealmLog.Batch batch = batch(realm);
+  }
+
+  private void cancel(Realm realm, Job job, String by, RealmLog.Batch batch) throws IOException {
+    Lane lane = lane(realm);
     boolean running = lane.running == job;
     if (running && realm.link() != null) {
       realm.link().send(new CancelJob(job.id, "cancelled by " + by));
@@ -185,6 +188,20 @@ final class JobRunner {
     pump(realm, batch);
     commit(realm, batch);
     registryChanged();
+  }
+
+  /**
+   * A {@code %%CANCEL%%} line below the footer: cancels the running job (before the requests appended with
+   * it are queued) and moves the line above the footer, so it is acted on once.
+   */
+  private void cancelFromLog(Realm realm, Lane lane) throws IOException {
+    Job running = lane.running;
+    if (running == null) {
+      log.info("realm {}: %%CANCEL%% in its log, but no job is running", realm.name());
+      commit(realm, batch(realm).takeCancels());
+      return;
+    }
+    cancel(realm, running, "a %%CANCEL%% line", batch(realm).takeCancels());
   }
 
   /** Stops starting jobs (the broker is shutting down). */
@@ -223,8 +240,9 @@ final class JobRunner {
     Lane lane = lane(realm);
     realm.log().recoverOrphans();
     if (lane.accept != null) {
+      // Write the accept still waiting (it takes every request now below the footer), then read on: the
+      // change may also hold a %%CANCEL%% line, which an accept leaves where it is.
       pump(realm, null);
-      return;
     }
     int before = lane.pending();
     String now = now();
@@ -235,6 +253,9 @@ final class JobRunner {
       return;
     }
     watchOrphans(realm);
+    if (realm.log().cancelsAtLastPeek() > 0) {
+      cancelFromLog(realm, lane);
+    }
     if (requests.isEmpty()) {
       return;
     }
@@ -255,6 +276,10 @@ final class JobRunner {
       int ahead = lane.pending();
       Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
           timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
+      if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
+        job.refused = true;
+        lane.refused++;
+      }
       lane.queue.add(job);
       live.put(job.id, job);
       log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
@@ -289,6 +314,17 @@ final class JobRunner {
     Lane lane = lane(realm);
     boolean own = batch == null;
     RealmLog.Batch b = own ? batch(realm) : batch;
+    if (lane.refused > 0) {
+      for (Job job : new ArrayList<>(lane.queue)) {
+        if (job.refused) {
+          failPending(realm, lane, job, b, "queue full: realm " + realm.name() + " already has "
+              + config.limits().maxQueuedJobs() + " jobs queued or running (--max-queue)", "failed");
+        }
+      }
+      lane.refused = 0;
+      log.warn("realm {}: requests refused, its queue is full ({} jobs, --max-queue)", realm.name(),
+          config.limits().maxQueuedJobs());
+    }
     if (startNext(realm, lane)) {
       registryChanged();
     }
@@ -300,7 +336,7 @@ final class JobRunner {
 
   /** Pushes the next queued job to the realm when it is connected and idle; writes nothing. */
   private boolean startNext(Realm realm, Lane lane) {
-    if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed) {
+    if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed || lane.queue.peek().refused) {
       return false;
     }
     Job job = lane.queue.poll();
@@ -565,6 +601,10 @@ final class JobRunner {
       List<Runnable> now = new ArrayList<>(afterCommit);
       afterCommit.clear();
       now.forEach(Runnable::run);
+    }
+    if (realm.log().mergedUnseen()) {
+      // An agent appended while this write was under way, and the watcher may have reported it before.
+      core.execute(() -> Guard.run("merged", () -> acceptFromLog(realm, false)));
     }
     watchOrphans(realm);
   }

@@ -24,6 +24,8 @@ final class Lane {
   /** Controller requests not written yet: each adds its request and placeholder to the next batch. */
   final List<java.util.function.Consumer<io.daebug.broker.journal.RealmLog.Batch>> inserts = new ArrayList<>();
   ScheduledFuture<?> insertFlush;
+  /** Jobs in the queue marked {@link Job#refused}, failed by the next pump. */
+  int refused;
 
   int pending() {
     return (running == null ? 0 : 1) + queue.size();

@@ -65,9 +65,14 @@ final class LogEditor {
       out.add(new String[] {"", "\n"});
     }
     String agent = null;
+    List<String[]> cancels = new ArrayList<>();
     for (int i = chunkStart; i < chunkEnd; i++) {
       String line = doc.line(i);
       LogDocument.Fence f = doc.fenceAt(i);
+      if (f == null && !doc.inFence(i) && line.strip().equals(CANCEL)) {
+        cancels.addAll(doc.slice(i, i + 1)); // stays below the footer, for the cancel to act on
+        continue;
+      }
       Requests.Header header = f == null && !doc.inFence(i) ? Requests.header(line) : null;
       if (header != null) {
         agent = header.agent();
@@ -103,6 +108,7 @@ final class LogEditor {
     out.add(new String[] {JournalFormat.RULE, "\n"});
     out.add(new String[] {JournalFormat.prompt(language), "\n"});
     out.add(new String[] {"", "\n"});
+    out.addAll(cancels);
     int rest = end;
     while (rest < doc.size() && doc.line(rest).isBlank()) {
       rest++;
@@ -126,6 +132,43 @@ final class LogEditor {
       }
     }
     return false;
+  }
+
+  /** The line that asks the broker to cancel the running job (issue 6; docs/journal-format.md). */
+  static final String CANCEL = "%%CANCEL%%";
+
+  /** Indexes of {@value #CANCEL} lines below the footer, outside fences, in file order. */
+  static List<Integer> cancelLines(LogDocument doc) {
+    int footer = doc.footer();
+    int tailStart = footer < 0 ? 0 : footer + 2;
+    List<Integer> out = new ArrayList<>();
+    for (int i = tailStart; i < doc.size(); i++) {
+      if (doc.line(i).strip().equals(CANCEL) && !doc.inFence(i)) {
+        out.add(i);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Moves the {@value #CANCEL} lines below the footer to just above it, unchanged, so each is acted on once
+   * and stays in the history right under the job it cancelled.
+   *
+   * @return how many were moved
+   */
+  static int takeCancels(LogDocument doc, String language) {
+    List<Integer> at = cancelLines(doc);
+    if (at.isEmpty()) {
+      return 0;
+    }
+    List<String> moved = new ArrayList<>();
+    for (int k = at.size() - 1; k >= 0; k--) {
+      int i = at.get(k);
+      moved.add(0, doc.line(i));
+      doc.replace(i, i + 1, List.of());
+    }
+    aboveFooter(doc, moved, language);
+    return moved.size();
   }
 
   /** Index of the placeholder header line for a pending job, or -1 when an edit removed it. */

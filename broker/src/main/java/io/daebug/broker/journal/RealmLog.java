@@ -27,6 +27,12 @@ public final class RealmLog implements AutoCloseable {
   private final int resultCap;
   private final DirSync dirSync;
   private AtomicFiles.Stamp lastSeen;
+  /** Length and hash of the text as the broker last read or wrote it, to notice text it merged unseen. */
+  private long lastLength = -1;
+  private int lastHash;
+  /** A broker write carried text the broker had not read yet (an agent's append racing it). */
+  private boolean mergedUnseen;
+  private int cancels;
   private final Orphans orphans = new Orphans();
 
   /**
@@ -51,10 +57,29 @@ public final class RealmLog implements AutoCloseable {
     lastSeen = AtomicFiles.Stamp.of(file);
   }
 
+  private void remember(String text) {
+    lastLength = text == null ? -1 : text.length();
+    lastHash = text == null ? 0 : text.hashCode();
+  }
+
+  /**
+   * Whether a write since the last {@link #peek} carried text the broker had not read: an agent appended
+   * while the broker was writing, and the watcher's event for that append may already have been
+   * consumed. The caller should look for requests.
+   */
+  public boolean mergedUnseen() {
+    return mergedUnseen;
+  }
+
+  /** How many {@code %%CANCEL%%} lines below the footer the last {@link #peek} saw. */
+  public int cancelsAtLastPeek() {
+    return cancels;
+  }
+
   /** Whether the file changed since the broker last wrote or read it (cheap: one stat). */
   public boolean changedSinceLastSeen() throws IOException {
     AtomicFiles.Stamp now = AtomicFiles.Stamp.of(file);
-    return now == null || !now.equals(lastSeen);
+    return mergedUnseen || now == null || !now.equals(lastSeen);
   }
 
   /**
@@ -74,6 +99,9 @@ public final class RealmLog implements AutoCloseable {
       return null;
     }
     lastSeen = stamp;
+    mergedUnseen = false;
+    remember(text);
+    cancels = LogEditor.cancelLines(doc).size();
     return requests(LogEditor.accept(doc, realm, language, now, ahead));
   }
 
@@ -124,7 +152,12 @@ public final class RealmLog implements AutoCloseable {
     if (extra.isEmpty()) {
       return false;
     }
-    lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> text == null ? extra : text + extra);
+    lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
+      String out = text == null ? extra : text + extra;
+      remember(out);
+      return out;
+    });
+    mergedUnseen = true;
     return true;
   }
 
@@ -188,6 +221,12 @@ public final class RealmLog implements AutoCloseable {
 
     public boolean isEmpty() {
       return edits.isEmpty();
+    }
+
+    /** Moves the {@code %%CANCEL%%} lines below the footer above it (acted on; see {@link LogEditor#takeCancels}). */
+    public Batch takeCancels() {
+      edits.add(doc -> LogEditor.takeCancels(doc, language));
+      return this;
     }
 
     /** Sets a pending job's placeholder to {@code executing (Ns)}. */
@@ -292,11 +331,16 @@ public final class RealmLog implements AutoCloseable {
   private void write(Consumer<LogDocument> edit) throws IOException {
     long start = System.nanoTime();
     lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
+      if (text != null && (text.length() != lastLength || text.hashCode() != lastHash)) {
+        mergedUnseen = true;
+      }
       String base = text == null ? JournalFormat.newLog(realm, language) : text;
       LogDocument doc = LogDocument.parse(base);
       edit.accept(doc);
       String out = doc.text();
-      return out.equals(base) && text != null ? text : out;
+      String written = out.equals(base) && text != null ? text : out;
+      remember(written);
+      return written;
     });
     if (log.isTraceEnabled()) {
       log.trace("wrote {} in {} us", file.getFileName(), (System.nanoTime() - start) / 1000);

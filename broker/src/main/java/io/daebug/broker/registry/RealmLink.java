@@ -14,6 +14,9 @@ public interface RealmLink {
   /** Closes the connection with a status code and a reason the peer sees. */
   void close(int code, String reason);
 
-  /** The peer's address, for logs. */
+  /** The peer's address and port, for logs. */
   String remote();
+
+  /** The peer's IP address alone, for per-address limits. */
+  String address();
 }

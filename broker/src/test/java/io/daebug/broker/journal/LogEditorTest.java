@@ -37,6 +37,19 @@ class LogEditorTest {
   }
 
   @Test
+  void aCancelLineInAnAcceptedChunkStaysBelowTheFooterForTheCancelToActOn() {
+    LogDocument doc = LogDocument.parse(NEW + "```js\nslow()\n```\n%%CANCEL%%\n```js\nfast()\n```\n");
+    assertThat(LogEditor.accept(doc, R, "javascript", "10:00:00", 0)).extracting(LogEditor.NewRequest::code)
+        .containsExactly("slow()", "fast()");
+    assertThat(doc.text()).endsWith("fast()\n```\n#### 👍7-zen-1201-03 to agent at 10:00:00\nqueued (1 ahead)\n\n"
+        + FOOTER + "%%CANCEL%%\n");
+    assertThat(LogEditor.cancelLines(doc)).hasSize(1);
+    assertThat(LogEditor.takeCancels(doc, "javascript")).isEqualTo(1);
+    assertThat(doc.text()).endsWith("queued (1 ahead)\n\n%%CANCEL%%\n\n" + FOOTER);
+    assertThat(LogEditor.cancelLines(doc)).isEmpty();
+  }
+
+  @Test
   void insertsAMissingHeaderAndNormalisesTheOldForm() {
     LogDocument doc = LogDocument.parse(NEW + "```js\n1+1\n```\n");
     LogEditor.accept(doc, R, "javascript", "10:00:00", 0);

@@ -42,6 +42,12 @@ final class WsRealmLink implements RealmLink {
   }
 
   @Override
+  public String address() {
+    return session.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
+        ? a.getAddress().getHostAddress() : remote;
+  }
+
+  @Override
   public String toString() {
     return "realm link " + remote;
   }

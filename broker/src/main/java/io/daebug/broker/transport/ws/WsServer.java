@@ -13,10 +13,14 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.server.ServerUpgradeRequest;
 import org.eclipse.jetty.websocket.server.ServerUpgradeResponse;
@@ -33,12 +37,16 @@ public final class WsServer implements AutoCloseable {
   public static final String REALM_PATH = "/-daebug/realm";
   /** Where controllers connect. */
   public static final String CONTROL_PATH = "/-daebug/control";
+  /** Where a client measures its plain WebSocket round trip to the broker. */
+  public static final String ECHO_PATH = "/-daebug/echo";
   private static final Logger log = LoggerFactory.getLogger(WsServer.class);
 
   private final Server server;
   private final ServerConnector connector;
+  private final boolean tls;
 
-  private WsServer(Server server, ServerConnector connector) {
+  private WsServer(Server server, ServerConnector connector, boolean tls) {
+    this.tls = tls;
     this.server = server;
     this.connector = connector;
   }
@@ -53,12 +61,13 @@ public final class WsServer implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("daebug-http");
     Server server = new Server(threads);
-    ServerConnector connector = new ServerConnector(server);
+    ServerConnector connector = config.tls() ? tlsConnector(server, config) : new ServerConnector(server);
     connector.setHost(config.host());
     connector.setPort(config.port());
     server.addConnector(connector);
     server.setErrorHandler(new PlainTextErrorHandler());
-    HostOriginPolicy policy = new HostOriginPolicy(config.host(), config.allowedHosts());
+    HostOriginPolicy policy = HostOriginPolicy.withOrigins(config.host(), config.allowedHosts(),
+        config.security().allowedOrigins());
     TokenGate gate = new TokenGate(config.token());
     TokenGate controlGate = new TokenGate(config.token(), !config.requireToken());
     DaebugHttpHandler http = new DaebugHttpHandler(config.root(), policy, gate, health);
@@ -72,6 +81,8 @@ public final class WsServer implements AutoCloseable {
       container.addMapping(CONTROL_PATH, (request, response, callback) ->
           admitted("controller", policy, controlGate, request, response, callback)
               ? new WsControlEndpoint(dispatcher, codec) : null);
+      container.addMapping(ECHO_PATH, (request, response, callback) ->
+          admitted("echo", policy, controlGate, request, response, callback) ? new WsEchoEndpoint() : null);
     });
     ws.setHandler(http);
     server.setHandler(ws);
@@ -87,7 +98,28 @@ public final class WsServer implements AutoCloseable {
       }
       throw new IOException("cannot start the server: " + e.getMessage(), e);
     }
-    return new WsServer(server, connector);
+    return new WsServer(server, connector, config.tls());
+  }
+
+  /**
+   * HTTPS (and so WSS) only, from a PKCS12 keystore. The SNI host check is off: a developer's certificate
+   * names {@code localhost} or a LAN name, and the broker is reached by IP address as often; the
+   * {@code Host} header is checked by {@link HostOriginPolicy} instead.
+   */
+  private static ServerConnector tlsConnector(Server server, BrokerConfig config) throws IOException {
+    java.nio.file.Path keystore = config.security().tlsKeystore();
+    if (!java.nio.file.Files.isReadable(keystore)) {
+      throw new IOException("cannot read the TLS keystore " + keystore + " (--tls-keystore)");
+    }
+    SslContextFactory.Server ssl = new SslContextFactory.Server();
+    ssl.setKeyStorePath(keystore.toString());
+    ssl.setKeyStoreType("PKCS12");
+    if (config.security().tlsPassword() != null) {
+      ssl.setKeyStorePassword(config.security().tlsPassword());
+    }
+    HttpConfiguration http = new HttpConfiguration();
+    http.addCustomizer(new SecureRequestCustomizer(false));
+    return new ServerConnector(server, ssl, new HttpConnectionFactory(http));
   }
 
   /** Checks an upgrade's Host, Origin and token; a refused one gets its HTTP error here and is logged. */
@@ -126,7 +158,7 @@ public final class WsServer implements AutoCloseable {
     if (h.equals("0.0.0.0") || h.equals("[::]")) {
       h = "127.0.0.1";
     }
-    return URI.create("http://" + h + ":" + port() + "/");
+    return URI.create((tls ? "https://" : "http://") + h + ":" + port() + "/");
   }
 
   @Override

@@ -409,6 +409,28 @@ class ControllerEndpointTest {
         .contains("'kept'\n```\n" + OK + "app to ci at " + NOW + " (Nms)\n```JSON\n\"kept\"\n```\n"));
   }
 
+  @Test
+  @DisplayName("the echo endpoint sends every text frame straight back")
+  void echo() throws Exception {
+    start(UnaryOperator.identity());
+    java.util.concurrent.BlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+    java.net.http.WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+        .buildAsync(URI.create("ws://127.0.0.1:" + broker.port() + WsServer.ECHO_PATH), new java.net.http.WebSocket.Listener() {
+          @Override
+          public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+            got.add(data.toString());
+            w.request(1);
+            return null;
+          }
+        }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+    try {
+      ws.sendText("{\"n\":1}", true).get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(got.poll(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("{\"n\":1}");
+    } finally {
+      ws.abort();
+    }
+  }
+
   // ---- helpers ----
 
   private void start(UnaryOperator<BrokerConfig> tweak) throws Exception {

@@ -37,8 +37,8 @@ final class TestBroker implements AutoCloseable {
   static BrokerConfig config(Path root) {
     BrokerConfig d = BrokerConfig.defaults(root);
     return new BrokerConfig(root, d.host(), 0, Duration.ofSeconds(10), Duration.ofMillis(200),
-        Duration.ofSeconds(2), Duration.ofSeconds(30), d.maxMessageBytes(), d.resultCap(), d.allowedHosts(),
-        null, false, Clock.fixed(CLOCK_INSTANT, ZoneOffset.UTC));
+        Duration.ofSeconds(2), Duration.ofSeconds(30), d.limits(), d.security(),
+        Clock.fixed(CLOCK_INSTANT, ZoneOffset.UTC));
   }
 
   static TestBroker start(Path root) throws IOException {

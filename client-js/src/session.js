@@ -1,0 +1,171 @@
+// The realm side of the job protocol (docs/protocol.md), shared by every JavaScript realm:
+// the browser page (realm.js) and Node (node/realm.js). It sits on a DaebugSocket and knows
+// nothing about how the realm got its name or captures its console: the caller supplies the
+// `hello` to send on every connection, the list of running jobs its console hooks read, and
+// receives `welcome` names.
+//
+// - On every `open`: the caller's hello, first on the wire (DaebugSocket flushes its outbox after).
+// - `job`: run once with evaluate(), answered with exactly one `result`.
+// - `cancel`: a JavaScript realm cannot stop code that is running. The job is abandoned: its id
+//   leaves the running list (later console output is a background event) and its result is
+//   never sent. Synchronous code cannot even see the cancel before it ends: its result is
+//   already on the wire, and the broker journals it as a late reply.
+// - `error`: printed with the caller's `warn`; nothing is sent back.
+// - Unknown message types are ignored.
+
+import { evaluate } from './evaluate.js';
+import { encode } from './encode.js';
+import { formatArgs, formatError, formatRejection, formatValue } from './format.js';
+
+/** Frames larger than this are refused by the broker (its default `--max-message`, with margin). */
+const MAX_FRAME_BYTES = 1000000;
+/** An event's text is cut to this many characters. */
+const MAX_EVENT_CHARS = 256 * 1024;
+/** The folder of the shim's own modules: frames from there are cut from job stacks. */
+const SHIM_BASE = new URL('./', import.meta.url).href;
+
+/**
+ * Serves jobs over `socket` until the socket is closed.
+ *
+ * @param {import('./socket.js').DaebugSocket} socket the transport
+ * @param {object} options
+ * @param {() => object} options.hello builds the `hello` message, called on every connection
+ * @param {string[]} options.jobs ids of the jobs running now, the last is the current one; the
+ *   caller's console hooks read it to attribute events, this function pushes and removes ids
+ * @param {(message: object) => void} [options.onWelcome] called with each `welcome`
+ * @param {(...args: *[]) => void} [options.warn] prints the realm's own diagnostics
+ *   (never captured as events)
+ * @returns {{send: (message: object) => void, emit: (ev: object) => void}} `send` sends any message;
+ *   `emit` sends a recorded event (`{kind, time, job?, args | error | reason}`) as an `event` message
+ */
+export function serve(socket, { hello, jobs, onWelcome = () => {}, warn = () => {} }) {
+  const abandoned = new Set();
+  const send = (message) => {
+    try {
+      socket.send(JSON.stringify(message));
+    } catch (e) {
+      warn('daebug: could not send', message && message.type, e);
+    }
+  };
+  socket.addEventListener('open', () => send(hello()));
+  socket.addEventListener('message', (e) => {
+    let message;
+    try {
+      message = JSON.parse(e.data);
+    } catch {
+      warn('daebug: ignoring a frame that is not JSON');
+      return;
+    }
+    if (!message || typeof message !== 'object') return;
+    switch (message.type) {
+      case 'welcome': onWelcome(message); break;
+      case 'job': runJob(message, jobs, abandoned, send); break;
+      case 'cancel': cancel(message, jobs, abandoned, warn); break;
+      case 'error': warn('daebug: broker error', message.code, message.message); break;
+      default: break;
+    }
+  });
+  return { send, emit: (ev) => send(toEventMessage(ev)) };
+}
+
+function cancel(message, jobs, abandoned, warn) {
+  const id = String(message.id);
+  const at = jobs.lastIndexOf(id);
+  if (at < 0) return; // already answered, or never seen
+  jobs.splice(at, 1);
+  abandoned.add(id);
+  warn(`daebug: job ${id} cancelled${message.reason ? ` (${message.reason})` : ''}; `
+    + 'JavaScript cannot stop it, so it runs on and its result will not be sent');
+}
+
+/**
+ * The `event` message for a recorded event.
+ *
+ * @param {{kind: string, time: number, job?: string, args?: *[], error?: *, reason?: *,
+ *   message?: string, filename?: string, lineno?: number, colno?: number}} ev console calls carry
+ *   `args`; uncaught errors `error` (and where it happened); rejections `reason`
+ * @returns {{type: 'event', kind: string, time: number, text: string, job?: string}}
+ */
+export function toEventMessage(ev) {
+  let text;
+  if ('error' in ev) text = formatError(ev.error, ev);
+  else if ('reason' in ev) text = formatRejection(ev.reason);
+  else text = formatArgs(ev.args || []);
+  text = trimStack(text);
+  if (text.length > MAX_EVENT_CHARS) {
+    text = text.slice(0, MAX_EVENT_CHARS) + `... (${text.length - MAX_EVENT_CHARS} more characters)`;
+  }
+  const message = { type: 'event', kind: ev.kind, time: ev.time, text };
+  if (ev.job !== undefined && ev.job !== null) message.job = ev.job;
+  return message;
+}
+
+async function runJob(message, jobs, abandoned, send) {
+  const id = String(message.id);
+  const started = performance.now();
+  jobs.push(id);
+  let reply;
+  try {
+    if (message.language && message.language !== 'javascript') {
+      throw new Error(`this realm runs javascript, not ${message.language}`);
+    }
+    const value = await evaluate(String(message.code ?? ''), { sourceURL: `daebug-${id}.js` });
+    reply = { type: 'result', id, ok: true, value: encode(value) };
+  } catch (e) {
+    reply = { type: 'result', id, ok: false, error: errorInfo(e) };
+  } finally {
+    const at = jobs.lastIndexOf(id);
+    if (at >= 0) jobs.splice(at, 1);
+  }
+  if (abandoned.delete(id)) return;
+  reply.durationMs = Math.round((performance.now() - started) * 10) / 10;
+  if (reply.ok && byteLength(JSON.stringify(reply)) > MAX_FRAME_BYTES) {
+    reply.value = { $daebug: 'truncated', repr: `[result over ${MAX_FRAME_BYTES} bytes: not sent]` };
+  }
+  send(reply);
+}
+
+/**
+ * The `error` object of a failed `result`: name, message and stack of a thrown Error, or
+ * `Uncaught` and the formatted value for anything else thrown.
+ *
+ * @param {*} e the thrown value
+ * @returns {{name: string, message: string, stack: string}}
+ */
+export function errorInfo(e) {
+  const tree = encode(e);
+  if (tree && tree.$daebug === 'error') return { name: tree.name, message: tree.message, stack: trimStack(tree.stack) };
+  return { name: 'Uncaught', message: formatValue(e), stack: '' };
+}
+
+/**
+ * Cuts the shim's own frames from a stack: in each run of `at ...` lines, everything from the
+ * first frame in the shim's modules (the folder of this module: `/-daebug/...` in a browser,
+ * `client-js/src/` in Node) on, and V8's `at eval (<anonymous>)` wrapper lines, so the journal
+ * shows the job's frames and the program's, not Daebug's plumbing. Other lines (a second
+ * error's header in a console message) are kept.
+ *
+ * @param {string} stack a stack, or any text holding stacks
+ * @returns {string}
+ */
+export function trimStack(stack) {
+  if (typeof stack !== 'string' || stack === '') return stack;
+  const out = [];
+  let cutting = false;
+  for (const line of stack.split('\n')) {
+    const frame = /^\s+at /.test(line);
+    if (!frame) cutting = false;
+    else if (line.includes('/-daebug/') || line.includes(SHIM_BASE)) cutting = true;
+    if (cutting || (frame && /^\s+at eval \(<anonymous>\)$/.test(line))) continue;
+    out.push(line);
+  }
+  return out.join('\n');
+}
+
+function byteLength(text) {
+  try {
+    return new TextEncoder().encode(text).length;
+  } catch {
+    return text.length * 3;
+  }
+}
