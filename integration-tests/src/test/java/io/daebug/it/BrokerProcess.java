@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 /** The broker as users run it: {@code java -jar broker/target/daebug.jar} in its own process. */
 final class BrokerProcess implements AutoCloseable {
-  private static final Pattern OPEN = Pattern.compile("Open (http://127\\.0\\.0\\.1:\\d+/) in a browser");
+  private static final Pattern OPEN = Pattern.compile("Open (http://127\\.0\\.0\\.1:\\d+/)(\\?token=\\S+)? in a browser");
 
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
@@ -45,8 +45,13 @@ final class BrokerProcess implements AutoCloseable {
 
   /** Starts {@code java -jar daebug.jar --root <root> --port 0 <args>}. */
   static BrokerProcess start(Path root, String... args) throws IOException {
+    return startOnPort(root, 0, args);
+  }
+
+  /** Starts {@code java -jar daebug.jar --root <root> --port <port> <args>} (a restart on the same port). */
+  static BrokerProcess startOnPort(Path root, int port, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar().toString(), "--root", root.toString(), "--port", "0"));
+        "-jar", jar().toString(), "--root", root.toString(), "--port", String.valueOf(port)));
     command.addAll(List.of(args));
     return new BrokerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
   }
