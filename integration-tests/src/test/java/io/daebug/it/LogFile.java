@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  *
  * <p>Expected text is written as a template: exact text in which only {@value #TIME} stands for
  * any {@code HH:MM:SS}, {@value #MS} for any {@code Nms} duration and {@value #JOB} for a job id
- * {@code j-N} (it shows in stack traces as {@code daebug-j-N.js}).
+ * {@code j-RUN-N} (it shows in stack traces as {@code daebug-j-RUN-N.js}).
  */
 final class LogFile {
   static final String RULE = "-".repeat(70);
@@ -140,7 +140,7 @@ final class LogFile {
       String now = read();
       Matcher m = pattern.matcher(now);
       if (!m.matches()) {
-        assertThat(now).as("log of %s (template: %s = HH:MM:SS, %s = Nms, %s = j-N)", realm, TIME, MS, JOB)
+        assertThat(now).as("log of %s (template: %s = HH:MM:SS, %s = Nms, %s = j-RUN-N)", realm, TIME, MS, JOB)
             .isEqualTo(before + template + FOOTER);
       }
       matched[0] = m.group(1);
@@ -166,7 +166,7 @@ final class LogFile {
       out.append(switch (m.group()) {
         case TIME -> "\\d\\d:\\d\\d:\\d\\d";
         case MS -> "\\d+ms";
-        default -> "j-\\d+";
+        default -> "j-[0-9a-z]+-\\d+";
       });
       at = m.end();
     }

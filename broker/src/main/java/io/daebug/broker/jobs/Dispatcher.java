@@ -345,8 +345,8 @@ public final class Dispatcher {
     }
     log.info("realm {} connected ({}, {}) from {}{}", realm.name(), hello.kind(), hello.url(), link.remote(),
         claimed.how() == Realms.Claim.NEW ? "" : " [" + claimed.how().name().toLowerCase() + "]");
+    realm.log().create(); // before the welcome: a realm may append to its log as soon as it has its name
     link.send(new Welcome(realm.name(), "daebug/" + realm.name() + ".md"));
-    realm.log().create();
     if (claimed.how() == Realms.Claim.NEW) {
       jobs.adopt(realm);
     }

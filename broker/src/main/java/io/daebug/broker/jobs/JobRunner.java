@@ -54,6 +54,13 @@ final class JobRunner {
   private final Map<Realm, Lane> lanes = new HashMap<>();
   private final Cache<String, Job> finished;
   private final AtomicLong ids = new AtomicLong();
+  /**
+   * Four random base-36 characters naming this broker run, so job ids ({@code j-k3f9-12}) never repeat
+   * across restarts: a realm holding a result over a restart cannot answer the new run's job of the same
+   * number, and side files ({@code <realm>.results/<job>.json}) are never overwritten.
+   */
+  private final String run = Long.toString(36L * 36 * 36 + java.util.concurrent.ThreadLocalRandom.current()
+      .nextLong(35L * 36 * 36 * 36), 36);
   private final Controllers controllers;
   /** Jobs queued or running, by id (for cancel). */
   private final Map<String, Job> live = new HashMap<>();
@@ -84,6 +91,10 @@ final class JobRunner {
       commit(realm, batch(realm).abandonStale(now(),
           "no result: the broker stopped before this job finished (its realm may have run it)"));
     }
+  }
+
+  private String nextId() {
+    return "j-" + run + "-" + ids.incrementAndGet();
   }
 
   /** Starts the next job if the realm is idle (e.g. after it connected). */
@@ -138,7 +149,7 @@ final class JobRunner {
     String now = now();
     String info = JournalFormat.fenceTag(realm.language()) + (timeout == null ? "" : " timeout=" + timeout.toMillis() + "ms");
     int ahead = lane.pending();
-    Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), agent, code, realm.language(),
+    Job job = new Job(nextId(), realm.name(), agent, code, realm.language(),
         timeout != null ? timeout : config.jobTimeout(), realm.log().insertedAnchor(agent, code, now),
         ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
     job.submission = submission;
@@ -274,7 +285,7 @@ final class JobRunner {
     for (RealmLog.Request r : requests) {
       Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
       int ahead = lane.pending();
-      Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
+      Job job = new Job(nextId(), realm.name(), r.agent(), r.code(), realm.language(),
           timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
       if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
         job.refused = true;
