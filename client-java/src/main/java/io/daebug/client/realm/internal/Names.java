@@ -88,7 +88,10 @@ public final class Names {
     return main.isEmpty() ? "unknown" : main;
   }
 
-  /** {@code jvm://<pid>@<host>/<main class>}; may take a moment when the host name needs DNS. */
+  /**
+   * {@code jvm://<pid>@<host>/<main class>} ({@code <file>.jar} for a jar launch); may take a moment when
+   * the host name needs DNS.
+   */
   static String realmUrl() {
     String host;
     try {
@@ -96,7 +99,11 @@ public final class Names {
     } catch (UnknownHostException | SecurityException e) {
       host = "localhost";
     }
-    return "jvm://" + ProcessHandle.current().pid() + "@" + host + "/" + mainClass();
+    String main = mainClass();
+    if (main.endsWith(".jar")) {
+      main = main.substring(Math.max(main.lastIndexOf('/'), main.lastIndexOf('\\')) + 1);
+    }
+    return "jvm://" + ProcessHandle.current().pid() + "@" + host + "/" + main;
   }
 
   /** A random id for {@code hello}'s {@code tab}: 10 lowercase letters and digits. */
