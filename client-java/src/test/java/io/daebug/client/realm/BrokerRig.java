@@ -93,8 +93,12 @@ public final class BrokerRig implements AutoCloseable {
     }
   }
 
-  /** Appends a request of agent {@code tester} with one fence of {@code info} holding {@code code}. */
+  /**
+   * Appends a request of agent {@code tester} with one fence of {@code info} holding {@code code}, once
+   * the log exists (the broker creates it just after welcoming the realm).
+   */
   public void request(String realm, String info, String code) {
+    TestAwait.await().until(() -> Files.exists(logFile(realm)));
     append(realm, SAID + "tester to " + realm + " at 10:00:00\n```" + info + "\n" + code + "\n```\n");
   }
 

@@ -28,7 +28,11 @@ final class JobRunner implements AutoCloseable {
   /** Where a job's outcome goes. */
   @FunctionalInterface
   interface Results {
-    void result(String job, Outcome outcome, double durationMs);
+    /**
+     * @param job the job id
+     * @param epoch the connection the job arrived on
+     */
+    void result(String job, long epoch, Outcome outcome, double durationMs);
   }
 
   private final String realm;
@@ -45,11 +49,17 @@ final class JobRunner implements AutoCloseable {
   private volatile boolean closed;
   private int generation;
 
-  private sealed interface Task permits RunJob, Declare {}
+  private sealed interface Task permits RunJob, Declare, Shutdown {}
 
   private record RunJob(Protocol.Job job) implements Task {}
 
   private record Declare(String name) implements Task {}
+
+  /**
+   * Ends the worker that takes it. The worker is never interrupted: an interrupt inside javac or
+   * JShell (file channels close on interrupt) can leave them broken.
+   */
+  private record Shutdown() implements Task {}
 
   /** Why a running job is being stopped. */
   private record Stop(String name, String message) {}
@@ -118,8 +128,11 @@ final class JobRunner implements AutoCloseable {
       stop(r, stop);
       return;
     }
-    if (queue.removeIf(t -> t instanceof RunJob j && j.job().id().equals(id))) {
-      results.result(id, Outcome.failure(stop.name(), stop.message(), null), 0);
+    for (Task t : queue) {
+      if (t instanceof RunJob j && j.job().id().equals(id) && queue.remove(t)) {
+        results.result(id, j.job().epoch(), Outcome.failure(stop.name(), stop.message(), null), 0);
+        return;
+      }
     }
   }
 
@@ -130,10 +143,7 @@ final class JobRunner implements AutoCloseable {
     if (r != null && r.worker.evaluator() != null) {
       r.worker.evaluator().stop();
     }
-    Worker w = worker;
-    if (w != null) {
-      w.thread.interrupt();
-    }
+    queue.addFirst(new Shutdown());
   }
 
   private synchronized void startWorker() {
@@ -145,12 +155,12 @@ final class JobRunner implements AutoCloseable {
 
   private void runJob(Worker w, Protocol.Job job) {
     if (w.startFailure != null) {
-      results.result(job.id(), Outcome.failure("InternalError", "JShell could not start in this JVM: "
+      results.result(job.id(), job.epoch(), Outcome.failure("InternalError", "JShell could not start in this JVM: "
           + w.startFailure, null), 0);
       return;
     }
     if (job.language() != null && !job.language().equalsIgnoreCase("java")) {
-      results.result(job.id(), Outcome.failure("Error", "this realm runs java, not " + job.language(), null), 0);
+      results.result(job.id(), job.epoch(), Outcome.failure("Error", "this realm runs java, not " + job.language(), null), 0);
       return;
     }
     Running r = new Running(job, w);
@@ -192,7 +202,7 @@ final class JobRunner implements AutoCloseable {
     if (running == r) {
       running = null;
     }
-    results.result(r.job.id(), outcome, (System.nanoTime() - r.started) / 1e6);
+    results.result(r.job.id(), r.job.epoch(), outcome, (System.nanoTime() - r.started) / 1e6);
   }
 
   private void stop(Running r, Stop why) {
@@ -266,12 +276,16 @@ final class JobRunner implements AutoCloseable {
         evaluator = evaluators.get();
       } catch (RuntimeException | Error e) {
         startFailure = e;
-        LOG.log(System.Logger.Level.WARNING, "daebug realm: JShell could not start: " + e, e);
+        if (!closed) {
+          LOG.log(System.Logger.Level.WARNING, "daebug realm: JShell could not start: " + e, e);
+        }
       }
       try {
         while (!closed && !abandoned) {
           Task task = queue.take();
-          if (task instanceof RunJob j) {
+          if (task instanceof Shutdown) {
+            break;
+          } else if (task instanceof RunJob j) {
             runJob(this, j.job());
           } else if (task instanceof Declare d && evaluator != null) {
             evaluator.declareBinding(realm, d.name(), Bindings.get(realm, d.name()));

@@ -26,14 +26,19 @@ interface Link extends AutoCloseable {
    *
    * @param json the frame
    * @param resultId the job id when the frame is a result, else null
+   * @param jobEpoch for a result, the connection its job arrived on ({@link #jobArrived}); else ignored
    */
-  void send(String json, String resultId);
+  void send(String json, String resultId, long jobEpoch);
 
   /** The broker welcomed the current connection: queued frames may go out. */
   void welcomed();
 
-  /** The broker sent job {@code id} on the current connection. */
-  void jobArrived(String id);
+  /**
+   * The broker sent job {@code id} on the current connection.
+   *
+   * @return the connection's epoch, to pass back with the job's result
+   */
+  long jobArrived(String id);
 
   /** The last reason a connection failed or ended, or null. */
   Throwable lastFailure();

@@ -1,7 +1,10 @@
 package io.daebug.client.realm.internal;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -93,17 +96,38 @@ public final class Names {
    * the host name needs DNS.
    */
   static String realmUrl() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException | SecurityException e) {
-      host = "localhost";
-    }
+    String host = hostName();
     String main = mainClass();
     if (main.endsWith(".jar")) {
       main = main.substring(Math.max(main.lastIndexOf('/'), main.lastIndexOf('\\')) + 1);
     }
     return "jvm://" + ProcessHandle.current().pid() + "@" + host + "/" + main;
+  }
+
+  /**
+   * The host's name without a DNS lookup where possible ({@code HOSTNAME}, {@code COMPUTERNAME}, Linux's
+   * {@code /proc/sys/kernel/hostname}); {@code InetAddress.getLocalHost()} only as the last resort.
+   */
+  static String hostName() {
+    for (String env : new String[] {"HOSTNAME", "COMPUTERNAME"}) {
+      String v = System.getenv(env);
+      if (v != null && !v.isBlank()) {
+        return v.strip();
+      }
+    }
+    try {
+      String v = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+      if (!v.isEmpty()) {
+        return v;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException | RuntimeException e) {
+      return "localhost";
+    }
   }
 
   /** A random id for {@code hello}'s {@code tab}: 10 lowercase letters and digits. */

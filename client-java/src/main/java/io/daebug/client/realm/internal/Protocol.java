@@ -19,8 +19,15 @@ final class Protocol {
   /** {@code welcome}: the realm's name from now on and its log, relative to the broker's root. */
   record Welcome(String name, String log) implements Inbound {}
 
-  /** {@code job}: run {@code code} once; {@code timeoutMs} is 0 when absent. */
-  record Job(String id, String code, String language, long timeoutMs) implements Inbound {}
+  /**
+   * {@code job}: run {@code code} once; {@code timeoutMs} is 0 when absent. {@code epoch} is the
+   * connection it arrived on (set by the realm, 0 when parsed).
+   */
+  record Job(String id, String code, String language, long timeoutMs, long epoch) implements Inbound {
+    Job withEpoch(long arrivedOn) {
+      return new Job(id, code, language, timeoutMs, arrivedOn);
+    }
+  }
 
   /** {@code cancel}: the broker no longer waits for job {@code id}. */
   record Cancel(String id, String reason) implements Inbound {}
@@ -56,7 +63,7 @@ final class Protocol {
           return new Ignored("job without id or code");
         }
         return new Job(text(node, "id"), node.path("code").textValue(), text(node, "language"),
-            node.path("timeoutMs").canConvertToLong() ? Math.max(0, node.path("timeoutMs").asLong()) : 0);
+            node.path("timeoutMs").canConvertToLong() ? Math.max(0, node.path("timeoutMs").asLong()) : 0, 0);
       case "cancel":
         return text(node, "id") == null ? new Ignored("cancel without an id")
             : new Cancel(text(node, "id"), text(node, "reason"));

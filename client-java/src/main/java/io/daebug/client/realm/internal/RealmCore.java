@@ -185,8 +185,7 @@ public final class RealmCore implements Link.Handler, AutoCloseable {
       LOG.log(System.Logger.Level.INFO, "daebug realm {0} connected; log {1}", name, log);
       link.welcomed();
     } else if (message instanceof Protocol.Job j) {
-      link.jobArrived(j.id());
-      jobs.submit(j);
+      jobs.submit(j.withEpoch(link.jobArrived(j.id())));
     } else if (message instanceof Protocol.Cancel c) {
       jobs.cancel(c.id(), c.reason());
     } else if (message instanceof Protocol.BrokerError e) {
@@ -206,7 +205,7 @@ public final class RealmCore implements Link.Handler, AutoCloseable {
 
   // ---- outgoing ----
 
-  private void sendResult(String job, Outcome outcome, double durationMs) {
+  private void sendResult(String job, long epoch, Outcome outcome, double durationMs) {
     String json = Protocol.result(job, outcome, durationMs);
     if (json.length() > MAX_FRAME_BYTES / 4 && json.getBytes(StandardCharsets.UTF_8).length > MAX_FRAME_BYTES) {
       JsonNode tooBig = ValueEncoder.opaque("[the value was not sent: its result frame is over " + MAX_FRAME_BYTES
@@ -215,12 +214,12 @@ public final class RealmCore implements Link.Handler, AutoCloseable {
           : Outcome.failure(outcome.error().name(), cut(outcome.error().message(), 100_000),
               cut(outcome.error().stack(), 100_000)), durationMs);
     }
-    link.send(json, job);
+    link.send(json, job, epoch);
   }
 
   private void sendEvent(String job, String kind, long time, String text) {
     if (!closed) {
-      link.send(Protocol.event(job, kind, time, cut(text, MAX_EVENT_CHARS)), null);
+      link.send(Protocol.event(job, kind, time, cut(text, MAX_EVENT_CHARS)), null, 0);
     }
   }
 

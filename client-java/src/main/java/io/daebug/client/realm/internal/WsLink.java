@@ -19,10 +19,16 @@ import java.util.concurrent.TimeUnit;
  * ±30%, and starts over once a connection is welcomed).
  *
  * <p>Frames go out one at a time (the JDK's WebSocket allows one pending text send) on the
- * {@code daebug-realm-send} thread, only once the broker welcomed the connection. Results of jobs that
- * ran across a reconnect are held back briefly after the welcome ({@value #SETTLE_MS} ms, or until the
- * first job arrives): a broker that restarted numbers its jobs from {@code j-1} again, and a stale result
- * must never answer a new job of the same id, so such results are dropped (and logged).
+ * {@code daebug-realm-send} thread, only once the broker welcomed the connection. A result of a job
+ * that arrived on an earlier connection is journalled as a late reply by a broker that still knows the
+ * job; but a broker that restarted numbers its jobs from {@code j-1} again, and such a result must never
+ * answer the new broker's job of the same id. So a result whose job arrived before the reconnect is
+ * dropped (and logged) once a job with its id arrived on the current connection, and results waiting
+ * from before the reconnect are held back after the welcome until the first job arrives or
+ * {@value #SETTLE_MS} ms pass (a restarted broker sends the jobs waiting in the log right after its
+ * welcome). One residual case remains: a stale result sent after that window while the broker
+ * dispatches a new job of the same id at the same moment; only a broker run id in {@code welcome}, or job
+ * ids unique across broker runs, would close it.
  */
 final class WsLink implements Link {
   static final long SETTLE_MS = 250;
@@ -37,6 +43,8 @@ final class WsLink implements Link {
   private final ExecutorService sender;
   private final HttpClient http;
   private final Outbox outbox = new Outbox();
+  /** Ids of the jobs that arrived on the current connection. */
+  private final java.util.Set<String> jobsThisEpoch = new java.util.HashSet<>();
   private final Object lock = new Object();
   private WebSocket socket;
   private long epoch;
@@ -66,14 +74,23 @@ final class WsLink implements Link {
   }
 
   @Override
-  public void send(String json, String resultId) {
+  public void send(String json, String resultId, long jobEpoch) {
     synchronized (lock) {
       if (closed) {
         return;
       }
-      outbox.add(new Outbox.Frame(json, resultId, epoch));
+      if (resultId != null && jobEpoch < epoch && jobsThisEpoch.contains(resultId)) {
+        dropped(resultId);
+        return;
+      }
+      outbox.add(new Outbox.Frame(json, resultId, resultId == null ? epoch : jobEpoch));
     }
     pump();
+  }
+
+  private static void dropped(String id) {
+    LOG.log(System.Logger.Level.WARNING, "daebug realm: dropped the result of job {0}, which arrived before the"
+        + " reconnect: the broker has since sent another job with that id (it restarted)", id);
   }
 
   @Override
@@ -96,24 +113,28 @@ final class WsLink implements Link {
   }
 
   @Override
-  public void jobArrived(String id) {
+  public long jobArrived(String id) {
     long current;
     synchronized (lock) {
       current = epoch;
+      jobsThisEpoch.add(id);
     }
     openAfterSettle(current, id);
+    return current;
   }
 
   private void openAfterSettle(long forEpoch, String newJob) {
     synchronized (lock) {
-      if (closed || forEpoch != epoch || open) {
+      if (closed || forEpoch != epoch) {
         return;
       }
       if (newJob != null) {
         for (Outbox.Frame f : outbox.dropResultsBefore(epoch, newJob)) {
-          LOG.log(System.Logger.Level.WARNING, "daebug realm: dropped the result of job {0} from before the"
-              + " reconnect: the broker sent a new job with the same id (it restarted)", f.resultId());
+          dropped(f.resultId());
         }
+      }
+      if (open) {
+        return;
       }
       open = true;
     }
@@ -168,6 +189,7 @@ final class WsLink implements Link {
       }
       attemptEpoch = ++epoch;
       open = false;
+      jobsThisEpoch.clear();
     }
     http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT).buildAsync(endpoint, new Listener())
         .whenComplete((ws, error) -> {

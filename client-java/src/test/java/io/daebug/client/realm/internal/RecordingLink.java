@@ -16,7 +16,7 @@ final class RecordingLink implements Link {
   public void start() {}
 
   @Override
-  public void send(String json, String resultId) {
+  public void send(String json, String resultId, long jobEpoch) {
     try {
       sent.add(JSON.readTree(json));
     } catch (java.io.IOException e) {
@@ -28,7 +28,9 @@ final class RecordingLink implements Link {
   public void welcomed() {}
 
   @Override
-  public void jobArrived(String id) {}
+  public long jobArrived(String id) {
+    return 1;
+  }
 
   @Override
   public Throwable lastFailure() {
