@@ -161,6 +161,29 @@ class RealmCoreTest {
         .isEqualTo("this realm runs java, not javascript");
   }
 
+  /** Its own realm, sending background output. */
+  @Test
+  void outputOutsideJobsPassesThroughAndIsSentOnlyWhenAsked() {
+    java.io.PrintStream out = System.out;
+    java.io.PrintStream err = System.err;
+    Thread.UncaughtExceptionHandler handler = Thread.getDefaultUncaughtExceptionHandler();
+    RecordingLink ownLink = new RecordingLink();
+    try (RealmCore own = RealmCore.start(OPTIONS.withName("chatty").withBackgroundOutput(true), h -> ownLink)) {
+      assertThat(own.name()).isEqualTo("chatty");
+      assertThat(System.out).isNotSameAs(out);
+      System.out.println("app says hi");
+      System.err.print("app complains\r\n");
+      await().untilAsserted(() -> assertThat(ownLink.background())
+          .extracting(e -> e.path("kind").asText() + " " + e.path("text").asText())
+          .contains("log app says hi", "error app complains"));
+    }
+    assertThat(System.out).as("closing puts the streams back").isSameAs(out);
+    assertThat(System.err).isSameAs(err);
+    assertThat(Thread.getDefaultUncaughtExceptionHandler()).isSameAs(handler);
+    assertThat(link.background()).as("the class's realm sends no background output")
+        .noneMatch(e -> e.path("text").asText().contains("app says hi"));
+  }
+
   /** Its own realm: the stuck JShell is replaced. */
   @Test
   void aJobThatIgnoresTheStopIsAnsweredAndAFreshJShellTakesOver() throws Exception {
