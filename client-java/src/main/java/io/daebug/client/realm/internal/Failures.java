@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
@@ -60,8 +61,10 @@ final class Failures {
 
   /** A warning for a declaration that cannot be used yet (JShell's "recoverable" states), or null. */
   static String recoverable(JShell shell, Snippet snippet) {
-    List<String> missing = shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet).collect(
-        Collectors.toList());
+    if (!(snippet instanceof DeclarationSnippet declaration)) {
+      return null;
+    }
+    List<String> missing = shell.unresolvedDependencies(declaration).collect(Collectors.toList());
     if (missing.isEmpty()) {
       return null;
     }

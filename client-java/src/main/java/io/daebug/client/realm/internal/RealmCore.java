@@ -56,19 +56,40 @@ public final class RealmCore implements Link.Handler, AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.console = new ConsoleCapture(key, this::sendEvent, options.backgroundOutput());
-    JobRunner[] runner = new JobRunner[1];
-    this.uncaught = new UncaughtReporter(key, this::sendEvent,
-        () -> runner[0] == null ? null : runner[0].activeJob(), console.originalErr());
-    ClassLoader parent = RealmCore.class.getClassLoader();
-    String classPath = ClassPaths.compileClassPath();
-    this.jobs = new JobRunner(key, options.maxJobTime(), () -> {
-      Evaluator evaluator = new Evaluator(parent, classPath);
-      Bindings.all(key).forEach((n, v) -> evaluator.declareBinding(key, n, v));
-      return evaluator;
-    }, console, this::sendEvent, this::sendResult, timer, uncaught.threadGroup());
-    runner[0] = jobs;
-    this.link = links.apply(this);
+    ConsoleCapture capture = null;
+    UncaughtReporter reporter = null;
+    JobRunner runner = null;
+    try {
+      capture = new ConsoleCapture(key, this::sendEvent, options.backgroundOutput());
+      JobRunner[] jobsRef = new JobRunner[1];
+      reporter = new UncaughtReporter(key, this::sendEvent,
+          () -> jobsRef[0] == null ? null : jobsRef[0].activeJob(), capture.originalErr());
+      ClassLoader parent = RealmCore.class.getClassLoader();
+      String classPath = ClassPaths.compileClassPath();
+      runner = new JobRunner(key, options.maxJobTime(), () -> {
+        Evaluator evaluator = new Evaluator(parent, classPath);
+        Bindings.all(key).forEach((n, v) -> evaluator.declareBinding(key, n, v));
+        return evaluator;
+      }, capture, this::sendEvent, this::sendResult, timer, reporter.threadGroup());
+      jobsRef[0] = runner;
+      this.console = capture;
+      this.uncaught = reporter;
+      this.jobs = runner;
+      this.link = links.apply(this);
+    } catch (RuntimeException | Error e) {
+      // leave the JVM as it was: streams, handler, threads
+      if (runner != null) {
+        runner.close();
+      }
+      if (reporter != null) {
+        reporter.close();
+      }
+      if (capture != null) {
+        capture.close();
+      }
+      timer.shutdownNow();
+      throw e;
+    }
   }
 
   /**

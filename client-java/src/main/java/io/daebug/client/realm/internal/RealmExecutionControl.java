@@ -17,7 +17,8 @@ import jdk.jshell.spi.ExecutionEnv;
  *   <li>a stop requested before the snippet's code started (while it compiled, when
  *       {@code JShell.stop()} does nothing) still stops it: the next invocation fails at once;
  *   <li>the JVM-wide default uncaught exception handler, which the JDK's engine replaces with its
- *       own on every invocation (and never puts back), is put back when the invocation ends;
+ *       own on every invocation (and never puts back), is put back when the invocation ends (unless
+ *       the snippet installed one of its own);
  *   <li>{@link #varValue} keeps the variable's value itself, so it can be encoded without calling
  *       its {@code toString()} again outside the stoppable thread.
  * </ul>
@@ -89,7 +90,10 @@ final class RealmExecutionControl extends LocalExecutionControl {
       stopped = true;
       throw e;
     } finally {
-      Thread.setDefaultUncaughtExceptionHandler(before);
+      Thread.UncaughtExceptionHandler now = Thread.getDefaultUncaughtExceptionHandler();
+      if (now != null && now != before && "jdk.jshell".equals(now.getClass().getModule().getName())) {
+        Thread.setDefaultUncaughtExceptionHandler(before); // JShell's; one the snippet installed stays
+      }
     }
   }
 
