@@ -18,7 +18,8 @@ import jdk.jshell.VarSnippet;
  * evaluation thread, except {@link #stop()}.
  *
  * <p>The engine is JShell's local one (snippets run in this JVM, so they reach the application's
- * objects; see {@link RealmExecutionControl}); the compiler sees {@link ClassPaths#compileClassPath()}.
+ * objects; see {@link RealmExecutionControl}); the compiler sees the class path it is given (the realm
+ * gives {@code java.class.path}; javac follows the {@code Class-Path} of manifest-only jars itself).
  */
 final class Evaluator implements AutoCloseable {
   /** The jshell tool's default imports, so snippets read as they would there. */

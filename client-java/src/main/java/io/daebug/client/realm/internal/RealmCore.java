@@ -65,7 +65,7 @@ public final class RealmCore implements Link.Handler, AutoCloseable {
       reporter = new UncaughtReporter(key, this::sendEvent,
           () -> jobsRef[0] == null ? null : jobsRef[0].activeJob(), capture.originalErr());
       ClassLoader parent = RealmCore.class.getClassLoader();
-      String classPath = ClassPaths.compileClassPath();
+      String classPath = System.getProperty("java.class.path", "");
       runner = new JobRunner(key, options.maxJobTime(), () -> {
         Evaluator evaluator = new Evaluator(parent, classPath);
         Bindings.all(key).forEach((n, v) -> evaluator.declareBinding(key, n, v));

@@ -18,7 +18,7 @@ class EvaluatorTest {
 
   @BeforeAll
   void start() {
-    evaluator = new Evaluator(EvaluatorTest.class.getClassLoader(), ClassPaths.compileClassPath());
+    evaluator = new Evaluator(EvaluatorTest.class.getClassLoader(), System.getProperty("java.class.path", ""));
   }
 
   @AfterAll
