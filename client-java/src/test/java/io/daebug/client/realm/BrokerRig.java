@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  */
 public final class BrokerRig implements AutoCloseable {
   public static final String RULE = "-".repeat(70);
-  public static final String JAVA_FOOTER = RULE + "\n> Append your Java snippet below to execute against this realm.\n\n";
+  public static final String JAVA_FOOTER =
+      RULE + "\n> Append your Java snippet below to execute against this realm.\n\n";
   public static final String OK = "#### \uD83D\uDC4D"; // #### 👍
   public static final String FAIL = "#### \uD83D\uDEAB"; // #### 🚫
   public static final String SAID = "### \uD83D\uDDE3\uFE0F"; // ### 🗣️

@@ -113,10 +113,12 @@ class JvmRealmTest {
   void aTimeoutStopsARunawayLoopAndTheRealmKeepsWorking() {
     String loop = "long spins = 0;\nwhile (true) { spins++; }";
     String reply = run("java timeout=1s", loop);
-    assertThat(reply).startsWith(FAIL + NAME + " to tester at ").contains("\n```Error\njob timed out after 1000ms\n```\n");
+    assertThat(reply).startsWith(FAIL + NAME + " to tester at ")
+        .contains("\n```Error\njob timed out after 1000ms\n```\n");
     // the realm stopped the loop, and says so in a late reply
     await().untilAsserted(() -> assertThat(rig.log(NAME)).containsPattern(
         "\\(late\\)\n```Error\nTimeout: job stopped by the realm after 1000ms \\(its timeout\\)\n```\n"));
-    assertThat(run("spins > 0 ? \"stopped after spinning\" : \"never ran\"")).endsWith("\n```JSON\n\"stopped after spinning\"\n```\n");
+    assertThat(run("spins > 0 ? \"stopped after spinning\" : \"never ran\""))
+        .endsWith("\n```JSON\n\"stopped after spinning\"\n```\n");
   }
 }

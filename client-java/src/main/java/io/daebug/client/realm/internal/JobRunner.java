@@ -1,6 +1,8 @@
 package io.daebug.client.realm.internal;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +46,19 @@ final class JobRunner implements AutoCloseable {
   private final ScheduledExecutorService timer;
   private final ThreadGroup group;
   private final BlockingDeque<Task> queue = new LinkedBlockingDeque<>();
+  /** Guards {@link #running} against {@link #cancel}, and {@link #cancelledInFlight}. */
+  private final Object cancelLock = new Object();
+  /**
+   * Cancels that found their job neither running nor queued: it may be between the two (taken from
+   * the queue, not started yet); the next job to start takes its entry, and clears the others (their
+   * jobs had finished). Bounded.
+   */
+  private final Map<String, Stop> cancelledInFlight = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Stop> eldest) {
+      return size() > 32;
+    }
+  };
   private volatile Running running;
   private volatile Worker worker;
   private volatile boolean closed;
@@ -123,16 +138,27 @@ final class JobRunner implements AutoCloseable {
   void cancel(String id, String reason) {
     Stop stop = new Stop("Cancelled", "job stopped by the realm: "
         + (reason == null ? "cancelled by the broker" : reason));
-    Running r = running;
-    if (r != null && r.job.id().equals(id)) {
-      stop(r, stop);
-      return;
-    }
-    for (Task t : queue) {
-      if (t instanceof RunJob j && j.job().id().equals(id) && queue.remove(t)) {
-        results.result(id, j.job().epoch(), Outcome.failure(stop.name(), stop.message(), null), 0);
-        return;
+    Running r;
+    Protocol.Job queued = null;
+    synchronized (cancelLock) {
+      r = running;
+      if (r == null || !r.job.id().equals(id)) {
+        r = null;
+        for (Task t : queue) {
+          if (t instanceof RunJob j && j.job().id().equals(id) && queue.remove(t)) {
+            queued = j.job();
+            break;
+          }
+        }
+        if (queued == null) {
+          cancelledInFlight.put(id, stop);
+        }
       }
+    }
+    if (r != null) {
+      stop(r, stop);
+    } else if (queued != null) {
+      results.result(id, queued.epoch(), Outcome.failure(stop.name(), stop.message(), null), 0);
     }
   }
 
@@ -155,20 +181,29 @@ final class JobRunner implements AutoCloseable {
 
   private void runJob(Worker w, Protocol.Job job) {
     if (w.startFailure != null) {
-      results.result(job.id(), job.epoch(), Outcome.failure("InternalError", "JShell could not start in this JVM: "
-          + w.startFailure, null), 0);
+      results.result(job.id(), job.epoch(),
+          Outcome.failure("InternalError", "JShell could not start in this JVM: " + w.startFailure, null), 0);
       return;
     }
     if (job.language() != null && !job.language().equalsIgnoreCase("java")) {
-      results.result(job.id(), job.epoch(), Outcome.failure("Error", "this realm runs java, not " + job.language(), null), 0);
+      results.result(job.id(), job.epoch(),
+          Outcome.failure("Error", "this realm runs java, not " + job.language(), null), 0);
       return;
     }
     Running r = new Running(job, w);
-    long timeoutMs = job.timeoutMs() > 0 ? Math.min(job.timeoutMs(), maxJobTime.toMillis()) : maxJobTime.toMillis();
+    long cap = maxJobTime.toMillis();
+    long timeoutMs = job.timeoutMs() > 0 ? Math.min(job.timeoutMs(), cap) : cap;
     Stop timeout = new Stop("Timeout", "job stopped by the realm after " + timeoutMs + "ms ("
-        + (job.timeoutMs() > 0 && job.timeoutMs() <= maxJobTime.toMillis() ? "its timeout" : "the realm's maxJobTime")
-        + ")");
-    running = r;
+        + (job.timeoutMs() > 0 && job.timeoutMs() <= cap ? "its timeout" : "the realm's maxJobTime") + ")");
+    Stop cancelledEarly;
+    synchronized (cancelLock) {
+      running = r;
+      cancelledEarly = cancelledInFlight.remove(job.id());
+      cancelledInFlight.clear(); // the others were for jobs that had already finished
+    }
+    if (cancelledEarly != null) {
+      stop(r, cancelledEarly);
+    }
     r.timeout = timer.schedule(() -> stop(r, timeout), timeoutMs, TimeUnit.MILLISECONDS);
     console.begin(job.id());
     JobScope.enter(new JobScope(realm, job.id()));
@@ -199,8 +234,10 @@ final class JobRunner implements AutoCloseable {
       }
       r.answered = true;
     }
-    if (running == r) {
-      running = null;
+    synchronized (cancelLock) {
+      if (running == r) {
+        running = null;
+      }
     }
     results.result(r.job.id(), r.job.epoch(), outcome, (System.nanoTime() - r.started) / 1e6);
   }

@@ -245,7 +245,8 @@ public final class RealmCore implements Link.Handler, AutoCloseable {
   }
 
   private static String cut(String s, int max) {
-    return s == null || s.length() <= max ? s : s.substring(0, max) + "... (" + (s.length() - max) + " more characters)";
+    return s == null || s.length() <= max ? s
+        : s.substring(0, max) + "... (" + (s.length() - max) + " more characters)";
   }
 
   /** For tests: aborts the current connection as a network failure would. */

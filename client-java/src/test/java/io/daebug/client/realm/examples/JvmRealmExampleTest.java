@@ -34,7 +34,8 @@ class JvmRealmExampleTest {
         assertThat(await().until(() -> rig.reply(NAME, "java", count), r -> r != null))
             .as(read(output.toFile())).startsWith(OK + NAME + " to tester at ").endsWith("\n```JSON\n8\n```\n");
 
-        String change = "inventory.receive(\"plum\", 2);\nSystem.out.println(inventory.snapshot());\ninventory.count(\"plum\")";
+        String change = "inventory.receive(\"plum\", 2);\nSystem.out.println(inventory.snapshot());\n"
+            + "inventory.count(\"plum\")";
         rig.request(NAME, "java", change);
         assertThat(await().until(() -> rig.reply(NAME, "java", change), r -> r != null))
             .contains("\n```JSON\n2\n```\n##### \u2611\uFE0Fconsole.log\n```Text console.log\n")

@@ -73,7 +73,8 @@ class EvaluatorTest {
     assertThat(value("0.0 / 0")).isEqualTo("{\"$daebug\":\"number\",\"repr\":\"NaN\"}");
     assertThat(value("-0.0")).isEqualTo("{\"$daebug\":\"number\",\"repr\":\"-0\"}");
     assertThat(value("List.of(1, 2)")).startsWith("{\"$daebug\":\"opaque\",\"repr\":\"[1, 2]\",\"class\":\"java.util.");
-    assertThat(value("new int[] {1, 2}")).isEqualTo("{\"$daebug\":\"opaque\",\"repr\":\"int[2] { 1, 2 }\",\"class\":\"[I\"}");
+    assertThat(value("new int[] {1, 2}"))
+        .isEqualTo("{\"$daebug\":\"opaque\",\"repr\":\"int[2] { 1, 2 }\",\"class\":\"[I\"}");
     assertThat(value("record Point(int x, int y) {}\nnew Point(1, 2)"))
         .startsWith("{\"$daebug\":\"opaque\",\"repr\":\"Point[x=1, y=2]\",\"class\":\"REPL.");
   }
@@ -139,7 +140,8 @@ class EvaluatorTest {
     assertThat(value("visible6.instanceAnswer()")).isEqualTo("43");
     Bindings.put("k-test", "hidden6", Fixtures.hidden());
     evaluator.declareBinding("k-test", "hidden6", Bindings.get("k-test", "hidden6"));
-    assertThat(value("hidden6.toString()")).as("a class snippets cannot name is bound as Object").isEqualTo("\"hidden\"");
+    assertThat(value("hidden6.toString()")).as("a class snippets cannot name is bound as Object")
+        .isEqualTo("\"hidden\"");
     Bindings.forget("k-test");
   }
 }

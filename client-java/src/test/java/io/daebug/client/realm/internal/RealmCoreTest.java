@@ -130,7 +130,8 @@ class RealmCoreTest {
 
   @Test
   void uncaughtExceptionsOfAJobsThreadsAreErrorEventsOfTheJob() {
-    core.onFrame(job("u-1", "Thread t = new Thread(() -> { throw new IllegalStateException(\"bg\"); }, \"worker-u1\");\n"
+    core.onFrame(job("u-1", "Thread t = new Thread(() -> { throw new IllegalStateException(\"bg\"); },"
+        + " \"worker-u1\");\n"
         + "t.start(); t.join(); 1", 30_000));
     awaitResult("u-1");
     JsonNode event = link.about("u-1").get(0);

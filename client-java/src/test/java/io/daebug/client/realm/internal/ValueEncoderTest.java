@@ -18,7 +18,8 @@ class ValueEncoderTest {
     assertThat(encode(true, "true")).isEqualTo("true");
     assertThat(encode((byte) 7, "7")).isEqualTo("7");
     assertThat(encode(Long.MAX_VALUE, "")).isEqualTo("9223372036854775807");
-    assertThat(encode(new BigInteger("123456789012345678901234567890"), "")).isEqualTo("123456789012345678901234567890");
+    assertThat(encode(new BigInteger("123456789012345678901234567890"), ""))
+        .isEqualTo("123456789012345678901234567890");
     assertThat(encode(new BigDecimal("1.10"), "")).isEqualTo("1.10");
     assertThat(encode(0.1, "")).isEqualTo("0.1");
     assertThat(encode(0.0, "")).isEqualTo("0.0");
@@ -39,15 +40,16 @@ class ValueEncoderTest {
 
   @Test
   void everythingElseIsOpaqueWithJShellsText() {
-    assertThat(encode(List.of(1, 2), "[1, 2]")).startsWith("{\"$daebug\":\"opaque\",\"repr\":\"[1, 2]\",\"class\":\"java.util.");
+    assertThat(encode(List.of(1, 2), "[1, 2]"))
+        .startsWith("{\"$daebug\":\"opaque\",\"repr\":\"[1, 2]\",\"class\":\"java.util.");
     assertThat(encode(new StringBuilder("sb"), "sb"))
         .isEqualTo("{\"$daebug\":\"opaque\",\"repr\":\"sb\",\"class\":\"java.lang.StringBuilder\"}");
     assertThat(encode(Thread.State.NEW, "NEW"))
         .isEqualTo("{\"$daebug\":\"opaque\",\"repr\":\"NEW\",\"class\":\"java.lang.Thread$State\"}");
     Object o = new Object();
     assertThat(encode(o, null)).as("no text: never calls toString()")
-        .isEqualTo("{\"$daebug\":\"opaque\",\"repr\":\"java.lang.Object@" + Integer.toHexString(System.identityHashCode(o))
-            + "\",\"class\":\"java.lang.Object\"}");
+        .isEqualTo("{\"$daebug\":\"opaque\",\"repr\":\"java.lang.Object@"
+            + Integer.toHexString(System.identityHashCode(o)) + "\",\"class\":\"java.lang.Object\"}");
     assertThat(ValueEncoder.undefined()).hasToString("{\"$daebug\":\"undefined\"}");
   }
 }
