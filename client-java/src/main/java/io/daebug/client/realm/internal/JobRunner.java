@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -172,6 +173,15 @@ final class JobRunner implements AutoCloseable {
     queue.addFirst(new Shutdown());
   }
 
+  /** Schedules on the realm's timer; returns null (and does nothing) once the realm closed it. */
+  private ScheduledFuture<?> schedule(Runnable task, long delayMs) {
+    try {
+      return timer.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      return null;
+    }
+  }
+
   private synchronized void startWorker() {
     generation++;
     Worker w = new Worker("daebug-realm-eval" + (generation == 1 ? "" : "-" + generation));
@@ -204,7 +214,7 @@ final class JobRunner implements AutoCloseable {
     if (cancelledEarly != null) {
       stop(r, cancelledEarly);
     }
-    r.timeout = timer.schedule(() -> stop(r, timeout), timeoutMs, TimeUnit.MILLISECONDS);
+    r.timeout = schedule(() -> stop(r, timeout), timeoutMs);
     console.begin(job.id());
     JobScope.enter(new JobScope(realm, job.id()));
     Outcome outcome;
@@ -216,7 +226,9 @@ final class JobRunner implements AutoCloseable {
     } finally {
       JobScope.leave();
       console.end(job.id());
-      r.timeout.cancel(false);
+      if (r.timeout != null) {
+        r.timeout.cancel(false);
+      }
     }
     Stop stop;
     synchronized (r) {
@@ -266,7 +278,7 @@ final class JobRunner implements AutoCloseable {
       if (evaluator != null) {
         evaluator.stop();
       }
-      timer.schedule(again[0], STOP_RETRY_MS, TimeUnit.MILLISECONDS);
+      schedule(again[0], STOP_RETRY_MS);
     };
     again[0].run();
   }

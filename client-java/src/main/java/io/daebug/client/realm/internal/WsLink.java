@@ -43,8 +43,9 @@ final class WsLink implements Link {
   private final ExecutorService sender;
   private final HttpClient http;
   private final Outbox outbox = new Outbox();
-  /** Ids of the jobs that arrived on the current connection. */
-  private final java.util.Set<String> jobsThisEpoch = new java.util.HashSet<>();
+  /** Ids of the jobs that arrived on the current connection (the latest {@value #MAX_IDS}). */
+  private final java.util.Set<String> jobsThisEpoch = new java.util.LinkedHashSet<>();
+  private static final int MAX_IDS = 10_000;
   private final Object lock = new Object();
   private WebSocket socket;
   private long epoch;
@@ -106,7 +107,7 @@ final class WsLink implements Link {
       }
     }
     if (settle) {
-      timer.schedule(() -> openAfterSettle(welcomedEpoch, null), SETTLE_MS, TimeUnit.MILLISECONDS);
+      schedule(() -> openAfterSettle(welcomedEpoch, null), SETTLE_MS);
     } else {
       pump();
     }
@@ -118,6 +119,9 @@ final class WsLink implements Link {
     synchronized (lock) {
       current = epoch;
       jobsThisEpoch.add(id);
+      if (jobsThisEpoch.size() > MAX_IDS) {
+        jobsThisEpoch.remove(jobsThisEpoch.iterator().next());
+      }
     }
     openAfterSettle(current, id);
     return current;
@@ -176,7 +180,7 @@ final class WsLink implements Link {
       } catch (RuntimeException e) {
         ws.abort();
       }
-      timer.schedule(ws::abort, 1, TimeUnit.SECONDS);
+      schedule(ws::abort, 1000);
     }
     sender.shutdown();
   }
@@ -249,7 +253,16 @@ final class WsLink implements Link {
       }
       delay = backoff(firstDelay, maxDelay, attempts++);
     }
-    timer.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
+    schedule(this::connect, delay);
+  }
+
+  /** Schedules on the realm's timer; nothing happens once the realm closed it. */
+  private void schedule(Runnable task, long delayMs) {
+    try {
+      timer.schedule(task, delayMs, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // the realm is closing
+    }
   }
 
   /** {@code first * 2^attempt}, capped at {@code max}, spread by ±30%. */
