@@ -165,6 +165,7 @@ class JavaClientIT {
         await().untilAsserted(() -> assertThat(c.isConnected()).isFalse());
         try (BrokerProcess second = BrokerProcess.startOnPort(other, uri.getPort())) {
           second.awaitUri();
+          await(WAIT).untilAsserted(() -> assertThat(c.isConnected()).isTrue());
           await(WAIT).untilAsserted(() -> assertThat(c.realm(log.realm()))
               .hasValueSatisfying(r -> assertThat(r.state()).isEqualTo("live")));
           assertThat(c.run(JobRequest.js(log.realm(), "'after restart'"), WAIT).asText()).isEqualTo("after restart");
@@ -180,6 +181,43 @@ class JavaClientIT {
               """.formatted(log.realm()));
         }
       }
+    }
+  }
+
+  @Test
+  void theReadmeExampleControlsATab() {
+    LogFile log = fixture.realm("client.html");
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    io.daebug.it.examples.RunInRealmExample.run(fixture.broker().uri(), log.realm(),
+        "console.log('from the page'); document.title", new java.io.PrintStream(out, true,
+            java.nio.charset.StandardCharsets.UTF_8));
+    await().untilAsserted(() -> assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("log: from the page").contains("\"Daebug demo\" (").contains("\n2\n"));
+    log.awaitFind("""
+        ### 🗣️example to %1$s at {time}
+        ```JS
+        console.log('from the page'); document.title
+        ```
+        """.formatted(log.realm()));
+  }
+
+  @Test
+  void theJavaClientDrivesAJvmRealm() throws Exception {
+    try (io.daebug.client.realm.JvmRealm jvm = io.daebug.client.realm.JvmRealm.start(
+        io.daebug.client.realm.RealmOptions.of(fixture.broker().uri()).withName("it-jvm"))) {
+      jvm.awaitConnected(WAIT);
+      client.awaitRealm("it-jvm", WAIT);
+      JobResult r = client.run(JobRequest.of("it-jvm", "int answer = 40 + 2;\nSystem.out.println(\"computing\");\nanswer"),
+          WAIT);
+      assertThat(r.asInt()).isEqualTo(42);
+      assertThat(r.events()).extracting(RealmEvent::text).containsExactly("computing");
+      assertThat(client.run(JobRequest.of("it-jvm", "answer * 2"), WAIT).asInt()).isEqualTo(84);
+      assertThatThrownBy(() -> client.run(JobRequest.of("it-jvm", "Integer.parseInt(\"x\")"), WAIT))
+          .isInstanceOfSatisfying(JobFailedException.class,
+              e -> assertThat(e.error().name()).isEqualTo("java.lang.NumberFormatException"));
+      String log = LogFile.read(root.resolve("daebug/it-jvm.md"));
+      assertThat(log).contains("### 🗣️it-client to it-jvm at ").contains("```java\nint answer = 40 + 2;\n")
+          .contains("> Append your Java snippet below");
     }
   }
 

@@ -11,9 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,9 +41,8 @@ public final class BrokerRig implements AutoCloseable {
 
   /** Pings every 200 ms, unresponsive after 2 s, 30 s grace, 30 s job timeout. */
   static BrokerConfig config(Path root, int port) {
-    return new BrokerConfig(root, "127.0.0.1", port, Duration.ofSeconds(30), Duration.ofMillis(200),
-        Duration.ofSeconds(2), Duration.ofSeconds(30), 1 << 20, 64 * 1024, List.of(), null,
-        Clock.systemDefaultZone());
+    return BrokerConfig.defaults(root).withPort(port).withJobTimeout(Duration.ofSeconds(30))
+        .withLiveness(Duration.ofMillis(200), Duration.ofSeconds(2), Duration.ofSeconds(30));
   }
 
   public static BrokerRig start(Path root) throws IOException {

@@ -1,4 +1,4 @@
-package io.daebug.client.examples;
+package io.daebug.it.examples;
 
 import io.daebug.client.ClientOptions;
 import io.daebug.client.Daebug;
@@ -8,34 +8,38 @@ import io.daebug.client.JobRequest;
 import io.daebug.client.JobResult;
 import io.daebug.client.RealmInfo;
 import io.daebug.client.Subscription;
+import java.io.PrintStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The README's example, compiled with the tests so it cannot rot. Usage:
+ * The client README's example: control a browser tab from Java. Compiled and run by {@code JavaClientIT}
+ * against a real headless Chromium tab, so it cannot rot. Usage:
  * {@code RunInRealmExample http://127.0.0.1:8680/ 7-zen-1201-03 "document.title"}.
  */
 public final class RunInRealmExample {
   private RunInRealmExample() {}
 
   public static void main(String[] args) {
-    URI broker = URI.create(args[0]);
-    String realm = args[1];
-    String code = args[2];
+    run(URI.create(args[0]), args[1], args[2], System.out);
+  }
+
+  /** Runs {@code code} in {@code realm}, printing its console lines and its value to {@code out}. */
+  public static void run(URI broker, String realm, String code, PrintStream out) {
     ClientOptions options = ClientOptions.of(broker).withClientName("example");
     try (DaebugClient client = Daebug.connect(options)) {
       RealmInfo target = client.awaitRealm(realm, Duration.ofSeconds(10));
-      Subscription console = client.watch(target.name(), e -> System.out.println(e.kind() + ": " + e.text()));
+      Subscription console = client.watch(target.name(), e -> out.println(e.kind() + ": " + e.text()));
       try {
         // blocking
         JobResult r = client.run(JobRequest.of(target.name(), code), Duration.ofSeconds(10));
-        System.out.println(r.display() + " (" + r.duration().toMillis() + " ms)");
+        out.println(r.display() + " (" + r.duration().toMillis() + " ms)");
         // asynchronous
         CompletableFuture<JobResult> f = client.submit(JobRequest.of(target.name(), "1 + 1"));
-        System.out.println(f.thenApply(JobResult::asInt).join());
+        out.println(f.thenApply(JobResult::asInt).join());
       } catch (JobFailedException e) {
-        System.out.println("threw " + e.error().display());
+        out.println("threw " + e.error().display());
       } finally {
         console.close();
       }
