@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
  */
 final class LogDocument {
   private static final Pattern FENCE_OPEN = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$");
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final Pattern PENDING_STATUS = Pattern.compile("^(executing \\(\\d+s\\)|queued \\(\\d+ ahead\\))$");
 
   /** A fenced block: its opening and closing line indexes ({@code close} is -1 while unclosed). */
@@ -83,6 +84,28 @@ final class LogDocument {
 
   String line(int i) {
     return lines.get(i);
+  }
+
+  /**
+   * Replaces the text of line {@code i}, keeping its terminator. The fence scan is kept when neither the old
+   * nor the new text can open or close a fence, so rewriting many status lines in one write (a queue moving
+   * up) costs no rescans of the document.
+   */
+  void setLine(int i, String text) {
+    boolean structural = mayFence(lines.get(i)) || mayFence(text);
+    lines.set(i, text);
+    if (structural) {
+      fences = null;
+    }
+  }
+
+  /** Whether a line could open or close a fence: up to 3 spaces, then a backtick or a tilde. */
+  private static boolean mayFence(String line) {
+    int k = 0;
+    while (k < line.length() && k < 4 && line.charAt(k) == ' ') {
+      k++;
+    }
+    return k < line.length() && (line.charAt(k) == '`' || line.charAt(k) == '~');
   }
 
   /** Replaces lines [from, to) with new ones (terminated by \n). */
@@ -158,7 +181,7 @@ final class LogDocument {
       for (int k = i; k <= end; k++) {
         inside[k] = true;
       }
-      String tag = info.isEmpty() ? "" : info.split("\\s+", 2)[0];
+      String tag = info.isEmpty() ? "" : WHITESPACE.split(info, 2)[0];
       found.add(new Fence(i, close, info, tag));
       i = end + 1;
     }

@@ -223,7 +223,7 @@ final class LogEditor {
     if (h < 0) {
       return false;
     }
-    doc.replace(h + 1, h + 2, List.of(status));
+    doc.setLine(h + 1, status);
     return true;
   }
 
