@@ -6,6 +6,7 @@
 import { DaebugSocket } from './socket.js';
 import { serve, startBeats, errorInfo, trimStack } from './session.js';
 import { workerName, watchFrames, askParent } from './frames.js';
+import assert from './assert.js';
 
 export { errorInfo, trimStack };
 
@@ -56,6 +57,10 @@ export async function start(state, scriptUrl) {
   const warn = (...args) => {
     try { Reflect.apply(state.original.warn || (() => {}), console, args); } catch { /* ignore */ }
   };
+  state.assert = assert;
+  /** `await daebug.test('tests/**\/*.test.js')`: runs node:test files served by the broker (testing.js). */
+  state.test = (pattern, options = {}) => import('./testing.js')
+    .then((m) => m.runTests(pattern, { base: scriptUrl, ...options }));
   const storage = sessionStore();
   const identity = await resolveIdentity(storage, state);
   state.name = identity.name;
