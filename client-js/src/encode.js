@@ -74,6 +74,7 @@ function encodeObject(v, path, depth, state) {
     return out;
   }
   if (isNode(v)) return { $daebug: 'node', repr: nodeRepr(v) };
+  if (depth === 1 && isText(v)) return { $daebug: 'text', repr: v[TEXT] };
   if (brand(Map.prototype.has, v)) {
     const entries = [];
     let i = 0;
@@ -286,5 +287,31 @@ function describeError(e) {
 
 const num = (repr) => ({ $daebug: 'number', repr });
 const opaque = (repr) => ({ $daebug: 'opaque', repr });
+
+/** Key of {@link text} objects. */
+const TEXT = Symbol.for('daebug.text');
+
+/**
+ * A result shown as plain text: a job whose value is `text(s)` gets `s` verbatim in a `Text` fence
+ * (encoded as `{$daebug: 'text', repr: s}`) instead of a quoted JSON string. Only the job's value
+ * itself is treated so; nested inside another value it is an ordinary object.
+ *
+ * @param {string} s the text
+ * @returns {{[key: symbol]: string, toString: () => string}}
+ */
+export function text(s) {
+  const str = String(s);
+  const out = { [TEXT]: str };
+  Object.defineProperty(out, 'toString', { value: () => str });
+  return Object.freeze(out);
+}
+
+function isText(v) {
+  try {
+    return typeof Object.getOwnPropertyDescriptor(v, TEXT)?.value === 'string';
+  } catch {
+    return false;
+  }
+}
 const truncated = (repr) => ({ $daebug: 'truncated', repr });
 const unreadable = (repr) => ({ $daebug: 'unreadable', repr });

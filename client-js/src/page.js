@@ -7,7 +7,9 @@
 // each event with its time. Then it imports realm.js from beside itself, which connects to
 // ws(s)://<same host:port>/-daebug/realm and takes over the buffer (see realm.js).
 //
-// Globals: `globalThis.daebug` = {injected, name, tab, socket, original, jobs, ...}.
+// It also wraps `Worker` (see below), so the page's web workers become realms of their own.
+//
+// Globals: `globalThis.daebug` = {injected, name, tab, socket, original, jobs, workers, worker(), ...}.
 // `daebug.injected === true` is the guard against a second injection.
 (function () {
   'use strict';
@@ -31,6 +33,8 @@
     buffer: [], // events recorded before realm.js took over
     dropped: 0, // events dropped from a full buffer
     sink: null, // set by realm.js: receives each event from then on
+    workers: [], // one entry per Worker the page created (see wrapWorker)
+    onWorker: null, // set by realm.js: called with each entry whose native worker was (re)started
   };
 
   function record(ev) {
@@ -68,6 +72,7 @@
   });
 
   g.daebug = state;
+  wrapWorker();
 
   import(new URL('realm.js', base).href)
     .then(function (realm) { return realm.start(state, base); })
@@ -75,4 +80,126 @@
       var warn = state.original.warn || function () {};
       warn.call(console, 'daebug: the realm shim did not start', e);
     });
+
+  // ---- workers ----
+  // `new Worker(url, options)` returns a DaebugWorker: an EventTarget that stands for the page's
+  // worker and forwards to the native Worker it owns. The native worker runs a bootstrap (a blob)
+  // that loads worker.js (console capture, then its own socket as realm `<page>-webworker`,
+  // `<page>-worker-2`, ...) and then the page's script. Because the page holds the facade, not the
+  // native worker, the shim can terminate a worker stuck in a job and start a fresh one from the same
+  // script behind the page's back (realm.js, on the broker's copy of a `cancel`).
+  function wrapWorker() {
+    var Native = g.Worker;
+    if (typeof Native !== 'function' || typeof Blob !== 'function' || typeof URL.createObjectURL !== 'function') {
+      return;
+    }
+    var workerJs = new URL('worker.js', base).href;
+    var bootJs = new URL('worker-boot.js', base).href;
+    function bootstrap(src, type) {
+      var code = type === 'module'
+        ? 'import ' + JSON.stringify(bootJs + '?src=' + encodeURIComponent(src)) + ';\n'
+          + 'import ' + JSON.stringify(workerJs) + ';\nimport ' + JSON.stringify(src) + ';\n'
+        : 'self.__daebugBoot = ' + JSON.stringify({ src: src }) + ';\n'
+          + 'importScripts(' + JSON.stringify(workerJs) + ');\nimportScripts(' + JSON.stringify(src) + ');\n';
+      return URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+    }
+    function spawn(entry) {
+      var native = new Native(bootstrap(entry.src, entry.type), entry.options);
+      entry.native = native;
+      entry.ready = false;
+      var facade = entry.facade;
+      native.addEventListener('message', function (e) {
+        var d = e.data;
+        if (d && typeof d === 'object' && typeof d.__daebug === 'string') {
+          if (d.__daebug === 'welcome') {
+            entry.name = String(d.name);
+            entry.ready = true;
+            entry.waiting.splice(0).forEach(function (f) { f(entry.name); });
+          }
+          return;
+        }
+        facade.dispatchEvent(new MessageEvent('message', { data: d, origin: e.origin, lastEventId: e.lastEventId,
+          ports: e.ports ? Array.prototype.slice.call(e.ports) : [] }));
+      });
+      native.addEventListener('messageerror', function (e) {
+        facade.dispatchEvent(new MessageEvent('messageerror', { data: e.data }));
+      });
+      native.addEventListener('error', function (e) {
+        var copy = new ErrorEvent('error', { message: e.message, filename: e.filename, lineno: e.lineno,
+          colno: e.colno, error: e.error, cancelable: true });
+        if (!facade.dispatchEvent(copy)) e.preventDefault();
+      });
+      if (state.onWorker) state.onWorker(entry);
+      return native;
+    }
+    function restart(entry, jobId) {
+      if (entry.terminated) return;
+      try { entry.native.terminate(); } catch (e) { /* already gone */ }
+      entry.restartedFor = jobId;
+      spawn(entry);
+    }
+
+    class DaebugWorker extends EventTarget {
+      constructor(url, options) {
+        super();
+        var type = options && options.type === 'module' ? 'module' : 'classic';
+        var entry = { src: new URL(String(url), location.href).href, type: type, options: options,
+          slot: state.workers.length + 1, name: null, facade: this, native: null, waiting: [],
+          terminated: false, restartedFor: null, restart: null };
+        entry.restart = function (jobId) { restart(entry, jobId); };
+        Object.defineProperty(this, '__daebug', { value: entry });
+        state.workers.push(entry);
+        spawn(entry);
+      }
+      postMessage(message, transfer) {
+        var native = this.__daebug.native;
+        return native.postMessage.apply(native, arguments);
+      }
+      terminate() {
+        var entry = this.__daebug;
+        entry.terminated = true;
+        entry.native.terminate();
+      }
+    }
+    ['message', 'messageerror', 'error'].forEach(function (type) {
+      var key = 'on' + type;
+      var handlers = new WeakMap();
+      Object.defineProperty(DaebugWorker.prototype, key, {
+        configurable: true, enumerable: true,
+        get: function () { var h = handlers.get(this); return h ? h.fn : null; },
+        set: function (fn) {
+          var h = handlers.get(this);
+          if (!h) {
+            h = { fn: null };
+            handlers.set(this, h);
+            this.addEventListener(type, function (e) {
+              if (typeof h.fn === 'function') {
+                var r = h.fn.call(this, e);
+                if (r === false && type === 'error') e.preventDefault();
+              }
+            });
+          }
+          h.fn = typeof fn === 'function' ? fn : null;
+        },
+      });
+    });
+    Object.defineProperty(DaebugWorker, 'name', { value: 'Worker' });
+    g.Worker = DaebugWorker;
+    state.NativeWorker = Native;
+
+    var scratch = null;
+    /**
+     * Starts this page's scratch worker (once) and resolves to its realm name, for running code off
+     * the main thread: `await daebug.worker()`, then append requests to daebug/<that name>.md.
+     */
+    state.worker = function () {
+      if (!scratch) {
+        scratch = new DaebugWorker(URL.createObjectURL(new Blob(['// daebug scratch worker\n'],
+          { type: 'text/javascript' })));
+      }
+      var entry = scratch.__daebug;
+      return entry.ready ? Promise.resolve(entry.name)
+        : new Promise(function (resolve) { entry.waiting.push(resolve); });
+    };
+  }
 })();

@@ -4,7 +4,9 @@
 // the original console methods, events buffered so far and the list of running jobs.
 
 import { DaebugSocket } from './socket.js';
-import { serve, errorInfo, trimStack } from './session.js';
+import { serve, startBeats, errorInfo, trimStack } from './session.js';
+import { workerName, watchFrames, askParent } from './frames.js';
+import assert from './assert.js';
 
 export { errorInfo, trimStack };
 
@@ -55,6 +57,10 @@ export async function start(state, scriptUrl) {
   const warn = (...args) => {
     try { Reflect.apply(state.original.warn || (() => {}), console, args); } catch { /* ignore */ }
   };
+  state.assert = assert;
+  /** `await daebug.test('tests/**\/*.test.js')`: runs node:test files served by the broker (testing.js). */
+  state.test = (pattern, options = {}) => import('./testing.js')
+    .then((m) => m.runTests(pattern, { base: scriptUrl, ...options }));
   const storage = sessionStore();
   const identity = await resolveIdentity(storage, state);
   state.name = identity.name;
@@ -65,21 +71,52 @@ export async function start(state, scriptUrl) {
   const socket = new DaebugSocket(url, { onWarn: (m) => warn(m) });
   state.socket = socket;
 
-  const { emit } = serve(socket, {
+  const { emit, send } = serve(socket, {
     jobs: state.jobs,
     warn,
     hello: () => ({ type: 'hello', name: state.name, kind: identity.kind, url: String(location.href),
-      language: 'javascript', tab: state.tab, protocol: 1 }),
+      language: 'javascript', tab: state.tab, protocol: 1, parent: identity.parent }),
     onWelcome: welcome,
+    onCancel: cancelInWorker,
+  });
+  startBeats(socket, send, {
+    hidden: () => typeof document !== 'undefined' && document.visibilityState === 'hidden',
   });
 
   function welcome(message) {
-    if (typeof message.name !== 'string' || !message.name || message.name === state.name) return;
-    state.name = message.name;
-    if (identity.kind === 'page') {
-      storage.set(STORAGE_KEYS.name, message.name);
-      relock(identity, message.name);
+    if (typeof message.name === 'string' && message.name && message.name !== state.name) {
+      state.name = message.name;
+      if (identity.kind === 'page') {
+        storage.set(STORAGE_KEYS.name, message.name);
+        relock(identity, message.name);
+      }
     }
+    welcomed = true;
+    for (const entry of state.workers || []) initWorker(entry);
+  }
+
+  // Workers (page.js wraps Worker): each gets its realm name once this page has its own.
+  let welcomed = false;
+  state.onWorker = (entry) => { if (welcomed) initWorker(entry); };
+  function initWorker(entry) {
+    if (entry.inited === entry.native) return;
+    entry.inited = entry.native;
+    entry.proposed = entry.proposed || workerName(state.name, entry.slot);
+    entry.tab = entry.tab || `${state.tab || newTabId()}-w${entry.slot}`;
+    entry.native.postMessage({ __daebug: 'init', name: entry.name || entry.proposed, parent: state.name,
+      tab: entry.tab, base: scriptUrl, restartedFor: entry.restartedFor || undefined });
+  }
+
+  /** The broker's copy of a cancel for a worker of this page: terminate it and start a fresh one. */
+  function cancelInWorker(message) {
+    const entry = (state.workers || []).find((w) => w.name === message.realm && !w.terminated);
+    if (!entry) return;
+    warn(`daebug: job ${message.id} of worker ${message.realm} cancelled; terminating and restarting the worker`);
+    entry.restart(String(message.id));
+  }
+
+  if (identity.kind === 'page' || identity.kind === 'iframe') {
+    watchFrames(state, emit, warn);
   }
 
   // Events recorded so far go out now (queued in the outbox until hello has been sent),
@@ -109,9 +146,12 @@ async function resolveIdentity(storage, state) {
   let framed = false;
   try { framed = window.top !== window; } catch { framed = true; }
   if (framed) {
-    let parentName = null;
-    try { parentName = window.parent.daebug && window.parent.daebug.name; } catch { /* cross-origin */ }
-    return { kind: 'iframe', name: `${parentName || proposeName()}-frame-1`, tab: undefined };
+    const answer = await askParent();
+    if (answer) {
+      return { kind: 'iframe', name: `${answer.parent}-frame-${answer.index}`, parent: answer.parent,
+        tab: undefined };
+    }
+    return { kind: 'iframe', name: `${proposeName()}-frame-1`, tab: undefined };
   }
   const identity = { kind: 'page', name: storage.get(STORAGE_KEYS.name), tab: storage.get(STORAGE_KEYS.tab) };
   const fresh = () => {

@@ -10,7 +10,10 @@
 //   leaves the running list (later console output is a background event) and its result is
 //   never sent. Synchronous code cannot even see the cancel before it ends: its result is
 //   already on the wire, and the broker journals it as a late reply.
+//   A `cancel` naming another realm (`realm` set: the broker's copy for the owner of a worker) goes
+//   to the caller's `onCancel` (the page restarts that worker).
 // - `error`: printed with the caller's `warn`; nothing is sent back.
+// - startBeats(): the `beat` heartbeat of browser realms (docs/protocol.md).
 // - Unknown message types are ignored.
 
 import { evaluate } from './evaluate.js';
@@ -35,10 +38,12 @@ const SHIM_BASE = new URL('./', import.meta.url).href;
  * @param {(message: object) => void} [options.onWelcome] called with each `welcome`
  * @param {(...args: *[]) => void} [options.warn] prints the realm's own diagnostics
  *   (never captured as events)
+ * @param {(message: object) => void} [options.onCancel] called with a `cancel` that names another
+ *   realm (`message.realm`): the broker's copy for the owner of a worker or iframe
  * @returns {{send: (message: object) => void, emit: (ev: object) => void}} `send` sends any message;
  *   `emit` sends a recorded event (`{kind, time, job?, args | error | reason}`) as an `event` message
  */
-export function serve(socket, { hello, jobs, onWelcome = () => {}, warn = () => {} }) {
+export function serve(socket, { hello, jobs, onWelcome = () => {}, warn = () => {}, onCancel = () => {} }) {
   const abandoned = new Set();
   const send = (message) => {
     try {
@@ -60,12 +65,48 @@ export function serve(socket, { hello, jobs, onWelcome = () => {}, warn = () => 
     switch (message.type) {
       case 'welcome': onWelcome(message); break;
       case 'job': runJob(message, jobs, abandoned, send); break;
-      case 'cancel': cancel(message, jobs, abandoned, warn); break;
+      case 'cancel':
+        if (typeof message.realm === 'string' && message.realm) onCancel(message);
+        else cancel(message, jobs, abandoned, warn);
+        break;
       case 'error': warn('daebug: broker error', message.code, message.message); break;
       default: break;
     }
   });
   return { send, emit: (ev) => send(toEventMessage(ev)) };
+}
+
+/** Default of {@link startBeats}: a beat a second; the broker reports silence after three missed. */
+export const BEAT_INTERVAL_MS = 1000;
+
+/**
+ * Sends a `beat` every `intervalMs` from this thread while the socket is open, and at once when the
+ * page's visibility changes. A page stuck in a loop stops beating although its socket (answered by
+ * the browser's network process) stays alive, and the broker lists it unresponsive.
+ *
+ * @param {import('./socket.js').DaebugSocket} socket the transport
+ * @param {(message: object) => void} send sends a message
+ * @param {{intervalMs?: number, hidden?: () => boolean}} [options] `hidden` tells whether the page
+ *   is hidden (its timers are throttled, so the broker expects no beats meanwhile)
+ * @returns {() => void} stops beating
+ */
+export function startBeats(socket, send, { intervalMs = BEAT_INTERVAL_MS, hidden = () => false } = {}) {
+  const beat = () => {
+    if (socket.connected) send({ type: 'beat', intervalMs, hidden: Boolean(hidden()) });
+  };
+  socket.addEventListener('open', beat);
+  const timer = setInterval(beat, intervalMs);
+  if (timer && typeof timer.unref === 'function') timer.unref();
+  let onVisibility = null;
+  if (typeof document !== 'undefined' && typeof document.addEventListener === 'function') {
+    onVisibility = beat;
+    document.addEventListener('visibilitychange', onVisibility);
+  }
+  return () => {
+    clearInterval(timer);
+    socket.removeEventListener('open', beat);
+    if (onVisibility) document.removeEventListener('visibilitychange', onVisibility);
+  };
 }
 
 function cancel(message, jobs, abandoned, warn) {

@@ -21,8 +21,8 @@ test('errorInfo: Errors keep name, message and stack; other thrown values are fo
 
 class FakeWebSocket {
   static instances = [];
-  constructor(url) { this.url = url; this.readyState = 0; this.sent = []; FakeWebSocket.instances.push(this); }
-  send(data) { this.sent.push(JSON.parse(data)); }
+  constructor(url) { this.url = url; this.readyState = 0; this.sent = []; this.beats = []; FakeWebSocket.instances.push(this); }
+  send(data) { const m = JSON.parse(data); (m.type === 'beat' ? this.beats : this.sent).push(m); }
   close() { this.readyState = 3; }
   open() { this.readyState = 1; this.onopen(); }
   receive(obj) { this.onmessage({ data: JSON.stringify(obj) }); }
@@ -65,6 +65,7 @@ test('page.js + realm.js: hello first, early events flushed once, jobs answered,
     console.log('queued after the socket exists');
     ws.open();
     const [hello, ...early] = ws.sent;
+    assert.deepEqual(ws.beats, [{ type: 'beat', intervalMs: 1000, hidden: false }], 'a heartbeat right after hello');
     assert.equal(hello.type, 'hello');
     assert.match(hello.name, /^\d+-[a-z]+-\d{4}-\d{2}$/);
     assert.equal(hello.kind, 'page');

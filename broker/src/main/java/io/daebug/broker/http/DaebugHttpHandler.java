@@ -141,13 +141,13 @@ public final class DaebugHttpHandler extends Handler.Abstract {
     }
     List<String> segments = path.segments();
     if (!segments.isEmpty() && segments.get(0).equals(PREFIX)) {
-      serveDaebug(segments, response, callback, head);
+      serveDaebug(request, segments, response, callback, head);
     } else {
       serveStatic(request, path, response, callback, head);
     }
   }
 
-  private void serveDaebug(List<String> segments, Response response, Callback callback,
+  private void serveDaebug(Request request, List<String> segments, Response response, Callback callback,
       boolean head) throws IOException {
     if (segments.size() != 2) {
       notFound(response, callback, head);
@@ -159,6 +159,10 @@ public final class DaebugHttpHandler extends Handler.Abstract {
       response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
       response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
       sendBytes(response, callback, 200, body, head);
+      return;
+    }
+    if (name.equals("glob")) {
+      serveGlob(request, response, callback, head);
       return;
     }
     URL resource = ASSET_NAME.matcher(name).matches()
@@ -181,6 +185,35 @@ public final class DaebugHttpHandler extends Handler.Abstract {
     // scripts are public code, and the realm socket checks Origin itself.
     response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
     sendBytes(response, callback, 200, body, head);
+  }
+
+  /**
+   * {@code /-daebug/glob?pattern=P}: the served files matching P as JSON
+   * {@code {"pattern":P,"files":["/a/b.js",...],"truncated":false}}, by {@link FileGlob}'s rules.
+   */
+  private void serveGlob(Request request, Response response, Callback callback, boolean head)
+      throws IOException {
+    String pattern = Request.extractQueryParameters(request).getValue("pattern");
+    if (pattern == null || pattern.isEmpty()) {
+      sendText(response, callback, 400, "missing ?pattern=", head);
+      return;
+    }
+    FileGlob.Listing listing = FileGlob.list(root, pattern);
+    List<String> files = new ArrayList<>();
+    for (String f : listing.files()) {
+      StringBuilder url = new StringBuilder();
+      for (String segment : f.split("/")) {
+        url.append('/').append(RequestPath.encodeSegment(segment));
+      }
+      files.add(url.toString());
+    }
+    java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+    out.put("pattern", pattern);
+    out.put("files", files);
+    out.put("truncated", listing.truncated());
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+    sendBytes(response, callback, 200, json.writeValueAsBytes(out), head);
   }
 
   private void serveStatic(Request request, RequestPath path, Response response,

@@ -16,10 +16,30 @@ import java.nio.charset.StandardCharsets;
  * a UTF-8 byte order mark). While searching, comments ({@code <!-- -->}) are skipped, and the
  * search for {@code <head>} stops at {@code <body>}, so text in comments or in the body never
  * attracts the tag. Quoted attribute values may contain {@code >}.
+ *
+ * <p>The tag is preceded by an import map that maps {@code node:test}, {@code node:assert} and
+ * {@code node:assert/strict} to the client's in-page versions (client-js/README.md, "Tests in the
+ * page"). It must come before {@code page.js}, whose {@code import()} starts module loading. A page
+ * that has an inline import map of its own gets no second map (browsers without multiple import maps
+ * would drop the page's): the three entries are inserted at the start of its {@code "imports"}
+ * object instead, where the page's own entries for the same keys, coming later, win.
  */
 final class HtmlInjector {
 
-  static final String SCRIPT_TAG = "<script src=\"/-daebug/page.js\"></script>";
+  /** The entries of the client's import map, without braces. */
+  static final String IMPORTS = "\"node:test\":\"/-daebug/test.js\","
+      + "\"node:assert\":\"/-daebug/assert.js\","
+      + "\"node:assert/strict\":\"/-daebug/assert-strict.js\"";
+  /** The client script alone, for pages that have an import map of their own. */
+  static final String PAGE_SCRIPT = "<script src=\"/-daebug/page.js\"></script>";
+  /** What a page without an import map gets. */
+  static final String SCRIPT_TAG = "<script type=\"importmap\">{\"imports\":{" + IMPORTS + "}}</script>"
+      + PAGE_SCRIPT;
+  private static final java.util.regex.Pattern IMPORT_MAP = java.util.regex.Pattern.compile(
+      "<script\\b[^>]*\\btype\\s*=\\s*[\"']?importmap[\"']?[^>]*>",
+      java.util.regex.Pattern.CASE_INSENSITIVE);
+  private static final java.util.regex.Pattern IMPORTS_KEY = java.util.regex.Pattern.compile(
+      "\"imports\"\\s*:\\s*\\{");
 
   private HtmlInjector() {}
 
@@ -30,9 +50,48 @@ final class HtmlInjector {
       return page;
     }
     String s = new String(page, StandardCharsets.ISO_8859_1);
+    String merged = mergeImportMap(s);
+    String tag = merged == null ? SCRIPT_TAG : PAGE_SCRIPT;
+    if (merged != null) {
+      s = merged;
+    }
     int at = insertionPoint(s);
-    String out = s.substring(0, at) + SCRIPT_TAG + s.substring(at);
+    String out = s.substring(0, at) + tag + s.substring(at);
     return out.getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * The page with the client's entries added to its first inline import map, or null when it has
+   * none. A map without an {@code "imports"} key gets one; a map whose JSON does not start with
+   * {@code {} is left alone (the page is returned unchanged, still without a second map).
+   */
+  static String mergeImportMap(String s) {
+    java.util.regex.Matcher open = IMPORT_MAP.matcher(s);
+    if (!open.find() || open.group().toLowerCase(java.util.Locale.ROOT).contains(" src")) {
+      return null;
+    }
+    int bodyStart = open.end();
+    int close = s.toLowerCase(java.util.Locale.ROOT).indexOf("</script", bodyStart);
+    if (close < 0) {
+      return s;
+    }
+    String body = s.substring(bodyStart, close);
+    java.util.regex.Matcher imports = IMPORTS_KEY.matcher(body);
+    String newBody;
+    if (imports.find()) {
+      String rest = body.substring(imports.end());
+      boolean empty = rest.stripLeading().startsWith("}");
+      newBody = body.substring(0, imports.end()) + IMPORTS + (empty ? "" : ",") + rest;
+    } else {
+      int brace = body.indexOf('{');
+      if (brace < 0 || !body.substring(0, brace).isBlank()) {
+        return s;
+      }
+      String rest = body.substring(brace + 1);
+      boolean empty = rest.stripLeading().startsWith("}");
+      newBody = body.substring(0, brace + 1) + "\"imports\":{" + IMPORTS + "}" + (empty ? "" : ",") + rest;
+    }
+    return s.substring(0, bodyStart) + newBody + s.substring(close);
   }
 
   /** The char index at which the script tag is inserted. */

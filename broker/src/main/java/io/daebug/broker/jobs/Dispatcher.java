@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.RegistryFile;
+import io.daebug.broker.protocol.Beat;
 import io.daebug.broker.protocol.Cancel;
 import io.daebug.broker.protocol.ControllerError;
 import io.daebug.broker.protocol.ControllerHello;
@@ -58,6 +59,11 @@ public final class Dispatcher {
   private final Controllers controllers = new Controllers();
   /** The broker's version, as controllers are told. */
   public static final String VERSION = "0.1.0";
+  /** How often heartbeats are checked (docs/protocol.md, {@code beat}). */
+  static final long BEAT_CHECK_MS = 250;
+  /** While a realm is silent its registry line (with the running job's seconds) is refreshed this often. */
+  static final long SILENT_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
+  private long lastSilentRefreshNanos;
   private boolean registryScheduled;
   private boolean closed;
   private boolean shutdownStarted;
@@ -73,6 +79,9 @@ public final class Dispatcher {
     this.shutdownRequested = shutdownRequested;
     this.realms = new Realms(logDir(), config.resultCap(), config.disconnectGrace(), ticker, core, this::expire);
     this.jobs = new JobRunner(config, core, ticker, this::registryChanged, controllers);
+    this.jobs.cancelSent = new OwnerRelay(realms)::cancelSent;
+    core.scheduleWithFixedDelay(() -> guard("beats", this::checkBeats), BEAT_CHECK_MS, BEAT_CHECK_MS,
+        TimeUnit.MILLISECONDS);
     core.scheduleWithFixedDelay(() -> guard("ping", this::pingAll), config.pingInterval().toMillis(),
         config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
   }
@@ -96,11 +105,13 @@ public final class Dispatcher {
       if (realm == null) {
         return;
       }
-      // Java 17 has no pattern switch; the sealed FromRealm has exactly these three permits.
+      // Java 17 has no pattern switch; these are the permits of the sealed FromRealm.
       if (message instanceof Result r) {
         jobs.onResult(realm, r);
       } else if (message instanceof RealmEvent e) {
         jobs.onEvent(realm, e);
+      } else if (message instanceof Beat b) {
+        onBeat(realm, b);
       } else {
         link.send(new ErrorMessage("duplicate-hello", "hello was already received; ignored"));
       }
@@ -337,6 +348,7 @@ public final class Dispatcher {
       return;
     }
     Realm realm = claimed.realm();
+    realm.parent(hello.parent() == null || hello.parent().equals(realm.name()) ? null : hello.parent());
     byLink.put(link, realm);
     if (claimed.replaced() != null) {
       byLink.remove(claimed.replaced());
@@ -392,6 +404,37 @@ public final class Dispatcher {
     }
   }
 
+  private void onBeat(Realm realm, Beat b) {
+    boolean ended = realm.heartbeat().beat(ticker.read(), b.intervalMs() == null ? 1000 : b.intervalMs(),
+        Boolean.TRUE.equals(b.hidden()));
+    if (ended) {
+      log.info("realm {} beats again", realm.name());
+      registryChanged();
+    }
+  }
+
+  /** Marks realms that stopped beating; refreshes the registry now and then while one stays silent. */
+  private void checkBeats() {
+    long now = ticker.read();
+    boolean changed = false;
+    boolean anySilent = false;
+    for (Realm realm : realms.all()) {
+      if (!realm.connected()) {
+        continue;
+      }
+      if (realm.heartbeat().check(now)) {
+        String busy = jobs.busy(realm);
+        log.warn("realm {} stopped beating: its thread is busy{}", realm.name(), busy == null ? "" : " (" + busy + ")");
+        changed = true;
+      }
+      anySilent |= realm.heartbeat().silent();
+    }
+    if (changed || (anySilent && now - lastSilentRefreshNanos >= SILENT_REFRESH_NANOS)) {
+      lastSilentRefreshNanos = now;
+      registryChanged();
+    }
+  }
+
   private void registryChanged() {
     if (!registryScheduled && !closed) {
       registryScheduled = true;
@@ -418,6 +461,11 @@ public final class Dispatcher {
     }
     if (r.unresponsive()) {
       return "unresponsive";
+    }
+    if (r.heartbeat().silent()) {
+      String busy = jobs.busy(r);
+      return "unresponsive (busy: " + (busy != null ? busy : "no heartbeat for "
+          + TimeUnit.NANOSECONDS.toSeconds(r.heartbeat().sinceLastBeat(ticker.read())) + "s") + ")";
     }
     return jobs.activity(r);
   }

@@ -67,6 +67,8 @@ final class JobRunner {
   /** Messages to controllers that may only go out once the batch being built is on disk. */
   private final List<Runnable> afterCommit = new ArrayList<>();
   private boolean closed;
+  /** Called with each {@code cancel} sent to a realm (the owner relay copies it to the realm's page). */
+  java.util.function.BiConsumer<Realm, CancelJob> cancelSent = (realm, cancel) -> {};
 
   /**
    * @param stateChanged called when a realm's state for the registry may have changed
@@ -191,7 +193,9 @@ final class JobRunner {
     Lane lane = lane(realm);
     boolean running = lane.running == job;
     if (running && realm.link() != null) {
-      realm.link().send(new CancelJob(job.id, "cancelled by " + by));
+      CancelJob message = new CancelJob(job.id, "cancelled by " + by);
+      realm.link().send(message);
+      cancelSent.accept(realm, message);
     }
     failPending(realm, lane, job, batch, "job cancelled by " + by + (running ? "" : " before it ran"), "cancelled");
     log.info("job {} realm={} agent={} cancelled by {}{}", job.id, realm.name(), job.agent, by,
@@ -227,6 +231,16 @@ final class JobRunner {
       return "executing";
     }
     return lane.queue.isEmpty() ? "live" : "queued " + lane.queue.size();
+  }
+
+  /** {@code job j-7 running 12s} while a job runs, else null; for a realm that stopped beating. */
+  String busy(Realm realm) {
+    Job running = lane(realm).running;
+    if (running == null) {
+      return null;
+    }
+    long seconds = TimeUnit.NANOSECONDS.toSeconds(ticker.read() - running.dispatchedNanos);
+    return "job " + running.id + " running " + seconds + "s";
   }
 
   private void registryChanged() {

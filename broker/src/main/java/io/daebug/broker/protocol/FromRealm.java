@@ -11,6 +11,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
   @JsonSubTypes.Type(value = Hello.class, name = "hello"),
   @JsonSubTypes.Type(value = Result.class, name = "result"),
-  @JsonSubTypes.Type(value = RealmEvent.class, name = "event")
+  @JsonSubTypes.Type(value = RealmEvent.class, name = "event"),
+  @JsonSubTypes.Type(value = Beat.class, name = "beat")
 })
-public sealed interface FromRealm permits Hello, Result, RealmEvent {}
+public sealed interface FromRealm permits Hello, Result, RealmEvent, Beat {}

@@ -9,9 +9,12 @@ package io.daebug.broker.protocol;
  * @param language language of its jobs; null means {@code javascript}
  * @param tab id the realm keeps across reconnects, used to take over its own stale connection; nullable
  * @param protocol protocol version; null means 1
+ * @param parent the realm that owns this one (a worker's or an iframe's page); nullable. The broker sends
+ *     the owner a copy of every {@code cancel} of this realm's jobs, so a page can terminate a worker
+ *     stuck in a loop
  */
-public record Hello(String name, String kind, String url, String language, String tab, Integer protocol)
-    implements FromRealm {
+public record Hello(String name, String kind, String url, String language, String tab, Integer protocol,
+    String parent) implements FromRealm {
   public Hello {
     if (name == null) {
       throw new IllegalArgumentException("hello needs a name");
@@ -19,6 +22,7 @@ public record Hello(String name, String kind, String url, String language, Strin
     kind = word(kind, 16, "page");
     language = word(language, 32, "javascript");
     url = url == null ? "" : printable(url, 512);
+    parent = parent == null || parent.isBlank() ? null : printable(parent, 128);
   }
 
   /**

@@ -17,6 +17,8 @@ public final class Realm {
   private long lastPongNanos;
   private boolean unresponsive;
   private String lastSeen;
+  private String parent;
+  private final Heartbeat heartbeat = new Heartbeat();
 
   Realm(String name, RealmLog log, String language) {
     this.name = name;
@@ -65,6 +67,21 @@ public final class Realm {
     return lastSeen;
   }
 
+  /** The realm that owns this one (a worker's or an iframe's page), as its hello said; nullable. */
+  public String parent() {
+    return parent;
+  }
+
+  /** Sets the owner named in the latest hello. */
+  public void parent(String owner) {
+    parent = owner;
+  }
+
+  /** The realm's application-level heartbeat, reset on every connection. */
+  public Heartbeat heartbeat() {
+    return heartbeat;
+  }
+
   void attach(RealmLink newLink, String newKind, String newUrl, String newTab, long nowNanos, String time) {
     link = newLink;
     kind = newKind;
@@ -73,10 +90,12 @@ public final class Realm {
     lastPongNanos = nowNanos;
     unresponsive = false;
     lastSeen = time;
+    heartbeat.reset();
   }
 
   void detach(String time) {
     link = null;
+    heartbeat.reset();
     unresponsive = false;
     lastSeen = time;
   }

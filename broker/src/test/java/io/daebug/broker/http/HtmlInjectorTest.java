@@ -67,4 +67,24 @@ class HtmlInjectorTest {
     byte[] page = "\uFEFF<html><head></head></html>".getBytes(StandardCharsets.UTF_16BE);
     assertThat(HtmlInjector.inject(page)).isEqualTo(page);
   }
+
+  @Test
+  void aPageWithoutImportMapGetsTheClientsMapBeforeTheScript() {
+    assertThat(S).startsWith("<script type=\"importmap\">{\"imports\":{\"node:test\":\"/-daebug/test.js\",")
+        .endsWith("}}</script>" + HtmlInjector.PAGE_SCRIPT);
+  }
+
+  @Test
+  void aPagesOwnImportMapGetsTheEntriesFirstAndNoSecondMap() {
+    String p = HtmlInjector.PAGE_SCRIPT;
+    String e = HtmlInjector.IMPORTS;
+    assertThat(inject("<head><script type=\"importmap\">{ \"imports\": {\"x\": \"/x.js\"} }</script></head>"))
+        .isEqualTo("<head>" + p + "<script type=\"importmap\">{ \"imports\": {" + e + ",\"x\": \"/x.js\"} }</script></head>");
+    assertThat(inject("<head><SCRIPT TYPE='importmap'>{\"scopes\":{}}</SCRIPT></head>"))
+        .isEqualTo("<head>" + p + "<SCRIPT TYPE='importmap'>{\"imports\":{" + e + "},\"scopes\":{}}</SCRIPT></head>");
+    assertThat(inject("<head><script type=importmap>{\"imports\":{}}</script></head>"))
+        .isEqualTo("<head>" + p + "<script type=importmap>{\"imports\":{" + e + "}}</script></head>");
+    assertThat(inject("<head><script type=\"importmap\">not json</script></head>"))
+        .as("a map that is not an object is left alone").isEqualTo("<head>" + p + "<script type=\"importmap\">not json</script></head>");
+  }
 }

@@ -267,6 +267,33 @@ class HttpHandlerTest {
   }
 
   @Test
+  void globListsServedFilesOnlyAsJson() throws Exception {
+    Files.createDirectories(root.resolve("tests/unit"));
+    Files.writeString(root.resolve("tests/a.test.js"), "");
+    Files.writeString(root.resolve("tests/unit/b.test.js"), "");
+    Files.writeString(root.resolve("tests/unit/b.js"), "");
+    Files.writeString(root.resolve("tests/.c.test.js"), "");
+    Files.createDirectories(root.resolve("tests/.hidden"));
+    Files.writeString(root.resolve("tests/.hidden/d.test.js"), "");
+    Files.writeString(root.resolve("daebug/e.test.js"), "");
+    Files.writeString(root.resolve(".git/f.test.js"), "");
+    Files.createSymbolicLink(root.resolve("tests/out.test.js"), base.resolve("secret.txt"));
+
+    HttpResponse<byte[]> r = get("/-daebug/glob?pattern=" + java.net.URLEncoder.encode("**/*.test.js", UTF_8));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
+    JsonNode json = new ObjectMapper().readTree(r.body());
+    assertThat(json.get("files").toString()).isEqualTo("[\"/tests/a.test.js\",\"/tests/unit/b.test.js\"]");
+    assertThat(json.get("truncated").asBoolean()).isFalse();
+
+    JsonNode braces = new ObjectMapper().readTree(get("/-daebug/glob?pattern=tests/%7Ba,unit/b%7D.*js").body());
+    assertThat(braces.get("files").toString()).isEqualTo("[\"/tests/a.test.js\",\"/tests/unit/b.js\",\"/tests/unit/b.test.js\"]");
+    JsonNode up = new ObjectMapper().readTree(get("/-daebug/glob?pattern=../*").body());
+    assertThat(up.get("files").size()).isZero();
+    assertThat(get("/-daebug/glob").statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void failuresBecomeAPlainServerErrorWithoutDetails() throws Exception {
     healthSource.set(() -> {
       throw new IllegalStateException("boom " + SECRET);

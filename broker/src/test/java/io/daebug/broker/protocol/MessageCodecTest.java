@@ -23,6 +23,7 @@ class MessageCodecTest {
       Map.entry(RunJob.class, "job.json"),
       Map.entry(ErrorMessage.class, "error.json"),
       Map.entry(CancelJob.class, "cancel.json"),
+      Map.entry(Beat.class, "beat.json"),
       Map.entry(ControllerHello.class, "control/hello.json"),
       Map.entry(Submit.class, "control/submit.json"),
       Map.entry(Cancel.class, "control/cancel.json"),
@@ -137,6 +138,20 @@ class MessageCodecTest {
     assertThat(h.url()).isEqualTo("http://x/)%0A%%SHUTDOWN%%%0A").doesNotContain("\n");
     Hello java = (Hello) codec.decodeFromRealm("{\"type\":\"hello\",\"name\":\"n\",\"language\":\"Java\"}");
     assertThat(java.language()).isEqualTo("java");
+  }
+
+  @Test
+  void workerHelloNamesItsOwnerAndTheOwnersCancelCopyNamesTheWorker() throws Exception {
+    Hello h = (Hello) codec.decodeFromRealm(fixture("hello-worker.json"));
+    assertThat(h.kind()).isEqualTo("worker");
+    assertThat(h.parent()).isEqualTo("7-zen-1201-03");
+    assertThat(codec.mapper().readTree(codec.encode(h))).isEqualTo(codec.mapper().readTree(fixture("hello-worker.json")));
+    CancelJob c = (CancelJob) codec.decodeToRealm(fixture("cancel-owner.json"));
+    assertThat(c.realm()).isEqualTo("7-zen-1201-03-webworker");
+    assertThat(codec.mapper().readTree(codec.encode(c))).isEqualTo(codec.mapper().readTree(fixture("cancel-owner.json")));
+    assertThat(codec.encode(new CancelJob("j-1", "r"))).doesNotContain("realm");
+    assertThatThrownBy(() -> codec.decodeFromRealm("{\"type\":\"beat\",\"intervalMs\":1}"))
+        .isInstanceOf(ProtocolException.class);
   }
 
   @Test
