@@ -129,6 +129,7 @@ class RealmCoreTest {
   }
 
   @Test
+  @io.daebug.client.testing.ExpectsUncaughtExceptions
   void uncaughtExceptionsOfAJobsThreadsAreErrorEventsOfTheJob() {
     core.onFrame(job("u-1", "Thread t = new Thread(() -> { throw new IllegalStateException(\"bg\"); },"
         + " \"worker-u1\");\n"
@@ -141,6 +142,7 @@ class RealmCoreTest {
   }
 
   @Test
+  @io.daebug.client.testing.ExpectsUncaughtExceptions
   void uncaughtExceptionsOfOtherThreadsAreBackgroundErrorEvents() throws InterruptedException {
     Thread t = new Thread(() -> {
       throw new IllegalArgumentException("outside any job");
