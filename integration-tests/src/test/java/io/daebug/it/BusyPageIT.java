@@ -39,6 +39,6 @@ class BusyPageIT {
     log.append("```js\nwhile (true) {}\n```\n");
     await().untilAsserted(() -> assertThat(fixture.registry().read()).containsPattern(
         "\\* \\[" + log.realm() + "\\]\\(daebug/" + log.realm() + "\\.md\\) \\(" + java.util.regex.Pattern.quote(fixture.url("busy.html"))
-            + "\\) at \\d\\d:\\d\\d:\\d\\d: unresponsive \\(busy: job j-\\d+ running \\d+s\\)\n"));
+            + "\\) at \\d\\d:\\d\\d:\\d\\d: unresponsive \\(busy: job j-[0-9a-z]+-\\d+ running \\d+s\\)\n"));
   }
 }
