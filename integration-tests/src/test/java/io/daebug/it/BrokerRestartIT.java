@@ -4,6 +4,7 @@ import static io.daebug.it.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,66 @@ class BrokerRestartIT {
               %d
             ]""".formatted(node.pid())));
       }
+    } finally {
+      first.close();
+      if (second != null) {
+        second.close();
+      }
+    }
+  }
+
+  @Test
+  void aResultOfAJobOfTheKilledBrokerIsNotTakenForTheReplyToAnotherJob() throws IOException {
+    Registry registry = new Registry(root);
+    BrokerProcess first = BrokerProcess.start(root);
+    BrokerProcess second = null;
+    try (NodeRealmProcess node = NodeRealmProcess.start(first.awaitUri(), "orphan", root)) {
+      int port = first.port();
+      LogFile log = registry.awaitNode("orphan", node, "live", first::output);
+      String old = "const fs = require('node:fs');\n"
+          + "while (!fs.existsSync('orphan.go')) await new Promise(r => setTimeout(r, 20));\n"
+          + "fs.writeFileSync('orphan.done', ''); 'from the job of the killed broker'";
+      log.append("```js\n" + old + "\n```\n");
+      log.awaitAppended("""
+          ### 🗣️agent to orphan at {time}
+          ```js
+          %s
+          ```
+          #### 👍orphan to agent at {time}
+          executing (0s)
+
+          """.formatted(old));
+      first.kill();
+      await().untilAsserted(() -> assertThat(node.output()).contains("disconnected (1006); reconnecting"));
+
+      // While no broker runs, the old job ends (its result waits in the realm's outbox) and an agent appends.
+      Files.writeString(root.resolve("orphan.go"), "");
+      await().untilAsserted(() -> assertThat(root.resolve("orphan.done")).exists());
+      log.appendMore("### 🗣️claude to orphan at 10:11:12\n```js\n'asked while the broker was down'\n```\n");
+
+      second = BrokerProcess.start(root, "--port", String.valueOf(port));
+      BrokerProcess restarted = second;
+      registry.awaitNode("orphan", node, "live", restarted::output);
+      log.awaitAppended("""
+          ### 🗣️agent to orphan at {time}
+          ```js
+          %s
+          ```
+          #### 🚫orphan to agent at {time} (0ms)
+          ```Error
+          no result: the broker stopped before this job finished (its realm may have run it)
+          ```
+
+          ### 🗣️claude to orphan at 10:11:12
+          ```js
+          'asked while the broker was down'
+          ```
+          #### 👍orphan to claude at {time} ({ms})
+          ```JSON
+          "asked while the broker was down"
+          ```
+
+          """.formatted(old));
     } finally {
       first.close();
       if (second != null) {

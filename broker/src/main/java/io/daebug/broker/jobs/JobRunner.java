@@ -15,6 +15,7 @@ import io.daebug.broker.protocol.RunJob;
 import io.daebug.broker.registry.Realm;
 import io.daebug.broker.registry.RealmLink;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -54,6 +55,13 @@ final class JobRunner {
   private final Map<Realm, Lane> lanes = new HashMap<>();
   private final Cache<String, Job> finished;
   private final AtomicLong ids = new AtomicLong();
+  /**
+   * {@code j-<run>-}: job ids are {@code j-k3x9-1}, {@code j-k3x9-2}, ... with {@code run} random per broker run.
+   * A realm keeps the result of a job that ended while no broker ran and sends it to the next broker right after
+   * its hello; with plain {@code j-1} ids that result was taken for the reply to the new run's own {@code j-1}.
+   * Side files ({@code <realm>.results/<job>.json}) of earlier runs are not overwritten either.
+   */
+  private final String idPrefix = "j-" + runTag() + "-";
   private final Controllers controllers;
   /** Jobs queued or running, by id (for cancel). */
   private final Map<String, Job> live = new HashMap<>();
@@ -138,7 +146,7 @@ final class JobRunner {
     String now = now();
     String info = JournalFormat.fenceTag(realm.language()) + (timeout == null ? "" : " timeout=" + timeout.toMillis() + "ms");
     int ahead = lane.pending();
-    Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), agent, code, realm.language(),
+    Job job = new Job(idPrefix + ids.incrementAndGet(), realm.name(), agent, code, realm.language(),
         timeout != null ? timeout : config.jobTimeout(), realm.log().insertedAnchor(agent, code, now),
         ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
     job.submission = submission;
@@ -254,7 +262,7 @@ final class JobRunner {
     for (RealmLog.Request r : requests) {
       Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
       int ahead = lane.pending();
-      Job job = new Job("j-" + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
+      Job job = new Job(idPrefix + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
           timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
       if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
         job.refused = true;
@@ -528,6 +536,16 @@ final class JobRunner {
       lane.running = null;
     }
     finished.put(job.id, job);
+  }
+
+  /** Four random base-36 characters: 1.7 million values, so two runs meeting the same realm practically never clash. */
+  private static String runTag() {
+    StringBuilder tag = new StringBuilder();
+    SecureRandom random = new SecureRandom();
+    for (int i = 0; i < 4; i++) {
+      tag.append(Character.forDigit(random.nextInt(36), 36));
+    }
+    return tag.toString();
   }
 
   private Lane lane(Realm realm) {
