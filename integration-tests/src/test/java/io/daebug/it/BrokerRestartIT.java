@@ -12,7 +12,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The broker killed (SIGKILL: no shutdown, nothing told to anyone) and started again on the same port and root: a
  * headless Chromium tab and a Node realm reconnect by themselves, with their names, their state (no page reload,
- * the same process) and their logs, and run what is appended afterwards.
+ * the same process) and their logs, and run what is appended afterwards. A job that was running when the broker
+ * died ends while no broker runs: its result, kept in the realm's outbox, reaches the new broker and must not be
+ * taken for the reply to the new broker's first job.
  */
 class BrokerRestartIT {
   @TempDir
@@ -126,6 +128,12 @@ class BrokerRestartIT {
           #### 👍orphan to claude at {time} ({ms})
           ```JSON
           "asked while the broker was down"
+          ```
+
+          ### 🗣️orphan background at {time}
+          ##### 🚫daebug
+          ```Error daebug
+          {time} a result for unknown job {job} was ignored
           ```
 
           """.formatted(old));
