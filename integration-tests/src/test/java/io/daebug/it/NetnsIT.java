@@ -59,8 +59,8 @@ class NetnsIT {
     try (NodeRealmProcess remote = NodeRealmProcess.start(net.inB(), realmUri, "remote", root, Map.of(),
         "--token", TOKEN)) {
       LogFile log = registry.awaitNode("remote", remote, "live", broker::output);
-      assertThat(broker.output()).as("broker output").containsPattern(
-          "realm remote connected \\(node, node://" + remote.pid() + "@\\S+\\) from /" + NetnsPair.ADDRESS_B + ":\\d+");
+      await().untilAsserted(() -> assertThat(broker.output()).as("broker output").containsPattern(
+          "realm remote connected \\(node, node://" + remote.pid() + "@\\S+\\) from /" + NetnsPair.ADDRESS_B + ":\\d+"));
 
       log.append("### 🗣️claude to remote at 10:11:12\n```js\n"
           + "Object.values(require('node:os').networkInterfaces()).flat()\n"

@@ -74,8 +74,8 @@ class ResumeIT {
           ### 🗣️resume background at {time}
           """ + events("away") + "\n");
       registry.awaitNode("resume", node, "live", broker::output);
-      assertThat(broker.output()).containsPattern("realm resume connected \\(node, node://" + node.pid()
-          + "@\\S+\\) from /127\\.0\\.0\\.1:\\d+ \\[resumed\\]");
+      await().untilAsserted(() -> assertThat(broker.output()).containsPattern("realm resume connected \\(node, node://"
+          + node.pid() + "@\\S+\\) from /127\\.0\\.0\\.1:\\d+ \\[resumed\\]"));
 
       String text = log.read();
       for (String event : List.of("before 1", "before 2", "before 3", "away 1", "away 2", "away 3")) {
