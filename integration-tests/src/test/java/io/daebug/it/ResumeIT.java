@@ -8,6 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -90,6 +91,7 @@ class ResumeIT {
       List<String> hellos = frames.stream().filter(f -> f.startsWith("{\"type\":\"hello\"")).toList();
       assertThat(hellos).as("hellos").hasSize(2);
       assertThat(tab(hellos.get(1))).as("tab id of the second hello").isEqualTo(tab(hellos.get(0)));
+      assertThat(network.connections()).as("connections carried (refused attempts not counted)").isEqualTo(2);
 
       log.append("```js\n'after the cut'\n```\n");
       log.awaitAppended("""
@@ -121,7 +123,7 @@ class ResumeIT {
   }
 
   private static String tab(String hello) {
-    java.util.regex.Matcher m = Pattern.compile("\"tab\":\"([^\"]+)\"").matcher(hello);
+    Matcher m = Pattern.compile("\"tab\":\"([^\"]+)\"").matcher(hello);
     assertThat(m.find()).as("a tab in %s", hello).isTrue();
     return m.group(1);
   }

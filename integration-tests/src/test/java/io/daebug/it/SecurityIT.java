@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ class SecurityIT {
       byte[] body = exchange.getRequestURI().getPath().equals("/report") ? new byte[0]
           : page(query).getBytes(StandardCharsets.UTF_8);
       if (exchange.getRequestURI().getPath().equals("/report")) {
-        reports.add(java.net.URLDecoder.decode(query, StandardCharsets.UTF_8));
+        reports.add(URLDecoder.decode(query, StandardCharsets.UTF_8));
       }
       exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
       exchange.sendResponseHeaders(200, body.length == 0 ? -1 : body.length);
