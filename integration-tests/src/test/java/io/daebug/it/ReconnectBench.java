@@ -93,6 +93,9 @@ public final class ReconnectBench {
       }
     } finally {
       broker.close();
+      try (var files = Files.walk(root)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
     }
     System.out.println(summary("Node realm: accepting -> hello handled (broker log, ms resolution)", nodeHello));
     System.out.println(summary("Chromium tab: accepting -> hello handled (broker log, ms resolution)", tabHello));
