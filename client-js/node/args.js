@@ -3,7 +3,7 @@
 
 import path from 'node:path';
 
-export const USAGE = `Usage: daebug-realm [--broker URL] [--name NAME] [--token TOKEN]
+export const USAGE = `Usage: daebug-realm [--broker URL] [--name NAME] [--token TOKEN] [--ca FILE]
 
 Makes this Node process a Daebug realm: it connects to the broker, which journals it in
 daebug/<name>.md, and runs the JavaScript appended there in this process's global scope.
@@ -15,6 +15,8 @@ daebug/<name>.md, and runs the JavaScript appended there in this process's globa
   --name NAME    proposed realm name (the broker lowercases it, and suffixes -2, -3 when a live
                  realm has it). Default: node-<pid>
   --token TOKEN  the broker's token, needed when this process is not on the broker's loopback
+  --ca FILE      PEM certificate(s) to trust for wss:// besides Node's own CAs: a broker's
+                 self-signed certificate (keytool -exportcert -rfc), or the CA that signed it
   -h, --help     print this help and exit
 
 Stop it with Ctrl+C (SIGINT) or SIGTERM, even while a job is running.`;
@@ -32,13 +34,13 @@ export class UsageError extends Error {
  * argument or after `=` (`--name=x`).
  *
  * @param {string[]} argv e.g. `process.argv.slice(2)`
- * @returns {{help: boolean, broker?: string, name?: string, token?: string}}
+ * @returns {{help: boolean, broker?: string, name?: string, token?: string, ca?: string}}
  * @throws {UsageError} for an unknown option, a missing or empty value, a repeated option, or a
  *   positional argument
  */
 export function parseArgs(argv) {
   const out = { help: false };
-  const names = { '--broker': 'broker', '--name': 'name', '--token': 'token' };
+  const names = { '--broker': 'broker', '--name': 'name', '--token': 'token', '--ca': 'ca' };
   for (let i = 0; i < argv.length; i++) {
     const arg = String(argv[i]);
     if (arg === '-h' || arg === '--help') {

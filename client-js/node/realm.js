@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { format } from 'node:util';
 import { DaebugSocket } from '../src/socket.js';
 import { serve } from '../src/session.js';
@@ -28,6 +29,8 @@ const requireHere = createRequire(import.meta.url);
  * @param {string} options.broker `ws://HOST:PORT`, `http://HOST:PORT/` or a full realm URL
  * @param {string} [options.name] proposed realm name; default `node-<pid>`
  * @param {string} [options.token] the broker's token (needed off loopback)
+ * @param {string|Buffer|Array<string|Buffer>} [options.ca] PEM certificates trusted for `wss://` in addition
+ *   to Node's own CAs (a broker's self-signed certificate, or the CA that signed it)
  * @param {boolean} [options.errors] record uncaught exceptions and unhandled rejections, which
  *   keeps the process alive after them (default true); false leaves Node's own handling alone
  * @param {boolean} [options.require] define a global `require` for job code when there is none,
@@ -49,7 +52,7 @@ export function startRealm(options) {
  * @extends EventTarget
  */
 export class NodeRealm extends EventTarget {
-  constructor({ broker, name, token, errors = true, require = true, WebSocket, socket = {}, warn } = {}) {
+  constructor({ broker, name, token, ca, errors = true, require = true, WebSocket, socket = {}, warn } = {}) {
     super();
     if (!broker) throw new TypeError('startRealm needs a broker URL, e.g. ws://127.0.0.1:8100');
     /** The realm's name: the proposed one until the broker's `welcome`, then the broker's. */
@@ -74,7 +77,7 @@ export class NodeRealm extends EventTarget {
     this._resolveReady = resolveReady;
 
     this.socket = new DaebugSocket(this.endpoint, {
-      WebSocket: WebSocket || nodeWebSocket(),
+      WebSocket: WebSocket || nodeWebSocket(ca),
       onWarn: (m) => say(m),
       ...socket,
     });
@@ -119,15 +122,19 @@ export class NodeRealm extends EventTarget {
   }
 }
 
-/** The `ws` package's WebSocket, with an `error` listener always attached (see below). */
-function nodeWebSocket() {
+/**
+ * The `ws` package's WebSocket, with an `error` listener always attached (see below) and, when `ca` is
+ * given, those certificates trusted besides Node's own (a `ca` option alone would replace them).
+ */
+function nodeWebSocket(ca) {
   const { WebSocket } = requireHere('ws');
+  const trust = ca === undefined || ca === null ? undefined : [...tls.rootCertificates, ...[].concat(ca)];
   // ws is an EventEmitter: an `error` emitted with no listener throws. DaebugSocket removes its
   // handlers from a socket it gave up on (a connect timeout closes it while it is still
   // connecting, and ws then emits "closed before the connection was established").
   return class DaebugNodeWebSocket extends WebSocket {
     constructor(url, protocols, options) {
-      super(url, protocols, options);
+      super(url, protocols, trust ? { ...options, ca: trust } : options);
       this.on('error', () => { /* reported through onerror while DaebugSocket listens */ });
     }
   };

@@ -7,11 +7,12 @@ import { parseArgs, realmUrl, defaultPort, UsageError, USAGE } from '../node/arg
 
 const BIN = fileURLToPath(new URL('../bin/daebug-realm.mjs', import.meta.url));
 
-test('parseArgs reads --broker, --name and --token, as separate arguments or after =', () => {
+test('parseArgs reads --broker, --name, --token and --ca, as separate arguments or after =', () => {
   assert.deepEqual(parseArgs([]), { help: false });
   assert.deepEqual(parseArgs(['--broker', 'ws://127.0.0.1:8100', '--name', 'api', '--token=s3cr=t']),
     { help: false, broker: 'ws://127.0.0.1:8100', name: 'api', token: 's3cr=t' });
   assert.deepEqual(parseArgs(['--name=a b']), { help: false, name: 'a b' });
+  assert.deepEqual(parseArgs(['--ca', '/etc/broker.pem']), { help: false, ca: '/etc/broker.pem' });
   assert.equal(parseArgs(['--help']).help, true);
   assert.equal(parseArgs(['--broker', 'x', '-h']).help, true);
 });
@@ -59,4 +60,15 @@ test('the script prints its usage for --help and refuses bad arguments with stat
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^daebug-realm: --broker ftp:\/\/h\/ is not a ws:\/\/, wss:\/\/, http:\/\/ or https:\/\/ URL with a host\n\nUsage: /);
   assert.equal(bad.stdout, '');
+});
+
+test('the script refuses a --ca file it cannot read, or one without a PEM certificate, with status 2', () => {
+  const missing = spawnSync(process.execPath, [BIN, '--ca', '/nonexistent/broker.pem'],
+    { encoding: 'utf8', timeout: 10000 });
+  assert.equal(missing.status, 2);
+  assert.match(missing.stderr, /^daebug-realm: --ca \/nonexistent\/broker\.pem cannot be read: ENOENT/);
+  const notPem = spawnSync(process.execPath, [BIN, '--ca', fileURLToPath(new URL('../package.json', import.meta.url))],
+    { encoding: 'utf8', timeout: 10000 });
+  assert.equal(notPem.status, 2);
+  assert.match(notPem.stderr, /^daebug-realm: --ca \S+ holds no PEM certificate/);
 });

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 
 /** The broker as users run it: {@code java -jar broker/target/daebug.jar} in its own process. */
 final class BrokerProcess implements AutoCloseable {
-  private static final Pattern OPEN = Pattern.compile("Open (http://127\\.0\\.0\\.1:\\d+/)(\\?token=\\S+)? in a browser");
+  private static final Pattern OPEN = Pattern.compile("Open (https?://\\S+) in a browser");
 
   private final Process process;
   private final List<String> output = new CopyOnWriteArrayList<>();
@@ -43,15 +43,29 @@ final class BrokerProcess implements AutoCloseable {
     return jar;
   }
 
-  /** Starts {@code java -jar daebug.jar --root <root> --port 0 <args>}. */
+  /** Starts {@code java -jar daebug.jar --root <root> --port 0 <args>} ({@code --port 0} unless {@code args} has a port). */
   static BrokerProcess start(Path root, String... args) throws IOException {
-    return startOnPort(root, 0, args);
+    return start(List.of(), root, args);
   }
 
   /** Starts {@code java -jar daebug.jar --root <root> --port <port> <args>} (a restart on the same port). */
   static BrokerProcess startOnPort(Path root, int port, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", jar().toString(), "--root", root.toString(), "--port", String.valueOf(port)));
+    List<String> all = new ArrayList<>(List.of("--port", String.valueOf(port)));
+    all.addAll(List.of(args));
+    return start(root, all.toArray(String[]::new));
+  }
+
+  /**
+   * Starts the broker behind a command {@code prefix} such as {@code ip netns exec NS} (which execs, so the
+   * process is the JVM itself and {@link #kill()} reaches it).
+   */
+  static BrokerProcess start(List<String> prefix, Path root, String... args) throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString(),
+        "--root", root.toString()));
+    if (!List.of(args).contains("--port")) {
+      command.addAll(List.of("--port", "0"));
+    }
     command.addAll(List.of(args));
     return new BrokerProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
   }
@@ -66,7 +80,10 @@ final class BrokerProcess implements AutoCloseable {
     }
   }
 
-  /** Waits for the {@code Open http://127.0.0.1:PORT/ in a browser} line and returns that URL. */
+  /**
+   * Waits for the {@code Open http://127.0.0.1:PORT/ in a browser} line and returns that URL (with
+   * {@code ?token=...} when the broker has a token, {@code https} with a keystore).
+   */
   URI awaitUri() {
     String[] uri = new String[1];
     await().untilAsserted(() -> {
@@ -80,6 +97,23 @@ final class BrokerProcess implements AutoCloseable {
 
   Process process() {
     return process;
+  }
+
+  /** The port of the URL the broker printed (waits for it). */
+  int port() {
+    return awaitUri().getPort();
+  }
+
+  /** Kills it at once (SIGKILL): no shutdown hook runs, the journal and registry stay as they were. */
+  void kill() {
+    process.destroyForcibly();
+    try {
+      process.onExit().get(15, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("broker process " + process.pid() + " survived SIGKILL", e);
+    }
   }
 
   String output() {

@@ -3,6 +3,8 @@ package io.daebug.it;
 import static io.daebug.it.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,6 +30,7 @@ final class Chromium implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/bin/chromium");
 
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Process process;
   private final Path profile;
@@ -42,6 +45,16 @@ final class Chromium implements AutoCloseable {
    * several URLs on its command line). Fails loudly when Chromium is not installed.
    */
   static Chromium launch() throws IOException {
+    return launch(false, List.of());
+  }
+
+  /**
+   * Launches Chromium with {@code extraFlags} (e.g. {@code --ignore-certificate-errors}, {@code --host-resolver-rules=...}).
+   *
+   * @param throttled leave Chromium's background throttling on (hidden tabs get their timers slowed, as in a user's
+   *     browser); by default it is off, because tabs other than the first are in the background
+   */
+  static Chromium launch(boolean throttled, List<String> extraFlags) throws IOException {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException("The integration tests drive a real headless Chromium at " + BINARY
           + ", which is missing; install it (e.g. apt-get install chromium) and run the tests again");
@@ -50,14 +63,17 @@ final class Chromium implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
         "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--user-data-dir=" + profile,
-        // Tabs other than the first are in the background; their timers must not be throttled.
-        "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
-        "--disable-backgrounding-occluded-windows",
         // A job's window.open stands in for the user's "Duplicate tab" (both copy sessionStorage).
         "--disable-popup-blocking",
         // DevTools on a port of Chromium's choosing, written to <profile>/DevToolsActivePort; used to open tabs.
-        "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-        "about:blank"));
+        "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"));
+    if (!throttled) {
+      // Tabs other than the first are in the background; their timers must not be throttled.
+      command.addAll(List.of("--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+          "--disable-backgrounding-occluded-windows"));
+    }
+    command.addAll(extraFlags);
+    command.add("about:blank");
     Process process = new ProcessBuilder(command)
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(profile.resolveSibling(profile.getFileName() + ".log").toFile()))
@@ -83,8 +99,11 @@ final class Chromium implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** Opens {@code url} in a new tab (DevTools {@code PUT /json/new}). */
-  void openTab(String url) {
+  /** A tab as DevTools knows it: its target id and the WebSocket URL that drives it. */
+  record Tab(String id, String webSocketDebuggerUrl) {}
+
+  /** Opens {@code url} in a new tab, in front of the others (DevTools {@code PUT /json/new}). */
+  Tab openTab(String url) {
     Path portFile = profile.resolve("DevToolsActivePort");
     await().untilAsserted(() -> {
       assertThat(process.isAlive()).as("chromium is running").isTrue();
@@ -98,6 +117,8 @@ final class Chromium implements AutoCloseable {
           .build();
       HttpResponse<String> response = HTTP.send(put, HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).as("DevTools answer to opening %s: %s", url, response.body()).isEqualTo(200);
+      JsonNode target = JSON.readTree(response.body());
+      return new Tab(target.path("id").asText(), target.path("webSocketDebuggerUrl").asText());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * wait for the broker's answer.
  *
  * <p>Expected text is written as a template: exact text in which only {@value #TIME} stands for
- * any {@code HH:MM:SS}, {@value #MS} for any {@code Nms} duration and {@value #JOB} for a job id
- * {@code j-RUN-N} (it shows in stack traces as {@code daebug-j-RUN-N.js}).
+ * any {@code HH:MM:SS}, {@value #MS} for any {@code Nms} duration, {@value #DURATION} for any duration
+ * ({@code Nms} or {@code N.Ns}) and {@value #JOB} for a job id {@code j-<run>-N} (it shows in stack traces as
+ * {@code daebug-j-<run>-N.js}).
  */
 final class LogFile {
   static final String RULE = "-".repeat(70);
@@ -30,6 +31,7 @@ final class LogFile {
   static final String TIME = "{time}";
   static final String MS = "{ms}";
   static final String JOB = "{job}";
+  static final String DURATION = "{duration}";
 
   private final String realm;
   private final Path path;
@@ -140,8 +142,8 @@ final class LogFile {
       String now = read();
       Matcher m = pattern.matcher(now);
       if (!m.matches()) {
-        assertThat(now).as("log of %s (template: %s = HH:MM:SS, %s = Nms, %s = j-RUN-N)", realm, TIME, MS, JOB)
-            .isEqualTo(before + template + FOOTER);
+        assertThat(now).as("log of %s (template: %s = HH:MM:SS, %s = Nms, %s = j-<run>-N, %s = Nms or N.Ns)", realm,
+            TIME, MS, JOB, DURATION).isEqualTo(before + template + FOOTER);
       }
       matched[0] = m.group(1);
     });
@@ -155,17 +157,18 @@ final class LogFile {
         .as("log of %s contains%n%s%nbut is%n%s", realm, template, read()).isTrue());
   }
 
-  /** A regex for a template: its text literally, {@value #TIME} and {@value #MS} as patterns. */
+  /** A regex for a template: its text literally, the placeholders as patterns. */
   static String regex(String template) {
     StringBuilder out = new StringBuilder();
-    Matcher m = Pattern.compile(Pattern.quote(TIME) + "|" + Pattern.quote(MS) + "|" + Pattern.quote(JOB))
-        .matcher(template);
+    Matcher m = Pattern.compile(Pattern.quote(TIME) + "|" + Pattern.quote(MS) + "|" + Pattern.quote(JOB) + "|"
+        + Pattern.quote(DURATION)).matcher(template);
     int at = 0;
     while (m.find()) {
       out.append(Pattern.quote(template.substring(at, m.start())));
       out.append(switch (m.group()) {
         case TIME -> "\\d\\d:\\d\\d:\\d\\d";
         case MS -> "\\d+ms";
+        case DURATION -> "(?:\\d+ms|\\d+\\.\\ds)";
         default -> "j-[0-9a-z]+-\\d+";
       });
       at = m.end();

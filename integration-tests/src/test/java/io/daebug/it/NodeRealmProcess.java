@@ -7,7 +7,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,8 +47,21 @@ final class NodeRealmProcess implements AutoCloseable {
 
   /** Starts the realm {@code name} connecting to {@code broker}, with {@code folder} as its working folder. */
   static NodeRealmProcess start(URI broker, String name, Path folder) throws IOException {
-    List<String> command = List.of("node", script().toString(), "--broker", broker.toString(), "--name", name);
-    return new NodeRealmProcess(new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true).start());
+    return start(List.of(), broker, name, folder, Map.of());
+  }
+
+  /**
+   * Starts the realm behind a command {@code prefix} such as {@code ip netns exec NS} (which execs, so the
+   * process is Node itself), with extra environment variables and command-line arguments ({@code --token T}).
+   */
+  static NodeRealmProcess start(List<String> prefix, URI broker, String name, Path folder, Map<String, String> env,
+      String... args) throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of("node", script().toString(), "--broker", broker.toString(), "--name", name));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    return new NodeRealmProcess(builder.start());
   }
 
   private void drain() {

@@ -4,6 +4,7 @@ import static io.daebug.it.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -41,5 +42,29 @@ final class Registry {
     LogFile log = new LogFile(name[0], root.resolve("daebug").resolve(name[0] + ".md"));
     await().untilAsserted(() -> assertThat(log.read()).as("log of %s", name[0]).endsWith(LogFile.FOOTER));
     return log;
+  }
+
+  /**
+   * Waits for the Node realm {@code name} of {@code node} to be listed in {@code state} with its
+   * {@code node://pid@host} URL; returns its log once the log ends with the footer.
+   *
+   * @param brokerOutput what the broker printed, for the failure message
+   */
+  LogFile awaitNode(String name, NodeRealmProcess node, String state, Supplier<String> brokerOutput) {
+    Pattern line = Pattern.compile("^\\* \\[" + Pattern.quote(name) + "\\]\\(daebug/" + Pattern.quote(name)
+        + "\\.md\\) \\(node://" + node.pid() + "@[^)\\s]+\\) at \\d\\d:\\d\\d:\\d\\d: " + Pattern.quote(state) + "$",
+        Pattern.MULTILINE);
+    await().untilAsserted(() -> assertThat(line.matcher(read()).find())
+        .as("a %s line for %s in daebug.md:%n%s%nnode output:%n%s%nbroker output:%n%s", state, name, read(),
+            node.output(), brokerOutput.get())
+        .isTrue());
+    LogFile log = new LogFile(name, root.resolve("daebug").resolve(name + ".md"));
+    await().untilAsserted(() -> assertThat(log.read()).as("log of %s", name).endsWith(LogFile.FOOTER));
+    return log;
+  }
+
+  /** Whether a realm named {@code name} is listed, in any state. */
+  boolean lists(String name) {
+    return read().contains("* [" + name + "](daebug/" + name + ".md)");
   }
 }

@@ -15,6 +15,7 @@ import io.daebug.broker.protocol.RunJob;
 import io.daebug.broker.registry.Realm;
 import io.daebug.broker.registry.RealmLink;
 import java.io.IOException;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -55,12 +56,12 @@ final class JobRunner {
   private final Cache<String, Job> finished;
   private final AtomicLong ids = new AtomicLong();
   /**
-   * Four random base-36 characters naming this broker run, so job ids ({@code j-k3f9-12}) never repeat
-   * across restarts: a realm holding a result over a restart cannot answer the new run's job of the same
-   * number, and side files ({@code <realm>.results/<job>.json}) are never overwritten.
+   * {@code j-<run>-}: job ids are {@code j-k3x9-1}, {@code j-k3x9-2}, ... with {@code run} random per broker run.
+   * A realm keeps the result of a job that ended while no broker ran and sends it to the next broker right after
+   * its hello; with plain {@code j-1} ids that result was taken for the reply to the new run's own {@code j-1}.
+   * Side files ({@code <realm>.results/<job>.json}) of earlier runs are not overwritten either.
    */
-  private final String run = Long.toString(36L * 36 * 36 + java.util.concurrent.ThreadLocalRandom.current()
-      .nextLong(35L * 36 * 36 * 36), 36);
+  private final String idPrefix = "j-" + runTag() + "-";
   private final Controllers controllers;
   /** Jobs queued or running, by id (for cancel). */
   private final Map<String, Job> live = new HashMap<>();
@@ -93,10 +94,6 @@ final class JobRunner {
       commit(realm, batch(realm).abandonStale(now(),
           "no result: the broker stopped before this job finished (its realm may have run it)"));
     }
-  }
-
-  private String nextId() {
-    return "j-" + run + "-" + ids.incrementAndGet();
   }
 
   /** Starts the next job if the realm is idle (e.g. after it connected). */
@@ -151,7 +148,7 @@ final class JobRunner {
     String now = now();
     String info = JournalFormat.fenceTag(realm.language()) + (timeout == null ? "" : " timeout=" + timeout.toMillis() + "ms");
     int ahead = lane.pending();
-    Job job = new Job(nextId(), realm.name(), agent, code, realm.language(),
+    Job job = new Job(idPrefix + ids.incrementAndGet(), realm.name(), agent, code, realm.language(),
         timeout != null ? timeout : config.jobTimeout(), realm.log().insertedAnchor(agent, code, now),
         ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
     job.submission = submission;
@@ -299,7 +296,7 @@ final class JobRunner {
     for (RealmLog.Request r : requests) {
       Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
       int ahead = lane.pending();
-      Job job = new Job(nextId(), realm.name(), r.agent(), r.code(), realm.language(),
+      Job job = new Job(idPrefix + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
           timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
       if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
         job.refused = true;
@@ -573,6 +570,16 @@ final class JobRunner {
       lane.running = null;
     }
     finished.put(job.id, job);
+  }
+
+  /** Four random base-36 characters: 1.7 million values, so two runs meeting the same realm practically never clash. */
+  private static String runTag() {
+    StringBuilder tag = new StringBuilder();
+    SecureRandom random = new SecureRandom();
+    for (int i = 0; i < 4; i++) {
+      tag.append(Character.forDigit(random.nextInt(36), 36));
+    }
+    return tag.toString();
   }
 
   private Lane lane(Realm realm) {
