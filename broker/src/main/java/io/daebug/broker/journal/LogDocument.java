@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * Line terminators are kept per line so an agent's CRLF lines survive untouched.
  */
 final class LogDocument {
-  private static final Pattern FENCE_OPEN = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$");
+  /** DOTALL: U+0085, U+2028 and U+2029 are not line breaks in markdown, so they belong to the info string. */
+  private static final Pattern FENCE_OPEN = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$", Pattern.DOTALL);
   private static final Pattern PENDING_STATUS = Pattern.compile("^(executing \\(\\d+s\\)|queued \\(\\d+ ahead\\))$");
 
   /** A fenced block: its opening and closing line indexes ({@code close} is -1 while unclosed). */
@@ -98,7 +99,21 @@ final class LogDocument {
     if (from + with.size() == lines.size() && !with.isEmpty()) {
       ends.set(lines.size() - 1, "\n");
     }
+    keepBlankLines(from, from + with.size() + 1);
     fences = null;
+  }
+
+  /**
+   * A blank line written with LF right after a line that ends with a lone CR would read back as one CRLF
+   * line break, and the blank line would vanish: such a blank line ends with CR instead, like its
+   * neighbour. (Parsing never produces that pair, so only lines the broker wrote are changed.)
+   */
+  private void keepBlankLines(int from, int to) {
+    for (int i = Math.max(1, from); i < Math.min(to, lines.size()); i++) {
+      if (lines.get(i).isEmpty() && ends.get(i).equals("\n") && ends.get(i - 1).equals("\r")) {
+        ends.set(i, "\r");
+      }
+    }
   }
 
   /** Copies lines [from, to) with their own terminators (a missing last terminator becomes \n). */
@@ -118,6 +133,7 @@ final class LogDocument {
       lines.add(p[0]);
       ends.add(p[1]);
     }
+    keepBlankLines(0, lines.size());
     fences = null;
   }
 
@@ -183,7 +199,15 @@ final class LogDocument {
     while (k < line.length() && line.charAt(k) == c) {
       k++;
     }
-    return k - indent >= marker.length() && line.substring(k).isBlank();
+    if (k - indent < marker.length()) {
+      return false;
+    }
+    for (int i = k; i < line.length(); i++) {
+      if (line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+        return false; // CommonMark: only spaces or tabs may follow a closing fence
+      }
+    }
+    return true;
   }
 
   /** The content of a closed fence, lines joined by \n. */

@@ -108,6 +108,10 @@ final class LogEditor {
       rest++;
     }
     out.addAll(doc.slice(rest, doc.size()));
+    if (rest < doc.size() && doc.ends.get(doc.size() - 1).isEmpty()) {
+      // The agent is still typing the last line of what stays below the footer: no line ending for it yet.
+      out.get(out.size() - 1)[1] = "";
+    }
     doc.setAll(out);
     return accepted;
   }

@@ -1,0 +1,51 @@
+package io.daebug.broker.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Bugs the journal properties found, one test each, named after the bug. */
+class JournalRegressionTest {
+  private static final String R = HostileMarkdown.REALM;
+  private static final String L = HostileMarkdown.LANGUAGE;
+  private static final String NEW = HostileMarkdown.NEW;
+
+  @Test
+  void acceptGaveTheDraftBelowTheFooterALineEndingTheAgentHadNotTypedYet() {
+    LogDocument doc = LogDocument.parse(NEW + "```js\n1\n```\n\n```js\nlet x = ");
+    assertThat(LogEditor.accept(doc, R, L, "10:00:00", 0)).hasSize(1);
+    // Appending "1\n```\n" next must make the code "let x = 1", not "let x = \n1".
+    assertThat(doc.text()).endsWith("page.\n\n```js\nlet x = ");
+  }
+
+  @Test
+  void aFenceWhoseInfoStringHeldAParagraphOrLineSeparatorWasReadAsProse() {
+    // Markdown breaks lines only at LF, CR and CRLF: U+2028, U+2029 and U+0085 are part of the info string,
+    // so the first fence is tagged "js\u2028" (not runnable) and its closing fence must not open another
+    // one that would run "```js\n2".
+    for (String sep : List.of("\u2028", "\u2029", "\u0085")) {
+      LogDocument doc = LogDocument.parse(NEW + "```js" + sep + "\n1\n```\n```js\n2\n```\n");
+      assertThat(LogEditor.accept(doc, R, L, "10:00:00", 0)).as(Props.escape(sep))
+          .extracting(LogEditor.NewRequest::code).containsExactly("2");
+    }
+  }
+
+  @Test
+  void aClosingFenceFollowedByOtherWhitespaceThanSpacesOrTabsClosedTheFence() {
+    LogDocument doc = LogDocument.parse(NEW + "```js\n1\n```\u2028\n2\n``` \t\n");
+    assertThat(LogEditor.accept(doc, R, L, "10:00:00", 0)).extracting(LogEditor.NewRequest::code)
+        .containsExactly("1\n```\u2028\n2");
+  }
+
+  @Test
+  void aBlankLineTheBrokerWroteAfterALineEndingInALoneCarriageReturnMergedIntoItsLineEnding() {
+    LogDocument doc = LogDocument.parse("# " + R + " Session\n\nguide\r" + JournalFormat.footer(L) + "```js\n1\n```\n");
+    LogEditor.accept(doc, R, L, "10:00:00", 0);
+    // "guide\r" + "\n" would be one CRLF line break: the blank line keeps a CR of its own.
+    assertThat(doc.text()).contains("guide\r\r" + JournalFormat.requestHeader("agent", R, "10:00:00") + "\n");
+    LogDocument again = LogDocument.parse(doc.text());
+    assertThat(again.lines).isEqualTo(doc.lines);
+    assertThat(again.ends).isEqualTo(doc.ends);
+  }
+}
