@@ -99,18 +99,28 @@ final class LogDocument {
     if (from + with.size() == lines.size() && !with.isEmpty()) {
       ends.set(lines.size() - 1, "\n");
     }
-    keepBlankLines(from, from + with.size() + 1);
+    normaliseEnds(from, from + with.size() + 1);
     fences = null;
   }
 
   /**
-   * A blank line written with LF right after a line that ends with a lone CR would read back as one CRLF
-   * line break, and the blank line would vanish: such a blank line ends with CR instead, like its
-   * neighbour. (Parsing never produces that pair, so only lines the broker wrote are changed.)
+   * Keeps line endings as they will read back: a line that is no longer the last one gets the LF it was
+   * missing, and a blank line written with LF right after a line that ends with a lone CR ends with CR
+   * instead (CR LF would read back as one line break, and the blank line would vanish). Parsing never
+   * produces either case, so only lines next to the broker's edits change. A U+FEFF that an edit brings to
+   * the start of the file is read as a BOM, as it will be when the file is read again.
    */
-  private void keepBlankLines(int from, int to) {
-    for (int i = Math.max(1, from); i < Math.min(to, lines.size()); i++) {
-      if (lines.get(i).isEmpty() && ends.get(i).equals("\n") && ends.get(i - 1).equals("\r")) {
+  private void normaliseEnds(int from, int to) {
+    if (!bom && from == 0 && !lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+      // An edit removed what was above a line starting with U+FEFF: the file now starts with a BOM.
+      bom = true;
+      lines.set(0, lines.get(0).substring(1));
+    }
+    for (int i = Math.max(0, from - 1); i < Math.min(to, lines.size()); i++) {
+      if (ends.get(i).isEmpty() && i < lines.size() - 1) {
+        ends.set(i, "\n");
+      }
+      if (i > 0 && lines.get(i).isEmpty() && ends.get(i).equals("\n") && ends.get(i - 1).equals("\r")) {
         ends.set(i, "\r");
       }
     }
@@ -133,7 +143,7 @@ final class LogDocument {
       lines.add(p[0]);
       ends.add(p[1]);
     }
-    keepBlankLines(0, lines.size());
+    normaliseEnds(0, lines.size());
     fences = null;
   }
 

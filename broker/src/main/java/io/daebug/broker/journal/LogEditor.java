@@ -116,6 +116,31 @@ final class LogEditor {
     return accepted;
   }
 
+  /**
+   * In a log without a footer (all of it is the agent's), where the text that is not done with begins: the
+   * first request still to run or the draft, from the header that names its agent (the last one above it,
+   * else the start of its paragraph). A block written with a new footer goes there, so that text stays below the footer: still
+   * to run, and a draft not grown by the broker's lines. The end of the file when there is no such text.
+   */
+  private static int unfinishedStart(LogDocument doc, String language) {
+    for (LogDocument.Fence f : doc.fences()) {
+      if (f.closed() && (!JournalFormat.isRunnable(f.tag(), language) || doc.replied(f))) {
+        continue;
+      }
+      int at = f.open();
+      for (int i = f.open() - 1; i >= 0; i--) {
+        if (!doc.inFence(i) && Requests.header(doc.line(i)) != null) {
+          return i;
+        }
+      }
+      while (at > 0 && !doc.line(at - 1).isBlank() && !doc.inFence(at - 1)) {
+        at--;
+      }
+      return at;
+    }
+    return doc.size();
+  }
+
   /** Whether a runnable fence comes before the next header in lines [from, to). */
   private static boolean fenceComesFirst(LogDocument doc, int from, int to, String language) {
     for (int i = from; i < to; i++) {
@@ -242,8 +267,9 @@ final class LogEditor {
   static void aboveFooter(LogDocument doc, List<String> block, String language) {
     int footer = doc.footer();
     if (footer < 0) {
+      int at = unfinishedStart(doc, language);
       List<String> withFooter = new ArrayList<>();
-      if (doc.size() > 0 && !doc.line(doc.size() - 1).isBlank()) {
+      if (at > 0 && !doc.line(at - 1).isBlank()) {
         withFooter.add("");
       }
       withFooter.addAll(block);
@@ -251,7 +277,7 @@ final class LogEditor {
       withFooter.add(JournalFormat.RULE);
       withFooter.add(JournalFormat.prompt(language));
       withFooter.add("");
-      doc.replace(doc.size(), doc.size(), withFooter);
+      doc.replace(at, at, withFooter);
       return;
     }
     int h = footer;

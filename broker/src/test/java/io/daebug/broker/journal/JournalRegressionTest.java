@@ -48,4 +48,24 @@ class JournalRegressionTest {
     assertThat(again.lines).isEqualTo(doc.lines);
     assertThat(again.ends).isEqualTo(doc.ends);
   }
+
+  @Test
+  void aBackgroundBlockInALogWithoutAFooterWasWrittenInsideTheDraftAtItsEnd() {
+    LogDocument doc = LogDocument.parse("# notes\n\n### 🗣️claude to r at 10:00:00\n```js\nlet x = 1;\n");
+    LogEditor.aboveFooter(doc, Replies.background(R, "10:00:01", List.of(new JournalEvent("log", "10:00:01", "hi")), 0),
+        L);
+    assertThat(doc.text()).isEqualTo("# notes\n\n### 🗣️" + R + " background at 10:00:01\n##### ☑️console.log\n"
+        + "```Text console.log\n10:00:01 hi\n```\n\n" + JournalFormat.footer(L)
+        + "### 🗣️claude to r at 10:00:00\n```js\nlet x = 1;\n");
+  }
+
+  @Test
+  void aBackgroundBlockInALogWithoutAFooterLeftTheRequestsStillToRunAboveTheFooterWhereTheyNeverRan() {
+    LogDocument doc = LogDocument.parse("# notes\n\n### 🗣️claude to r at 10:00:00\nwhy\n\n```js\n1\n```\n");
+    LogEditor.aboveFooter(doc, List.of("### 🗣️" + R + " background at 10:00:01"), L);
+    assertThat(doc.text()).startsWith("# notes\n\n### 🗣️" + R + " background at 10:00:01\n\n" + JournalFormat.footer(L)
+        + "### 🗣️claude to r at 10:00:00\n");
+    assertThat(LogEditor.accept(doc, R, L, "10:00:02", 0)).singleElement()
+        .satisfies(q -> assertThat(q.agent() + ":" + q.code()).isEqualTo("claude:1"));
+  }
 }
