@@ -27,16 +27,7 @@ class JournalPropertiesTest {
 
   @Test
   void theParserIsLosslessAndReadsFencesAndTheFooterAsTheReferenceDoes() {
-    forAllLogs("parser agrees with the reference", 500, d -> {
-      String text = d.text();
-      LogDocument doc = LogDocument.parse(text);
-      ReferenceMarkdown ref = new ReferenceMarkdown(text);
-      assertThat(doc.text()).isEqualTo(text);
-      assertThat(doc.lines).isEqualTo(ref.lines);
-      assertThat(doc.fences()).extracting(f -> f.open() + ".." + f.close())
-          .containsExactlyElementsOf(ref.fences.stream().map(f -> f.open() + ".." + f.close()).toList());
-      assertThat(doc.footer()).isEqualTo(ref.footer());
-    });
+    forAllLogs("parser agrees with the reference", 500, d -> checkParser(d.text()));
   }
 
   @Test
@@ -58,17 +49,8 @@ class JournalPropertiesTest {
     AtomicInteger withRequests = new AtomicInteger();
     AtomicInteger withDrafts = new AtomicInteger();
     forAllLogs("accept takes what the reference expects", 500, d -> {
-      String text = d.text();
-      ReferenceMarkdown ref = new ReferenceMarkdown(text);
-      List<String> expected = expectedRequests(ref);
-      List<LogEditor.NewRequest> got = LogEditor.accept(LogDocument.parse(text), R, L, NOW, 0);
-      assertThat(got).extracting(q -> q.agent() + " <- " + q.code()).containsExactlyElementsOf(expected);
-      assertThat(got).allSatisfy(q -> assertThat(q.pendingHeader())
-          .isEqualTo(JournalFormat.pendingHeader(R, q.agent(), NOW)));
-      if (ref.fences.stream().anyMatch(f -> !f.closed())) {
-        withDrafts.incrementAndGet();
-      }
-      withRequests.addAndGet(got.isEmpty() ? 0 : 1);
+      withRequests.addAndGet(checkAccept(d.text()) ? 1 : 0);
+      withDrafts.addAndGet(new ReferenceMarkdown(d.text()).fences.stream().anyMatch(f -> !f.closed()) ? 1 : 0);
     });
     assertThat(withRequests.get()).as("cases with requests").isGreaterThan(100);
     assertThat(withDrafts.get()).as("cases with drafts").isGreaterThan(100);
@@ -76,46 +58,72 @@ class JournalPropertiesTest {
 
   @Test
   void acceptIsStableWhenReparsedAndIdempotent() {
-    forAllLogs("accept is idempotent", 400, d -> {
-      LogDocument doc = LogDocument.parse(d.text());
-      LogEditor.accept(doc, R, L, NOW, d.lines().size() % 3);
-      String once = doc.text();
-      LogDocument again = LogDocument.parse(once);
-      assertSameDocument(again, doc);
-      assertThat(LogEditor.accept(again, R, L, NOW, 0)).isEmpty();
-      assertThat(again.text()).isEqualTo(once);
-    });
+    forAllLogs("accept is idempotent", 400, d -> checkAcceptIsIdempotent(d.text(), d.lines().size() % 3));
   }
 
   @Test
   void acceptKeepsEveryByteTheAgentWroteOutsideTheLinesTheBrokerAdds() {
-    forAllLogs("accept keeps the agent's text", 500, d -> {
-      String text = d.text();
-      ReferenceMarkdown before = new ReferenceMarkdown(text);
-      LogDocument doc = LogDocument.parse(text);
-      if (LogEditor.accept(doc, R, L, NOW, 0).isEmpty()) {
-        assertThat(doc.text()).isEqualTo(text);
-        return;
+    forAllLogs("accept keeps the agent's text", 500, d -> checkAcceptKeepsAgentText(d.text()));
+  }
+
+  /** The parser gives back the text it read, and finds the fences and the footer the reference finds. */
+  static void checkParser(String text) {
+    LogDocument doc = LogDocument.parse(text);
+    ReferenceMarkdown ref = new ReferenceMarkdown(text);
+    assertThat(doc.text()).isEqualTo(text);
+    assertThat(doc.lines).isEqualTo(ref.lines);
+    assertThat(doc.fences()).extracting(f -> f.open() + ".." + f.close())
+        .containsExactlyElementsOf(ref.fences.stream().map(f -> f.open() + ".." + f.close()).toList());
+    assertThat(doc.footer()).isEqualTo(ref.footer());
+  }
+
+  /** Accept takes the requests the reference expects, with the placeholder headers expected; true if any. */
+  static boolean checkAccept(String text) {
+    List<String> expected = expectedRequests(new ReferenceMarkdown(text));
+    List<LogEditor.NewRequest> got = LogEditor.accept(LogDocument.parse(text), R, L, NOW, 0);
+    assertThat(got).extracting(q -> q.agent() + " <- " + q.code()).containsExactlyElementsOf(expected);
+    assertThat(got).allSatisfy(q -> assertThat(q.pendingHeader())
+        .isEqualTo(JournalFormat.pendingHeader(R, q.agent(), NOW)));
+    return !got.isEmpty();
+  }
+
+  /** What accept wrote reads back as the same document, and a second accept finds nothing and changes nothing. */
+  static void checkAcceptIsIdempotent(String text, int ahead) {
+    LogDocument doc = LogDocument.parse(text);
+    LogEditor.accept(doc, R, L, NOW, ahead);
+    String once = doc.text();
+    LogDocument again = LogDocument.parse(once);
+    assertSameDocument(again, doc);
+    assertThat(LogEditor.accept(again, R, L, NOW, 0)).isEmpty();
+    assertThat(again.text()).isEqualTo(once);
+  }
+
+  /** Accept changes nothing above the footer, leaves the rest of the tail as it was, and keeps every line. */
+  static void checkAcceptKeepsAgentText(String text) {
+    ReferenceMarkdown before = new ReferenceMarkdown(text);
+    LogDocument doc = LogDocument.parse(text);
+    if (LogEditor.accept(doc, R, L, NOW, 0).isEmpty()) {
+      assertThat(doc.text()).isEqualTo(text);
+      return;
+    }
+    String out = doc.text();
+    ReferenceMarkdown after = new ReferenceMarkdown(out);
+    // Above the old footer (and the blank lines before it) nothing changes, byte for byte.
+    int f = before.footer();
+    if (f >= 0) {
+      int h = f;
+      while (h > 0 && before.lines.get(h - 1).isBlank()) {
+        h--;
       }
-      String out = doc.text();
-      ReferenceMarkdown after = new ReferenceMarkdown(out);
-      // Above the old footer (and the blank lines before it) nothing changes, byte for byte.
-      int f = before.footer();
-      if (f >= 0) {
-        int h = f;
-        while (h > 0 && before.lines.get(h - 1).isBlank()) {
-          h--;
-        }
-        assertThat(out).startsWith((before.bom ? "\uFEFF" : "") + before.text(0, h));
-      }
-      // The broker's footer is the last one, and what follows it is the end of the agent's text as it was.
-      int footer = after.footer();
-      assertThat(footer).isGreaterThanOrEqualTo(0);
-      assertThat(after.lines.subList(footer, footer + 3)).containsExactly(JournalFormat.RULE, HostileMarkdown.PROMPT, "");
-      assertThat(text).endsWith(after.text(footer + 3, after.lines.size()));
-      // Every other line the agent wrote is still there, in order, with its own line ending.
-      assertSameAgentLines(before, after);
-    });
+      assertThat(out).startsWith((before.bom ? "\uFEFF" : "") + before.text(0, h));
+    }
+    // The broker's footer is the last one, and what follows it is the end of the agent's text as it was.
+    int footer = after.footer();
+    assertThat(footer).isGreaterThanOrEqualTo(0);
+    assertThat(after.lines.subList(footer, footer + 3)).containsExactly(JournalFormat.RULE, HostileMarkdown.PROMPT, "");
+    assertThat(text).endsWith(after.text(footer + 3, after.lines.size()));
+    // Every other line the agent wrote is still there, in order, with its own line ending.
+    assertSameAgentLines(before, after);
   }
 
   /** Asserts that re-reading what the broker wrote gives the document it edited, line for line. */

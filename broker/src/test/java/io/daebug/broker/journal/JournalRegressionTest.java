@@ -68,4 +68,17 @@ class JournalRegressionTest {
     assertThat(LogEditor.accept(doc, R, L, "10:00:02", 0)).singleElement()
         .satisfies(q -> assertThat(q.agent() + ":" + q.code()).isEqualTo("claude:1"));
   }
+
+  @Test
+  void aLongLineLookingLikeAHeaderStalledTheBrokerInQuadraticBacktracking() {
+    int mb = 1 << 20;
+    // Each of these took from minutes to hours (64 KB of the second took 86 s): the core stood still.
+    assertThat(Requests.header(JournalFormat.REQUEST_MARK + "a to ".repeat(mb / 5))).isNotNull()
+        .extracting(Requests.Header::agent).isEqualTo("a");
+    assertThat(Requests.header(JournalFormat.REQUEST_MARK + "x".repeat(mb) + " \u2028 y")).isNotNull();
+    assertThat(Requests.header("> **a** to " + "b to ".repeat(mb / 5) + " at 10:00:00 x")).isNull();
+    // Ordinary headers read as before.
+    assertThat(Requests.header("### 🗣️claude code to r at 10:11:12").agent()).isEqualTo("claude code");
+    assertThat(Requests.header("> **gpt** to r at 1:02").normalised()).isEqualTo("### 🗣️gpt to r at 1:02");
+  }
 }

@@ -38,116 +38,127 @@ class ReplyPropertiesTest {
   }
 
   /** A pending job as the broker tracks it: its code, its placeholder's header and its agent. */
-  private record Pending(String code, String header, String agent) {}
+  record Pending(String code, String header, String agent) {}
 
   @Test
   void aReplyReplacesExactlyItsPlaceholderAndForgesNothing() {
     AtomicInteger replied = new AtomicInteger();
-    forAllCases("hostile replies", 300, c -> {
-      SplittableRandom r = new SplittableRandom(c.seed());
-      LogDocument doc = LogDocument.parse(c.doc().text());
-      List<Pending> pending = pending(LogEditor.accept(doc, R, L, NOW, 0));
-      while (!pending.isEmpty()) {
-        int index = r.nextInt(pending.size());
-        Pending job = pending.get(index);
-        LogEditor.Anchor anchor = anchor(pending, index);
-        pending.remove(index);
-        String text = doc.text();
-        ReferenceMarkdown before = new ReferenceMarkdown(text);
-        int h = LogEditor.findPending(doc, anchor);
-        assertIsPlaceholder(before, h, anchor);
-        String value = HostileMarkdown.hostileText(r);
-        List<String> reply = reply(r, job.agent(), value);
-
-        LogEditor.reply(doc, anchor, reply, L);
-        replied.incrementAndGet();
-
-        String out = doc.text();
-        // Exactly the placeholder's two lines were replaced, byte for byte.
-        assertThat(out).isEqualTo((before.bom ? "\uFEFF" : "") + before.text(0, h) + String.join("\n", reply) + "\n"
-            + before.text(h + 2, before.lines.size()));
-        ReferenceMarkdown after = new ReferenceMarkdown(out);
-        // The value comes back out of its fence as it went in.
-        ReferenceMarkdown.Fence fence = after.fences.stream().filter(f -> f.open() == h + 1).findFirst().orElseThrow();
-        assertThat(fence.close()).isEqualTo(h + 1 + JournalFormat.splitLines(JournalFormat.wellFormed(value)).size() + 1);
-        assertThat(after.content(fence)).isEqualTo(String.join("\n",
-            JournalFormat.splitLines(JournalFormat.wellFormed(value))));
-        // No footer and no request were forged, and the other placeholders are still found.
-        assertThat(after.footers()).hasSameSizeAs(before.footers());
-        assertThat(after.footer()).isEqualTo(before.footer() < h ? before.footer()
-            : before.footer() + reply.size() - 2);
-        LogDocument reread = LogDocument.parse(out);
-        JournalPropertiesTest.assertSameDocument(reread, doc);
-        assertThat(LogEditor.accept(reread, R, L, NOW, 0)).isEmpty();
-        for (int i = 0; i < pending.size(); i++) {
-          assertIsPlaceholder(after, LogEditor.findPending(reread, anchor(pending, i)), anchor(pending, i));
-        }
-        assertThat(LogEditor.findPending(reread, new LogEditor.Anchor(job.code(), job.header(),
-            (int) pending.stream().filter(p -> p.code().equals(job.code()) && p.header().equals(job.header())).count())))
-            .as("placeholders left for this code and header").isEqualTo(-1);
-      }
-    });
+    forAllCases("hostile replies", 300, c -> replied.addAndGet(
+        checkReplies(c.doc().text(), new SplittableRandom(c.seed()), HostileMarkdown::hostileText)));
     assertThat(replied.get()).as("replies written").isGreaterThan(100);
   }
 
   @Test
   void statusRefreshesAndTheRestartCleanUpAreIdempotent() {
-    forAllCases("idempotent edits", 300, c -> {
-      LogDocument doc = LogDocument.parse(c.doc().text());
-      List<Pending> pending = pending(LogEditor.accept(doc, R, L, NOW, 0));
-      for (int i = 0; i < pending.size(); i++) {
-        assertThat(LogEditor.setStatus(doc, anchor(pending, i), JournalFormat.executing(7))).isTrue();
-        String once = doc.text();
-        assertThat(LogEditor.setStatus(doc, anchor(pending, i), JournalFormat.executing(7))).isTrue();
-        assertThat(doc.text()).isEqualTo(once);
-      }
-      int replaced = LogEditor.abandonStale(doc, R, NOW, "no result: the broker stopped");
-      assertThat(replaced).isGreaterThanOrEqualTo(pending.size());
-      String once = doc.text();
-      LogDocument reread = LogDocument.parse(once);
-      JournalPropertiesTest.assertSameDocument(reread, doc);
-      assertThat(LogEditor.abandonStale(reread, R, NOW, "no result: the broker stopped")).isZero();
-      assertThat(reread.text()).isEqualTo(once);
-      assertThat(LogEditor.accept(reread, R, L, NOW, 0)).isEmpty();
-      for (int i = 0; i < pending.size(); i++) {
-        assertThat(LogEditor.findPending(reread, anchor(pending, i))).isEqualTo(-1);
-      }
-    });
+    forAllCases("idempotent edits", 300, c -> checkIdempotentEdits(c.doc().text()));
   }
 
   @Test
   void backgroundBlocksLandAboveTheFooterNeverInADraftAndNeverAboveARequestStillToRun() {
-    forAllCases("background blocks", 400, c -> {
-      SplittableRandom r = new SplittableRandom(c.seed());
-      String text = c.doc().text();
-      ReferenceMarkdown before = new ReferenceMarkdown(text);
-      List<String> toRun = JournalPropertiesTest.expectedRequests(before);
-      List<JournalEvent> events = events(r);
-      List<String> block = Replies.background(R, NOW, events, 0);
-      LogDocument doc = LogDocument.parse(text);
+    forAllCases("background blocks", 400, c -> checkBackground(c.doc().text(), new SplittableRandom(c.seed())));
+  }
 
-      LogEditor.aboveFooter(doc, block, L);
+  /**
+   * Accepts the log's requests and answers them in random order with values from {@code values}: each reply
+   * replaces exactly its placeholder, its value reads back out of its fence, and it forges no footer and no
+   * request. Returns how many replies were written.
+   */
+  static int checkReplies(String log, SplittableRandom r, Props.Gen<String> values) {
+    int replied = 0;
+    LogDocument doc = LogDocument.parse(log);
+    List<Pending> pending = pending(LogEditor.accept(doc, R, L, NOW, 0));
+    while (!pending.isEmpty()) {
+      int index = r.nextInt(pending.size());
+      Pending job = pending.get(index);
+      LogEditor.Anchor anchor = anchor(pending, index);
+      pending.remove(index);
+      String text = doc.text();
+      ReferenceMarkdown before = new ReferenceMarkdown(text);
+      int h = LogEditor.findPending(doc, anchor);
+      assertIsPlaceholder(before, h, anchor);
+      String value = values.next(r);
+      List<String> reply = reply(r, job.agent(), value);
+
+      LogEditor.reply(doc, anchor, reply, L);
+      replied++;
 
       String out = doc.text();
+      // Exactly the placeholder's two lines were replaced, byte for byte.
+      assertThat(out).isEqualTo((before.bom ? "\uFEFF" : "") + before.text(0, h) + String.join("\n", reply) + "\n"
+          + before.text(h + 2, before.lines.size()));
       ReferenceMarkdown after = new ReferenceMarkdown(out);
-      int at = after.lines.indexOf(block.get(0));
-      assertThat(at).as("the block's header").isGreaterThanOrEqualTo(0);
-      assertThat(after.inFence(at)).as("the block's header is inside a fence").isFalse();
-      assertThat(after.footer()).isGreaterThan(at);
-      assertThat(after.text(at, at + block.size())).isEqualTo(String.join("\n", block) + "\n");
-      // What was to run still runs, and nothing else.
-      assertThat(JournalPropertiesTest.expectedRequests(after)).isEqualTo(toRun);
-      // A draft is still the same draft.
-      List<String> drafts = before.fences.stream().filter(f -> !f.closed())
-          .map(f -> before.text(f.open(), before.lines.size())).toList();
-      assertThat(after.fences.stream().filter(f -> !f.closed()).map(f -> after.text(f.open(), after.lines.size())))
-          .containsExactlyElementsOf(drafts);
-      // The agent's lines are all there, in order, with their line endings.
-      ReferenceMarkdown withoutBlock = new ReferenceMarkdown((after.bom ? "\uFEFF" : "") + after.text(0, at)
-          + after.text(at + block.size(), after.lines.size()));
-      JournalPropertiesTest.assertSameAgentLines(before, withoutBlock);
-      JournalPropertiesTest.assertSameDocument(LogDocument.parse(out), doc);
-    });
+      // The value comes back out of its fence as it went in.
+      List<String> valueLines = JournalFormat.splitLines(JournalFormat.wellFormed(value));
+      ReferenceMarkdown.Fence fence = after.fences.stream().filter(f -> f.open() == h + 1).findFirst().orElseThrow();
+      assertThat(fence.close()).isEqualTo(h + 1 + valueLines.size() + 1);
+      assertThat(after.content(fence)).isEqualTo(String.join("\n", valueLines));
+      // No footer and no request were forged, and the other placeholders are still found.
+      assertThat(after.footers()).hasSameSizeAs(before.footers());
+      assertThat(after.footer()).isEqualTo(before.footer() < h ? before.footer() : before.footer() + reply.size() - 2);
+      LogDocument reread = LogDocument.parse(out);
+      JournalPropertiesTest.assertSameDocument(reread, doc);
+      assertThat(LogEditor.accept(reread, R, L, NOW, 0)).isEmpty();
+      for (int i = 0; i < pending.size(); i++) {
+        assertIsPlaceholder(after, LogEditor.findPending(reread, anchor(pending, i)), anchor(pending, i));
+      }
+      assertThat(LogEditor.findPending(reread, new LogEditor.Anchor(job.code(), job.header(),
+          (int) pending.stream().filter(p -> p.code().equals(job.code()) && p.header().equals(job.header())).count())))
+          .as("placeholders left for this code and header").isEqualTo(-1);
+    }
+    return replied;
+  }
+
+  /** Status refreshes and the restart clean-up, applied twice, change nothing the second time. */
+  static void checkIdempotentEdits(String log) {
+    LogDocument doc = LogDocument.parse(log);
+    List<Pending> pending = pending(LogEditor.accept(doc, R, L, NOW, 0));
+    for (int i = 0; i < pending.size(); i++) {
+      assertThat(LogEditor.setStatus(doc, anchor(pending, i), JournalFormat.executing(7))).isTrue();
+      String once = doc.text();
+      assertThat(LogEditor.setStatus(doc, anchor(pending, i), JournalFormat.executing(7))).isTrue();
+      assertThat(doc.text()).isEqualTo(once);
+    }
+    int replaced = LogEditor.abandonStale(doc, R, NOW, "no result: the broker stopped");
+    assertThat(replaced).isGreaterThanOrEqualTo(pending.size());
+    String once = doc.text();
+    LogDocument reread = LogDocument.parse(once);
+    JournalPropertiesTest.assertSameDocument(reread, doc);
+    assertThat(LogEditor.abandonStale(reread, R, NOW, "no result: the broker stopped")).isZero();
+    assertThat(reread.text()).isEqualTo(once);
+    assertThat(LogEditor.accept(reread, R, L, NOW, 0)).isEmpty();
+    for (int i = 0; i < pending.size(); i++) {
+      assertThat(LogEditor.findPending(reread, anchor(pending, i))).isEqualTo(-1);
+    }
+  }
+
+  /**
+   * A background block lands whole above the footer, outside every fence; what was to run still runs, a
+   * draft stays the same draft, and the agent's lines are all kept.
+   */
+  static void checkBackground(String text, SplittableRandom r) {
+    ReferenceMarkdown before = new ReferenceMarkdown(text);
+    List<String> toRun = JournalPropertiesTest.expectedRequests(before);
+    List<String> block = Replies.background(R, NOW, events(r), 0);
+    LogDocument doc = LogDocument.parse(text);
+
+    LogEditor.aboveFooter(doc, block, L);
+
+    String out = doc.text();
+    ReferenceMarkdown after = new ReferenceMarkdown(out);
+    int at = after.lines.indexOf(block.get(0));
+    assertThat(at).as("the block's header").isGreaterThanOrEqualTo(0);
+    assertThat(after.inFence(at)).as("the block's header is inside a fence").isFalse();
+    assertThat(after.footer()).isGreaterThan(at);
+    assertThat(after.text(at, at + block.size())).isEqualTo(String.join("\n", block) + "\n");
+    assertThat(JournalPropertiesTest.expectedRequests(after)).isEqualTo(toRun);
+    List<String> drafts = before.fences.stream().filter(f -> !f.closed())
+        .map(f -> before.text(f.open(), before.lines.size())).toList();
+    assertThat(after.fences.stream().filter(f -> !f.closed()).map(f -> after.text(f.open(), after.lines.size())))
+        .containsExactlyElementsOf(drafts);
+    ReferenceMarkdown withoutBlock = new ReferenceMarkdown((after.bom ? "\uFEFF" : "") + after.text(0, at)
+        + after.text(at + block.size(), after.lines.size()));
+    JournalPropertiesTest.assertSameAgentLines(before, withoutBlock);
+    JournalPropertiesTest.assertSameDocument(LogDocument.parse(out), doc);
   }
 
   /** Asserts that line {@code h} is the placeholder header of {@code anchor}, right under its request. */
