@@ -266,13 +266,19 @@ public final class RealmLog implements AutoCloseable {
 
   private void write(Consumer<LogDocument> edit) throws IOException {
     long start = System.nanoTime();
-    lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
+    boolean[] unaccepted = {false};
+    long carried = orphans.carried();
+    AtomicFiles.Stamp written = AtomicFiles.update(file, orphans, dirSync, text -> {
       String base = text == null ? JournalFormat.newLog(realm, language) : text;
       LogDocument doc = LogDocument.parse(base);
       edit.accept(doc);
+      unaccepted[0] = LogEditor.hasNewRequests(doc, language);
       String out = doc.text();
       return out.equals(base) && text != null ? text : out;
     });
+    // A write that carried over requests an agent appended since the last read (without accepting them), or
+    // text from a replaced version of the file, must not count as seen: the next look at the file reads it.
+    lastSeen = unaccepted[0] || orphans.carried() != carried ? null : written;
     if (log.isTraceEnabled()) {
       log.trace("wrote {} in {} us", file.getFileName(), (System.nanoTime() - start) / 1000);
     }

@@ -2,11 +2,19 @@ package io.daebug.broker.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Bugs the journal properties found, one test each, named after the bug. */
 class JournalRegressionTest {
+  @TempDir
+  Path dir;
+
   private static final String R = HostileMarkdown.REALM;
   private static final String L = HostileMarkdown.LANGUAGE;
   private static final String NEW = HostileMarkdown.NEW;
@@ -80,5 +88,22 @@ class JournalRegressionTest {
     // Ordinary headers read as before.
     assertThat(Requests.header("### 🗣️claude code to r at 10:11:12").agent()).isEqualTo("claude code");
     assertThat(Requests.header("> **gpt** to r at 1:02").normalised()).isEqualTo("### 🗣️gpt to r at 1:02");
+  }
+
+  @Test
+  void aRequestAppendedJustBeforeABrokerWriteWasTakenAsSeenAndNeverRan() throws Exception {
+    Path file = dir.resolve(R + ".md");
+    try (DirSync sync = new DirSync(dir); RealmLog log = new RealmLog(file, R, L, 1024, sync)) {
+      log.create();
+      assertThat(log.peek("10:00:00", 0, true)).isEmpty();
+      // The agent appends a request; before the broker reads it, a background block is written.
+      Files.writeString(file, "```js\n1\n```\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      log.batch().background("10:00:01", List.of(new JournalEvent("log", "10:00:01", "hi")), 0).commit();
+      assertThat(Files.readString(file)).endsWith("page.\n\n```js\n1\n```\n");
+      // The write carried the request over unaccepted: the file must still count as changed, so that the
+      // watcher's event for it (or for the write) makes the broker read it and run the request.
+      assertThat(log.changedSinceLastSeen()).isTrue();
+      assertThat(log.peek("10:00:02", 0, true)).extracting(RealmLog.Request::code).containsExactly("1");
+    }
   }
 }
