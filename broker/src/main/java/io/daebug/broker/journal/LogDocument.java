@@ -166,6 +166,10 @@ final class LogDocument {
     boolean[] inside = new boolean[lines.size()];
     int i = 0;
     while (i < lines.size()) {
+      if (!mayOpenFence(lines.get(i))) {
+        i++;
+        continue;
+      }
       Matcher m = FENCE_OPEN.matcher(lines.get(i));
       if (!m.matches() || (m.group(1).charAt(0) == '`' && m.group(2).contains("`"))) {
         i++;
@@ -194,6 +198,15 @@ final class LogDocument {
     for (Fence f : found) {
       openingAt[f.open()] = f;
     }
+  }
+
+  /** A cheap test before {@link #FENCE_OPEN}: up to 3 spaces, then a backtick or a tilde (most lines fail it). */
+  private static boolean mayOpenFence(String line) {
+    int i = 0;
+    while (i < 3 && i < line.length() && line.charAt(i) == ' ') {
+      i++;
+    }
+    return i + 2 < line.length() && (line.charAt(i) == '`' || line.charAt(i) == '~');
   }
 
   private static boolean closes(String line, String marker) {
