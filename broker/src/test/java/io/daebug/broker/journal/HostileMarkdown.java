@@ -1,6 +1,5 @@
 package io.daebug.broker.journal;
 
-import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -257,11 +256,6 @@ final class HostileMarkdown {
       }
     }
     return sb.toString();
-  }
-
-  /** A realistic reply value with hostile text in it. */
-  static TextNode hostileValue(SplittableRandom r) {
-    return TextNode.valueOf(hostileText(r));
   }
 
   @SafeVarargs
