@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
  * Line terminators are kept per line so an agent's CRLF lines survive untouched.
  */
 final class LogDocument {
-  private static final Pattern FENCE_OPEN = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$");
+  /** DOTALL: U+0085, U+2028 and U+2029 are not line breaks in markdown, so they belong to the info string. */
+  private static final Pattern FENCE_OPEN = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$", Pattern.DOTALL);
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   private static final Pattern PENDING_STATUS = Pattern.compile("^(executing \\(\\d+s\\)|queued \\(\\d+ ahead\\))$");
 
@@ -121,7 +122,31 @@ final class LogDocument {
     if (from + with.size() == lines.size() && !with.isEmpty()) {
       ends.set(lines.size() - 1, "\n");
     }
+    normaliseEnds(from, from + with.size() + 1);
     fences = null;
+  }
+
+  /**
+   * Keeps line endings as they will read back: a line that is no longer the last one gets the LF it was
+   * missing, and a blank line written with LF right after a line that ends with a lone CR ends with CR
+   * instead (CR LF would read back as one line break, and the blank line would vanish). Parsing never
+   * produces either case, so only lines next to the broker's edits change. A U+FEFF that an edit brings to
+   * the start of the file is read as a BOM, as it will be when the file is read again.
+   */
+  private void normaliseEnds(int from, int to) {
+    if (!bom && from == 0 && !lines.isEmpty() && lines.get(0).startsWith("\uFEFF")) {
+      // An edit removed what was above a line starting with U+FEFF: the file now starts with a BOM.
+      bom = true;
+      lines.set(0, lines.get(0).substring(1));
+    }
+    for (int i = Math.max(0, from - 1); i < Math.min(to, lines.size()); i++) {
+      if (ends.get(i).isEmpty() && i < lines.size() - 1) {
+        ends.set(i, "\n");
+      }
+      if (i > 0 && lines.get(i).isEmpty() && ends.get(i).equals("\n") && ends.get(i - 1).equals("\r")) {
+        ends.set(i, "\r");
+      }
+    }
   }
 
   /** Copies lines [from, to) with their own terminators (a missing last terminator becomes \n). */
@@ -141,6 +166,7 @@ final class LogDocument {
       lines.add(p[0]);
       ends.add(p[1]);
     }
+    normaliseEnds(0, lines.size());
     fences = null;
   }
 
@@ -163,6 +189,10 @@ final class LogDocument {
     boolean[] inside = new boolean[lines.size()];
     int i = 0;
     while (i < lines.size()) {
+      if (!mayOpenFence(lines.get(i))) {
+        i++;
+        continue;
+      }
       Matcher m = FENCE_OPEN.matcher(lines.get(i));
       if (!m.matches() || (m.group(1).charAt(0) == '`' && m.group(2).contains("`"))) {
         i++;
@@ -193,6 +223,15 @@ final class LogDocument {
     }
   }
 
+  /** A cheap test before {@link #FENCE_OPEN}: up to 3 spaces, then a backtick or a tilde (most lines fail it). */
+  private static boolean mayOpenFence(String line) {
+    int i = 0;
+    while (i < 3 && i < line.length() && line.charAt(i) == ' ') {
+      i++;
+    }
+    return i + 2 < line.length() && (line.charAt(i) == '`' || line.charAt(i) == '~');
+  }
+
   private static boolean closes(String line, String marker) {
     int indent = 0;
     while (indent < line.length() && indent < 4 && line.charAt(indent) == ' ') {
@@ -206,7 +245,15 @@ final class LogDocument {
     while (k < line.length() && line.charAt(k) == c) {
       k++;
     }
-    return k - indent >= marker.length() && line.substring(k).isBlank();
+    if (k - indent < marker.length()) {
+      return false;
+    }
+    for (int i = k; i < line.length(); i++) {
+      if (line.charAt(i) != ' ' && line.charAt(i) != '\t') {
+        return false; // CommonMark: only spaces or tabs may follow a closing fence
+      }
+    }
+    return true;
   }
 
   /** The content of a closed fence, lines joined by \n. */

@@ -114,8 +114,49 @@ final class LogEditor {
       rest++;
     }
     out.addAll(doc.slice(rest, doc.size()));
+    if (rest < doc.size() && doc.ends.get(doc.size() - 1).isEmpty()) {
+      // The agent is still typing the last line of what stays below the footer: no line ending for it yet.
+      out.get(out.size() - 1)[1] = "";
+    }
     doc.setAll(out);
     return accepted;
+  }
+
+  /**
+   * In a log without a footer (all of it is the agent's), where the text that is not done with begins: the
+   * first request still to run or the draft, from the header that names its agent (the last one above it,
+   * else the start of its paragraph). A block written with a new footer goes there, so that text stays below the footer: still
+   * to run, and a draft not grown by the broker's lines. The end of the file when there is no such text.
+   */
+  private static int unfinishedStart(LogDocument doc, String language) {
+    for (LogDocument.Fence f : doc.fences()) {
+      if (f.closed() && (!JournalFormat.isRunnable(f.tag(), language) || doc.replied(f))) {
+        continue;
+      }
+      int at = f.open();
+      for (int i = f.open() - 1; i >= 0; i--) {
+        if (!doc.inFence(i) && Requests.header(doc.line(i)) != null) {
+          return i;
+        }
+      }
+      while (at > 0 && !doc.line(at - 1).isBlank() && !doc.inFence(at - 1)) {
+        at--;
+      }
+      return at;
+    }
+    return doc.size();
+  }
+
+  /** Whether {@link #accept} would take a request now: a complete runnable fence below the footer, unanswered. */
+  static boolean hasNewRequests(LogDocument doc, String language) {
+    int footer = doc.footer();
+    int tailStart = footer < 0 ? 0 : footer + 2;
+    for (LogDocument.Fence f : doc.fences()) {
+      if (f.open() >= tailStart && f.closed() && JournalFormat.isRunnable(f.tag(), language) && !doc.replied(f)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether a runnable fence comes before the next header in lines [from, to). */
@@ -281,8 +322,9 @@ final class LogEditor {
   static void aboveFooter(LogDocument doc, List<String> block, String language) {
     int footer = doc.footer();
     if (footer < 0) {
+      int at = unfinishedStart(doc, language);
       List<String> withFooter = new ArrayList<>();
-      if (doc.size() > 0 && !doc.line(doc.size() - 1).isBlank()) {
+      if (at > 0 && !doc.line(at - 1).isBlank()) {
         withFooter.add("");
       }
       withFooter.addAll(block);
@@ -290,7 +332,7 @@ final class LogEditor {
       withFooter.add(JournalFormat.RULE);
       withFooter.add(JournalFormat.prompt(language));
       withFooter.add("");
-      doc.replace(doc.size(), doc.size(), withFooter);
+      doc.replace(at, at, withFooter);
       return;
     }
     int h = footer;

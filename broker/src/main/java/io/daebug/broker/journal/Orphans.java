@@ -36,6 +36,8 @@ final class Orphans implements AutoCloseable {
   private final List<Orphan> open = new ArrayList<>();
   /** Text read from versions let go early, handed out by the next {@link #drain()}. */
   private final StringBuilder carried = new StringBuilder();
+  /** Bytes read from replaced versions so far. */
+  private long carriedBytes;
 
   /** At most this many replaced versions are kept open per log (file descriptors are finite). */
   static final int MAX_OPEN = 16;
@@ -56,6 +58,11 @@ final class Orphans implements AutoCloseable {
         // a version that can no longer be read has nothing more to give
       }
     }
+  }
+
+  /** How many bytes were read from replaced versions so far: a change means text was carried over. */
+  long carried() {
+    return carriedBytes;
   }
 
   boolean isEmpty() {
@@ -86,7 +93,7 @@ final class Orphans implements AutoCloseable {
   }
 
   /** What was appended to a replaced version since it was last looked at, decoded. */
-  private static String appended(Orphan o) throws IOException {
+  private String appended(Orphan o) throws IOException {
     long size = o.channel.size();
     if (size > o.size) {
       ByteBuffer buf = ByteBuffer.allocate((int) (size - o.size));
@@ -95,6 +102,7 @@ final class Orphans implements AutoCloseable {
       }
       log.info("carried {} bytes written to a replaced version of the log over to the current one", size - o.size);
       o.size = size;
+      carriedBytes += buf.capacity();
       return Utf8.decode(buf.array());
     }
     if (size < o.size) {
