@@ -231,7 +231,8 @@ class JavaClientIT {
   @Test
   void aClientWithoutTheTokenIsRefusedWhenOneIsRequired(@TempDir Path other) throws Exception {
     try (BrokerProcess broker = BrokerProcess.start(other, "--require-token", "--token", "it-secret-token")) {
-      var uri = broker.awaitUri();
+      // The printed URL carries the token; a client that was not given it connects to the bare address.
+      var uri = java.net.URI.create("http://" + broker.awaitUri().getAuthority() + "/");
       assertThatThrownBy(() -> Daebug.connect(ClientOptions.of(uri).withConnectTimeout(Duration.ofSeconds(5))))
           .isInstanceOf(BrokerUnavailableException.class).hasMessageContaining("401");
       try (DaebugClient withToken = Daebug.connect(ClientOptions.of(uri).withToken("it-secret-token"))) {
