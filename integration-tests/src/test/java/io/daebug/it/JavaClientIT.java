@@ -222,6 +222,22 @@ class JavaClientIT {
   }
 
   @Test
+  void theJavaClientDrivesANodeRealm(@TempDir Path folder) throws Exception {
+    try (NodeRealmProcess node = NodeRealmProcess.start(fixture.broker().uri(), "it-node", folder)) {
+      client.awaitRealm("it-node", WAIT);
+      assertThat(node.isAlive()).isTrue();
+      JobResult r = client.run(JobRequest.js("it-node", "console.log('from node'); require('node:os').platform()"),
+          WAIT);
+      assertThat(r.asText()).isEqualTo("linux");
+      assertThat(r.events()).extracting(RealmEvent::text).containsExactly("from node");
+      assertThat(client.run(JobRequest.js("it-node", "const m = await import('node:path'); m.sep"), WAIT).asText())
+          .isEqualTo("/");
+      assertThat(LogFile.read(root.resolve("daebug/it-node.md"))).contains("### 🗣️it-client to it-node at ")
+          .contains("```JS\nconsole.log('from node'); require('node:os').platform()\n```\n");
+    }
+  }
+
+  @Test
   void anUnknownRealmIsRefusedAndNothingIsJournalled() {
     assertThatThrownBy(() -> client.run(JobRequest.js("no-such-realm", "1"), WAIT))
         .isInstanceOf(RealmNotFoundException.class).hasMessageContaining("no-such-realm");
