@@ -329,12 +329,12 @@ class ControllerEndpointTest {
     c.next(JobQueued.class);
     c.next(JobDispatched.class);
     c.nextUpdate("app", "executing");
+    realm.awaitJob();
     realm.abort();
     JobOutcome gone = c.next(JobOutcome.class);
     assertThat(gone.outcome()).isEqualTo("disconnected");
     c.nextUpdate("app", "disconnected");
     c.nextUpdate("app", "gone");
-    realm.awaitJob();
     realms.remove(realm);
     List<ToController> rest = new ArrayList<>(c.drain().stream().map(ToController.class::cast).toList());
     rest.removeIf(m -> m instanceof io.daebug.broker.protocol.RealmUpdate);
