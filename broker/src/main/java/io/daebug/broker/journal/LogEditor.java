@@ -147,18 +147,6 @@ final class LogEditor {
     return doc.size();
   }
 
-  /** Whether {@link #accept} would take a request now: a complete runnable fence below the footer, unanswered. */
-  static boolean hasNewRequests(LogDocument doc, String language) {
-    int footer = doc.footer();
-    int tailStart = footer < 0 ? 0 : footer + 2;
-    for (LogDocument.Fence f : doc.fences()) {
-      if (f.open() >= tailStart && f.closed() && JournalFormat.isRunnable(f.tag(), language) && !doc.replied(f)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** Whether a runnable fence comes before the next header in lines [from, to). */
   private static boolean fenceComesFirst(LogDocument doc, int from, int to, String language) {
     for (int i = from; i < to; i++) {

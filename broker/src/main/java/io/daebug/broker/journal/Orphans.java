@@ -36,8 +36,6 @@ final class Orphans implements AutoCloseable {
   private final List<Orphan> open = new ArrayList<>();
   /** Text read from versions let go early, handed out by the next {@link #drain()}. */
   private final StringBuilder carried = new StringBuilder();
-  /** Bytes read from replaced versions so far. */
-  private long carriedBytes;
 
   /** At most this many replaced versions are kept open per log (file descriptors are finite). */
   static final int MAX_OPEN = 16;
@@ -58,11 +56,6 @@ final class Orphans implements AutoCloseable {
         // a version that can no longer be read has nothing more to give
       }
     }
-  }
-
-  /** How many bytes were read from replaced versions so far: a change means text was carried over. */
-  long carried() {
-    return carriedBytes;
   }
 
   boolean isEmpty() {
@@ -102,7 +95,6 @@ final class Orphans implements AutoCloseable {
       }
       log.info("carried {} bytes written to a replaced version of the log over to the current one", size - o.size);
       o.size = size;
-      carriedBytes += buf.capacity();
       return Utf8.decode(buf.array());
     }
     if (size < o.size) {
