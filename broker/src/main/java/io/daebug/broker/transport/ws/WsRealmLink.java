@@ -9,21 +9,14 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 /** A realm connection over a Jetty WebSocket session; sends complete a future, pings are fire and forget. */
-final class WsRealmLink implements RealmLink {
-  private final Session session;
-  private final MessageCodec codec;
-  private final String remote;
-
+final class WsRealmLink extends WsLink implements RealmLink {
   WsRealmLink(Session session, MessageCodec codec) {
-    this.session = session;
-    this.codec = codec;
-    this.remote = String.valueOf(session.getRemoteSocketAddress());
+    super(session, codec);
   }
 
   @Override
   public CompletableFuture<Void> send(ToRealm message) {
-    String json = codec.encode(message);
-    return Callback.Completable.with(c -> session.sendText(json, c));
+    return sendMessage(message);
   }
 
   @Override
@@ -32,23 +25,13 @@ final class WsRealmLink implements RealmLink {
   }
 
   @Override
-  public void close(int code, String reason) {
-    session.close(code, reason, Callback.NOOP);
-  }
-
-  @Override
-  public String remote() {
-    return remote;
-  }
-
-  @Override
   public String address() {
     return session.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a && a.getAddress() != null
-        ? a.getAddress().getHostAddress() : remote;
+        ? a.getAddress().getHostAddress() : remote();
   }
 
   @Override
   public String toString() {
-    return "realm link " + remote;
+    return "realm link " + remote();
   }
 }
