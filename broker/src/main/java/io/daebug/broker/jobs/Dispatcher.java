@@ -3,6 +3,7 @@ package io.daebug.broker.jobs;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalFormat;
+import io.daebug.broker.journal.RealmLog;
 import io.daebug.broker.journal.RegistryFile;
 import io.daebug.broker.protocol.Beat;
 import io.daebug.broker.protocol.Cancel;
@@ -234,9 +235,12 @@ public final class Dispatcher {
     }
   }
 
-  /** Writes the registry once at start. */
+  /** Removes what a broker that crashed while writing left in {@code daebug/}, and writes the registry. */
   public void start() {
-    submit("start", this::writeRegistry);
+    submit("start", () -> {
+      RealmLog.removeLeftovers(logDir());
+      writeRegistry();
+    });
   }
 
   /**

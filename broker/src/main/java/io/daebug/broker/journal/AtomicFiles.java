@@ -128,8 +128,13 @@ public final class AtomicFiles {
 
   /** Writes a file atomically with no merge (for files only the broker writes, like the registry). */
   static void replace(Path target, String text) throws IOException {
+    replace(target, Utf8.encode(text));
+  }
+
+  /** Writes a file atomically with no merge: temporary file, fsync, rename, folder fsync. */
+  static void replace(Path target, byte[] bytes) throws IOException {
     Files.createDirectories(target.getParent());
-    Path tmp = writeTemp(target, Utf8.encode(text));
+    Path tmp = writeTemp(target, bytes);
     try {
       move(tmp, target);
       syncDir(target.getParent());
@@ -170,7 +175,7 @@ public final class AtomicFiles {
     return tmp;
   }
 
-  private static void move(Path tmp, Path target) throws IOException {
+  static void move(Path tmp, Path target) throws IOException {
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (AtomicMoveNotSupportedException e) {

@@ -45,6 +45,11 @@ public final class DirSync implements AutoCloseable {
 
   private void sync() {
     requested.set(false);
+    now(dir);
+  }
+
+  /** Fsyncs a folder on the caller's thread (a file created in it then survives a power loss). */
+  static void now(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
     } catch (IOException e) {

@@ -36,7 +36,15 @@ final class LogDocument {
   }
 
   static LogDocument parse(String text) {
-    boolean bom = text.startsWith("\uFEFF");
+    return parse(text, true);
+  }
+
+  /**
+   * Parses text that starts at a line start of a log, outside any fence: the whole file ({@code atStart}),
+   * or its live region (see {@link LiveRegion}), where a leading U+FEFF is text, not a byte order mark.
+   */
+  static LogDocument parse(String text, boolean atStart) {
+    boolean bom = atStart && text.startsWith("\uFEFF");
     if (bom) {
       text = text.substring(1);
     }
@@ -81,6 +89,16 @@ final class LogDocument {
 
   int size() {
     return lines.size();
+  }
+
+  /** How many bytes lines [0, to) take in {@link #text()} encoded (a byte order mark included). */
+  long byteLength(int to) {
+    long n = bom ? 3 : 0;
+    for (int i = 0; i < to; i++) {
+      String end = ends.get(i);
+      n += Utf8.length(lines.get(i)) + (end.isEmpty() && i < lines.size() - 1 ? 1 : end.length());
+    }
+    return n;
   }
 
   String line(int i) {

@@ -2,7 +2,14 @@ package io.daebug.broker.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Objects;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,8 +17,9 @@ import java.util.function.Consumer;
 
 /**
  * One realm's chat log, {@code daebug/<realm>.md}. Every change is a batch of edits applied to a fresh
- * read of the file and written atomically (see {@link AtomicFiles}). Not thread-safe: the broker calls
- * it from its single journal thread (docs/concurrency.md).
+ * read of the file's live region (see {@link LiveRegion}) and written from the first changed byte on (see
+ * {@link TailWriter}), so its cost does not grow with the log. Not thread-safe: the broker calls it from
+ * its single journal thread (docs/concurrency.md).
  */
 public final class RealmLog implements AutoCloseable {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RealmLog.class);
@@ -25,26 +33,58 @@ public final class RealmLog implements AutoCloseable {
   private final String realm;
   private final String language;
   private final int resultCap;
-  private final DirSync dirSync;
+  private final Orphans orphans = new Orphans();
+  private final TailWriter writer;
   private AtomicFiles.Stamp lastSeen;
-  /** Length and hash of the text as the broker last read or wrote it, to notice text it merged unseen. */
-  private long lastLength = -1;
-  private int lastHash;
+  /** Where the live region starts and what it held when last read or written; null: read the whole file. */
+  private Region region;
+  /** The bytes from {@link #seenAt} to the end as the broker last read or wrote them, to notice text it merged unseen. */
+  private byte[] seen;
+  private long seenAt;
   /** A broker write carried text the broker had not read yet (an agent's append racing it). */
   private boolean mergedUnseen;
+  private boolean recovered;
   private int cancels;
-  private final Orphans orphans = new Orphans();
+  /** Reads of the live region only, and of the whole file (for tests and traces). */
+  private long regionReads;
+  private long wholeReads;
+
+  /**
+   * The live region (see {@link LiveRegion}) as the broker last left it: its byte offset, the bytes just
+   * above it, and the bytes from it to the end. The next read checks both byte runs are still where they
+   * were (an agent's edit above that adds or removes bytes moves them; appends below do not) and reads
+   * only from the offset on.
+   */
+  private record Region(long offset, byte[] guard, byte[] bytes) {}
+
+  /** What one read of the log saw: its stamp, and its bytes from {@code offset} (0 when whole) to the end. */
+  private record Snapshot(AtomicFiles.Stamp stamp, long offset, byte[] bytes) {
+    boolean whole() {
+      return offset == 0;
+    }
+
+    String text() {
+      return bytes == null ? null : Utf8.decode(bytes);
+    }
+  }
 
   /**
    * @param resultCap the largest value text written into the log, in UTF-8 bytes
    * @param dirSync makes renames in the log's folder durable
    */
   public RealmLog(Path file, String realm, String language, int resultCap, DirSync dirSync) {
-    this.dirSync = dirSync;
+    this(file, realm, language, resultCap, dirSync, WriteOptions.fromSystemProperties());
+  }
+
+  /**
+   * @param options when writes go in place, and the fault-injection hook
+   */
+  public RealmLog(Path file, String realm, String language, int resultCap, DirSync dirSync, WriteOptions options) {
     this.file = file;
     this.realm = realm;
     this.language = language;
     this.resultCap = resultCap;
+    this.writer = new TailWriter(file, dirSync, orphans, options.faults(), options.inPlaceAbove());
   }
 
   public Path file() {
@@ -53,13 +93,121 @@ public final class RealmLog implements AutoCloseable {
 
   /** Creates the log with its title, guide and footer unless it exists (an agent's file is adopted as is). */
   public void create() throws IOException {
+    recover();
     AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language));
     lastSeen = AtomicFiles.Stamp.of(file);
   }
 
-  private void remember(String text) {
-    lastLength = text == null ? -1 : text.length();
-    lastHash = text == null ? 0 : text.hashCode();
+  /** Once, before the first read: finishes an in-place write that a crash interrupted (see {@link RedoRecord}). */
+  private void recover() throws IOException {
+    if (!recovered) {
+      recovered = true;
+      if (RedoRecord.recover(file)) {
+        region = null;
+      }
+    }
+  }
+
+  /**
+   * Removes the temporary files a broker that crashed while writing left in a log folder (dotfiles ending in
+   * {@code .tmp}; only the broker makes them). Call at start, before any log of the folder is written.
+   */
+  public static void removeLeftovers(Path folder) throws IOException {
+    try (java.nio.file.DirectoryStream<Path> temps = Files.newDirectoryStream(folder, ".*.tmp")) {
+      for (Path p : temps) {
+        Files.deleteIfExists(p);
+        log.info("removed {}, left by a broker that stopped while writing", p.getFileName());
+      }
+    } catch (NoSuchFileException e) {
+      // no folder yet: nothing left behind
+    }
+  }
+
+  /**
+   * Reads the log: only its live region when the region is still where the broker left it, else all of it.
+   */
+  private Snapshot read(boolean whole) throws IOException {
+    recover();
+    AtomicFiles.Stamp stamp = AtomicFiles.Stamp.of(file);
+    if (stamp == null) {
+      return new Snapshot(null, 0, null);
+    }
+    if (!whole && region != null && lastSeen != null && Objects.equals(stamp.key(), lastSeen.key())) {
+      byte[] live = readRegion(region);
+      if (live != null) {
+        regionReads++;
+        return new Snapshot(stamp, region.offset, live);
+      }
+    }
+    try {
+      wholeReads++;
+      return new Snapshot(stamp, 0, Files.readAllBytes(file));
+    } catch (NoSuchFileException e) {
+      return new Snapshot(null, 0, null);
+    }
+  }
+
+  /** The bytes from the region's offset to the end, or null when the region is no longer where it was. */
+  private byte[] readRegion(Region r) throws IOException {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long from = r.offset - r.guard.length;
+      long size = ch.size();
+      if (size < r.offset + r.bytes.length || size - from > Integer.MAX_VALUE) {
+        return null;
+      }
+      ByteBuffer buf = ByteBuffer.allocate((int) (size - from));
+      while (buf.hasRemaining() && ch.read(buf, from + buf.position()) >= 0) {
+        // read to the end as it was when sized
+      }
+      byte[] all = buf.array();
+      int g = r.guard.length;
+      if (!Arrays.equals(all, 0, g, r.guard, 0, g) || !Arrays.equals(all, g, g + r.bytes.length, r.bytes, 0, r.bytes.length)) {
+        return null;
+      }
+      return Arrays.copyOfRange(all, g, buf.position());
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /** How many reads took only the live region, and how many the whole file. */
+  long[] reads() {
+    return new long[] {regionReads, wholeReads};
+  }
+
+  /** Whether a snapshot holds text beyond what the broker last read or wrote. */
+  private boolean unseenIn(Snapshot s) {
+    if (seen == null || s.offset > seenAt) {
+      return true;
+    }
+    int from = (int) (seenAt - s.offset);
+    return s.bytes.length - from != seen.length || !Arrays.equals(s.bytes, from, s.bytes.length, seen, 0, seen.length);
+  }
+
+  /** Remembers the content as read or written: the live region of {@code doc} (parsed from offset {@code at}). */
+  private void remember(LogDocument doc, long at, byte[] bytes, byte[] guardAbove) {
+    int start = LiveRegion.start(doc);
+    if (start < 0) {
+      region = null;
+      seen = bytes;
+      seenAt = at;
+      return;
+    }
+    int rel = (int) doc.byteLength(start);
+    long offset = at + rel;
+    byte[] guard;
+    if (rel >= RedoRecord.GUARD || guardAbove == null) {
+      guard = Arrays.copyOfRange(bytes, Math.max(0, rel - RedoRecord.GUARD), rel);
+    } else {
+      int fromAbove = Math.min(guardAbove.length, RedoRecord.GUARD - rel);
+      guard = new byte[fromAbove + rel];
+      System.arraycopy(guardAbove, guardAbove.length - fromAbove, guard, 0, fromAbove);
+      System.arraycopy(bytes, 0, guard, fromAbove, rel);
+    }
+    byte[] live = Arrays.copyOfRange(bytes, rel, bytes.length);
+    region = new Region(offset, guard, live);
+    seen = live;
+    seenAt = offset;
   }
 
   /**
@@ -92,15 +240,20 @@ public final class RealmLog implements AutoCloseable {
    * @return the requests in file order, or null when the file looked half-written
    */
   public List<Request> peek(String now, int ahead, boolean settledOnly) throws IOException {
-    AtomicFiles.Stamp stamp = AtomicFiles.Stamp.of(file);
-    String text = AtomicFiles.read(file);
-    LogDocument doc = LogDocument.parse(text == null ? JournalFormat.newLog(realm, language) : text);
+    Snapshot s = read(false);
+    LogDocument doc = parse(s);
+    if (doc.footer() < 0 && !s.whole()) {
+      s = read(true);
+      doc = parse(s);
+    }
     if (settledOnly && looksUnsettled(doc)) {
       return null;
     }
-    lastSeen = stamp;
+    lastSeen = s.stamp;
     mergedUnseen = false;
-    remember(text);
+    if (s.bytes != null) {
+      remember(doc, s.offset, s.bytes, s.whole() || region == null ? null : region.guard);
+    }
     cancels = LogEditor.cancelLines(doc).size();
     return requests(LogEditor.accept(doc, realm, language, now, ahead));
   }
@@ -152,11 +305,7 @@ public final class RealmLog implements AutoCloseable {
     if (extra.isEmpty()) {
       return false;
     }
-    lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
-      String out = text == null ? extra : text + extra;
-      remember(out);
-      return out;
-    });
+    write(false, s -> LogDocument.parse(s.text() == null ? extra : s.text() + extra, s.whole()));
     mergedUnseen = true;
     return true;
   }
@@ -165,6 +314,13 @@ public final class RealmLog implements AutoCloseable {
   @Override
   public void close() {
     orphans.close();
+    try {
+      if (recovered) {
+        writer.close(); // else a failed write's redo record is left for the next broker to finish
+      }
+    } catch (IOException e) {
+      log.debug("cannot remove the redo record of {}: {}", file, e.toString());
+    }
   }
 
   /** Whether replaced versions of the log are still being watched. */
@@ -180,6 +336,8 @@ public final class RealmLog implements AutoCloseable {
   /** Edits collected and applied in one atomic write. */
   public final class Batch {
     private final List<Consumer<LogDocument>> edits = new ArrayList<>();
+    /** An edit of this batch may reach above the live region: read and edit the whole file. */
+    private boolean whole;
 
     private Batch() {}
 
@@ -271,6 +429,7 @@ public final class RealmLog implements AutoCloseable {
       List<String> lines = ok
           ? successLines(jobId, agent, time, took, true, value, events, omitted)
           : Replies.failure(realm, agent, time, took, true, error, events, omitted);
+      whole = true; // the 🚫 reply it goes under can be anywhere above
       edits.add(doc -> LogEditor.lateReply(doc, new LogEditor.Anchor(a.code(), failedHeader, ordinal), lines,
           language));
       return this;
@@ -278,6 +437,7 @@ public final class RealmLog implements AutoCloseable {
 
     /** Replaces placeholders an earlier broker left behind with a 🚫 reply holding {@code error}. */
     public Batch abandonStale(String time, String error) {
+      whole = true; // an earlier broker's placeholders can be anywhere
       edits.add(doc -> LogEditor.abandonStale(doc, realm, time, error));
       return this;
     }
@@ -292,7 +452,11 @@ public final class RealmLog implements AutoCloseable {
     /** Applies every edit to the file's current content in one atomic write. */
     public void commit() throws IOException {
       if (!edits.isEmpty()) {
-        write(doc -> edits.forEach(e -> e.accept(doc)));
+        write(whole, s -> {
+          LogDocument doc = parse(s);
+          edits.forEach(e -> e.accept(doc));
+          return doc;
+        });
       }
     }
   }
@@ -328,22 +492,72 @@ public final class RealmLog implements AutoCloseable {
     return new LogEditor.Anchor(a.code(), a.header(), ordinal);
   }
 
-  private void write(Consumer<LogDocument> edit) throws IOException {
+  private LogDocument parse(Snapshot s) {
+    String text = s.text();
+    return LogDocument.parse(text == null ? JournalFormat.newLog(realm, language) : text, s.whole());
+  }
+
+  /** One edit of a snapshot: the document after the edit (its text is what the file gets from the snapshot's offset). */
+  private interface Edit {
+    LogDocument apply(Snapshot s) throws IOException;
+  }
+
+  /**
+   * Applies an edit to the log's current content and writes what changed (see {@link TailWriter}); when the log
+   * changes meanwhile, reads it again and redoes the edit. Reads only the live region unless {@code whole}
+   * or the region is gone.
+   */
+  private void write(boolean whole, Edit edit) throws IOException {
     long start = System.nanoTime();
-    lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
-      if (text != null && (text.length() != lastLength || text.hashCode() != lastHash)) {
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      Snapshot s = read(whole);
+      if (s.bytes != null && unseenIn(s)) {
         mergedUnseen = true;
       }
-      String base = text == null ? JournalFormat.newLog(realm, language) : text;
-      LogDocument doc = LogDocument.parse(base);
-      edit.accept(doc);
-      String out = doc.text();
-      String written = out.equals(base) && text != null ? text : out;
-      remember(written);
-      return written;
-    });
-    if (log.isTraceEnabled()) {
-      log.trace("wrote {} in {} us", file.getFileName(), (System.nanoTime() - start) / 1000);
+      byte[] guardAbove = s.whole() || region == null ? null : region.guard;
+      LogDocument doc = edit.apply(s);
+      if (!s.whole() && doc.footer() < 0) {
+        whole = true; // the footer is gone from the region: the whole file decides where things go
+        continue;
+      }
+      byte[] out = Utf8.encode(doc.text());
+      byte[] old = s.bytes == null ? new byte[0] : s.bytes;
+      int common = Arrays.mismatch(old, out);
+      if (common < 0 && s.bytes != null) {
+        lastSeen = s.stamp;
+        remember(doc, s.offset, out, guardAbove);
+        return;
+      }
+      if (common < 0) {
+        common = 0;
+      }
+      AtomicFiles.Stamp written;
+      try {
+        written = writer.write(s.stamp, s.offset + common, Arrays.copyOfRange(old, common, old.length),
+            Arrays.copyOfRange(out, common, out.length));
+      } catch (IOException | RuntimeException e) {
+        // The write may have stopped half way (disk full): its redo record finishes it before the next read.
+        recovered = false;
+        region = null;
+        throw e;
+      }
+      if (written == null) {
+        continue;
+      }
+      lastSeen = written;
+      remember(doc, s.offset, out, guardAbove);
+      if (log.isTraceEnabled()) {
+        log.trace("wrote {} from byte {} ({} bytes) in {} us", file.getFileName(), s.offset + common,
+            out.length - common, (System.nanoTime() - start) / 1000);
+      }
+      String extra = orphans.drain();
+      if (!extra.isEmpty()) {
+        write(false, x -> LogDocument.parse(x.text() == null ? extra : x.text() + extra, x.whole()));
+      }
+      return;
     }
+    throw new IOException("gave up writing " + file + ": it kept changing during " + ATTEMPTS + " attempts");
   }
+
+  private static final int ATTEMPTS = 20;
 }

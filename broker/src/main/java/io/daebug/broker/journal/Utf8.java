@@ -66,4 +66,25 @@ final class Utf8 {
     out.writeBytes(s.substring(start).getBytes(StandardCharsets.UTF_8));
     return out.toByteArray();
   }
+
+  /** How many bytes {@link #encode} makes of {@code s}, without encoding it. */
+  static long length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        n++; // an escaped byte of invalid UTF-8, or a lone surrogate that String.getBytes writes as '?'
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
 }

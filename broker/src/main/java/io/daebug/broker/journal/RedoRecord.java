@@ -1,0 +1,240 @@
+package io.daebug.broker.journal;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The redo record of an in-place log write ({@link TailWriter}): where the write starts, the bytes it
+ * replaces and the bytes it writes, made durable before the log is touched. A crash in the middle of the
+ * write leaves the log's live region part old, part new; the next broker to open the log finishes the
+ * write from this record, keeping whatever an agent appended meanwhile, so a crash at any instant ends in
+ * the old or the new content (FORMAT.md §4). The record is the dotfile {@code .<log>.redo} beside the log
+ * (never served, never watched); a cleared or torn record (bad checksum) means no write was in flight.
+ */
+final class RedoRecord {
+  private static final Logger log = LoggerFactory.getLogger(RedoRecord.class);
+  private static final byte[] MAGIC = "DAEBUG-REDO-1\n".getBytes(StandardCharsets.US_ASCII);
+  /** How many bytes before the write's start a record keeps, to recognise the file it was made for. */
+  static final int GUARD = 4096;
+
+  /** A decoded record: the write replaced {@code old} at {@code at} (the file then ended at at + old.length). */
+  record Entry(long at, byte[] guard, byte[] old, byte[] tail) {}
+
+  private RedoRecord() {}
+
+  static Path of(Path logFile) {
+    return logFile.resolveSibling("." + logFile.getFileName() + ".redo");
+  }
+
+  /** Writes the record for a write and fsyncs it (and, when it creates the file, the folder). */
+  static void write(Path record, Entry e) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.guard.length + e.old.length + e.tail.length);
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      out.write(MAGIC);
+      out.writeLong(e.at);
+      writeBlock(out, e.guard);
+      writeBlock(out, e.old);
+      writeBlock(out, e.tail);
+      CRC32C crc = new CRC32C();
+      crc.update(bytes.toByteArray());
+      out.writeLong(crc.getValue());
+    }
+    boolean created = !Files.exists(record);
+    try (FileChannel ch = FileChannel.open(record, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      writeFully(ch, ByteBuffer.wrap(bytes.toByteArray()), 0);
+      ch.force(false);
+    }
+    if (created) {
+      DirSync.now(record.getParent());
+    }
+  }
+
+  /** Marks the record as done (its write is complete and fsynced); the next record overwrites it. */
+  static void clear(Path record) throws IOException {
+    try (FileChannel ch = FileChannel.open(record, StandardOpenOption.WRITE)) {
+      writeFully(ch, ByteBuffer.wrap(new byte[MAGIC.length]), 0);
+    } catch (NoSuchFileException e) {
+      // nothing to clear
+    }
+  }
+
+  private static void writeBlock(DataOutputStream out, byte[] b) throws IOException {
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
+  static void writeFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {
+    long pos = at;
+    while (buf.hasRemaining()) {
+      pos += ch.write(buf, pos);
+    }
+  }
+
+  /** The record in {@code raw}, or null when it is cleared, torn or not a record. */
+  static Entry decode(byte[] raw) {
+    if (raw.length < MAGIC.length + 8 + 12 + 8 || !Arrays.equals(raw, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
+      return null;
+    }
+    ByteBuffer in = ByteBuffer.wrap(raw);
+    in.position(MAGIC.length);
+    try {
+      long at = in.getLong();
+      byte[] guard = block(in);
+      byte[] old = block(in);
+      byte[] tail = block(in);
+      int end = in.position();
+      long crc = in.getLong();
+      CRC32C check = new CRC32C();
+      check.update(raw, 0, end);
+      return check.getValue() == crc && at >= 0 ? new Entry(at, guard, old, tail) : null;
+    } catch (RuntimeException e) {
+      return null; // torn: lengths that run past the end
+    }
+  }
+
+  private static byte[] block(ByteBuffer in) {
+    int n = in.getInt();
+    if (n < 0 || n > in.remaining()) {
+      throw new IllegalArgumentException("bad length " + n);
+    }
+    byte[] b = new byte[n];
+    in.get(b);
+    return b;
+  }
+
+  /**
+   * Finishes an in-place write a crash interrupted, if the record says one was in flight, and removes the
+   * record. The log then holds the write's new content followed by whatever an agent appended since.
+   *
+   * @return true when the log was changed
+   */
+  static boolean recover(Path logFile) throws IOException {
+    Path record = of(logFile);
+    byte[] raw;
+    try {
+      raw = Files.readAllBytes(record);
+    } catch (NoSuchFileException e) {
+      return false;
+    }
+    Entry e = decode(raw);
+    boolean changed = false;
+    if (e != null) {
+      byte[] file = readOrNull(logFile);
+      byte[] tail = file == null ? null : finished(file, e);
+      if (tail == null) {
+        log.warn("{} changed since a write that a crash interrupted; left as it is (redo record dropped)", logFile);
+      } else if (!Arrays.equals(file, (int) e.at, file.length, tail, 0, tail.length)) {
+        byte[] out = Arrays.copyOf(file, (int) e.at + tail.length);
+        System.arraycopy(tail, 0, out, (int) e.at, tail.length);
+        AtomicFiles.replace(logFile, out);
+        log.info("finished a write to {} that a crash interrupted", logFile);
+        changed = true;
+      }
+    }
+    Files.deleteIfExists(record);
+    return changed;
+  }
+
+  private static byte[] readOrNull(Path p) throws IOException {
+    try {
+      return Files.readAllBytes(p);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
+  /**
+   * What the log should hold from the write's start, given what it holds now: the write's new bytes, then
+   * the agent's bytes appended after the old end (or after the part of the write that got there). Null when
+   * the file is not a state this write could have left (someone rewrote it since).
+   *
+   * <p>The write overwrites the old region with the first {@code min(old, tail)} new bytes, then appends the
+   * rest (growing) or truncates (shrinking); an agent's appends land at the end of the file at any moment.
+   */
+  static byte[] finished(byte[] file, Entry e) {
+    int at = (int) e.at;
+    if (e.at > file.length || at < e.guard.length
+        || !Arrays.equals(file, at - e.guard.length, at, e.guard, 0, e.guard.length)) {
+      return null;
+    }
+    int have = file.length - at;
+    int within = Math.min(e.old.length, e.tail.length);
+    int common = Arrays.mismatch(file, at, file.length, e.tail, 0, e.tail.length);
+    if (common < 0) {
+      common = e.tail.length;
+    }
+    if (common < within) {
+      // The overwrite stopped part way (or never started): new bytes, then old ones, then the agent's.
+      if (have < e.old.length || !Arrays.equals(file, at + common, at + e.old.length, e.old, common, e.old.length)) {
+        return null;
+      }
+      return concat(e.tail, slice(file, at + e.old.length, file.length));
+    }
+    byte[] rest = slice(file, at + within, file.length);
+    if (e.tail.length <= e.old.length) {
+      // Shrinking, overwritten: the old bytes past the new end may still be there before the agent's.
+      byte[] leftover = slice(e.old, within, e.old.length);
+      boolean stale = leftover.length > 0 && rest.length >= leftover.length
+          && Arrays.equals(rest, 0, leftover.length, leftover, 0, leftover.length);
+      return concat(e.tail, stale ? slice(rest, leftover.length, rest.length) : rest);
+    }
+    // Growing, overwritten: the appended rest may be there, missing, after an agent's append, or cut short.
+    // The kernel cuts a write that a kill interrupts only at a page boundary of the file, so a cut append
+    // ends at one: the first such run of the rest that the file holds is the broker's, the agent's follows.
+    byte[] more = slice(e.tail, within, e.tail.length);
+    int found = indexOf(rest, more);
+    if (found >= 0) {
+      return concat(e.tail, concat(slice(rest, 0, found), slice(rest, found + more.length, rest.length)));
+    }
+    long oldEnd = e.at + e.old.length;
+    for (int n = (int) (pageStart(oldEnd + more.length - 1) - oldEnd); n > 0; n -= PAGE) {
+      if (n <= rest.length && Arrays.equals(rest, 0, n, more, 0, n)) {
+        return concat(e.tail, slice(rest, n, rest.length));
+      }
+    }
+    return concat(e.tail, rest);
+  }
+
+  /** The page size the kernel cuts interrupted writes at (4 KiB, or a multiple of it). */
+  static final int PAGE = 4096;
+
+  /** The start of the page that holds file offset {@code offset}. */
+  static long pageStart(long offset) {
+    return offset - Math.floorMod(offset, PAGE);
+  }
+
+  static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i + needle.length <= hay.length; i++) {
+      for (int j = 0; j < needle.length; j++) {
+        if (hay[i + j] != needle[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static byte[] slice(byte[] b, int from, int to) {
+    return Arrays.copyOfRange(b, from, to);
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}

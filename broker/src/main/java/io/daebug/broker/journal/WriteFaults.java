@@ -1,0 +1,74 @@
+package io.daebug.broker.journal;
+
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Fault injection for the journal's write path: named points between the write, fsync and rename steps
+ * where a test stops the broker the way a crash would, so that what a crash at that instant leaves on disk
+ * can be checked deterministically. The broker runs with {@link #NONE}; in-process tests throw from
+ * {@link #at}; a broker started with {@code -Ddaebug.crashAt=POINT[:N]} halts its JVM the N-th time (default
+ * the first) it reaches POINT, with nothing flushed or closed, as SIGKILL would.
+ */
+public interface WriteFaults {
+  /** Where a write can be stopped. */
+  enum Point {
+    /** Whole-file write: the temporary file is written and fsynced; the log is untouched. */
+    TEMP_SYNCED,
+    /** Whole-file write: the temporary file was renamed over the log; the folder is not fsynced yet. */
+    RENAMED,
+    /** In-place write: the redo record is durable; the log is untouched. */
+    REDO_SYNCED,
+    /** In-place write, cut: while the old live region is overwritten ({@link #cut} says how far it got). */
+    OVERWRITING,
+    /** In-place write: the old live region is overwritten; nothing is appended or truncated yet. */
+    OVERWRITTEN,
+    /** In-place write, cut: while the rest of the new region is appended. */
+    APPENDING,
+    /** In-place write: the new region is complete; the log is not fsynced yet. */
+    TAIL_WRITTEN,
+    /** In-place write: the log is fsynced; the redo record is still valid. */
+    SYNCED
+  }
+
+  /** No faults: the broker's own. */
+  WriteFaults NONE = new WriteFaults() {};
+
+  /** Called at {@code point}; a test throws (or halts) here to stop the write as a crash would. */
+  default void at(Point point) {}
+
+  /**
+   * How many of {@code length} bytes a write at a cut point ({@link Point#OVERWRITING}, {@link Point#APPENDING})
+   * may write before {@link #at} is called for that point: all of them unless a test cuts it short. The
+   * writer rounds a cut down to a page boundary of the file, where the kernel stops a write that a kill
+   * interrupts.
+   */
+  default int cut(Point point, int length) {
+    return length;
+  }
+
+  /** {@link #NONE}, or the halting faults {@code -Ddaebug.crashAt=POINT[:N]} asks for. */
+  static WriteFaults fromSystemProperties() {
+    String spec = System.getProperty("daebug.crashAt");
+    if (spec == null || spec.isBlank()) {
+      return NONE;
+    }
+    String[] parts = spec.trim().split(":", 2);
+    Point target = Point.valueOf(parts[0].toUpperCase(Locale.ROOT));
+    int nth = parts.length > 1 ? Integer.parseInt(parts[1]) : 1;
+    AtomicInteger seen = new AtomicInteger();
+    return new WriteFaults() {
+      @Override
+      public void at(Point point) {
+        if (point == target && seen.incrementAndGet() == nth) {
+          Runtime.getRuntime().halt(86);
+        }
+      }
+
+      @Override
+      public int cut(Point point, int length) {
+        return point == target && seen.get() + 1 == nth ? length / 2 : length;
+      }
+    };
+  }
+}
