@@ -11,23 +11,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Read-modify-write of journal files that neither half-writes nor loses an agent's concurrent edit:
- * write a temporary file, fsync, check the target did not change since it was read (else redo the edit
- * on the new content), rename over it, fsync the folder; text an agent appended to the old file in the
- * instant between that check and the rename, or later through a file descriptor it still holds, is
- * carried over to the new one (see {@link Orphans}). The folder's fsync, which only makes the rename
- * durable, runs off the caller's thread (see {@link DirSync}).
+ * Atomic creation and replacement of journal files (temporary file, fsync, rename, folder fsync), and the
+ * stamp that tells the broker's own writes from an agent's. Logs are edited through {@link TailWriter}.
  */
 public final class AtomicFiles {
-  private static final Logger log = LoggerFactory.getLogger(AtomicFiles.class);
-  private static final int ATTEMPTS = 20;
 
   /** What was last read or written, to tell the broker's own writes from an agent's. */
   record Stamp(long size, FileTime modified, Object key) {
@@ -52,55 +42,6 @@ public final class AtomicFiles {
     }
   }
 
-  /**
-   * Applies {@code edit} to the file's current text (null when missing) and replaces the file atomically
-   * with the result. An edit returning its input unchanged (same instance) writes nothing.
-   *
-   * @return the stamp of the content this call read or wrote: a later stat that differs means someone
-   *     else changed the file since (taken from the temporary file before the rename, so an edit made
-   *     right after the rename is never mistaken for the broker's own)
-   */
-  static Stamp update(Path target, Orphans orphans, DirSync dirSync, UnaryOperator<String> edit)
-      throws IOException {
-    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-      Stamp before = Stamp.of(target);
-      byte[] oldBytes = before == null ? null : readBytes(target);
-      String oldText = oldBytes == null ? null : Utf8.decode(oldBytes);
-      String newText = edit.apply(oldText);
-      if (newText == null || newText == oldText) {
-        return before;
-      }
-      Path tmp = writeTemp(target, Utf8.encode(newText));
-      Stamp written = Stamp.of(tmp);
-      FileChannel old = before == null ? null : openOrNull(target);
-      boolean moved = false;
-      try {
-        if (!Objects.equals(before, Stamp.of(target))) {
-          continue;
-        }
-        move(tmp, target);
-        moved = true;
-        dirSync.request();
-      } finally {
-        if (!moved) {
-          Files.deleteIfExists(tmp);
-          if (old != null) {
-            old.close();
-          }
-        }
-      }
-      if (old != null) {
-        orphans.adopt(old, oldBytes.length);
-      }
-      String extra = orphans.drain();
-      if (!extra.isEmpty()) {
-        return update(target, orphans, dirSync, text -> text == null ? extra : text + extra);
-      }
-      return written;
-    }
-    throw new IOException("gave up writing " + target + ": it kept changing during " + ATTEMPTS + " attempts");
-  }
-
   /** Creates a file with the given text unless it exists (then leaves it as it is). */
   static boolean createIfMissing(Path target, String text) throws IOException {
     Files.createDirectories(target.getParent());
@@ -110,7 +51,7 @@ public final class AtomicFiles {
     Path tmp = writeTemp(target, Utf8.encode(text));
     try {
       Files.createLink(target, tmp);
-      syncDir(target.getParent());
+      DirSync.now(target.getParent());
       return true;
     } catch (java.nio.file.FileAlreadyExistsException e) {
       return false;
@@ -119,7 +60,7 @@ public final class AtomicFiles {
         return false;
       }
       move(tmp, target);
-      syncDir(target.getParent());
+      DirSync.now(target.getParent());
       return true;
     } finally {
       Files.deleteIfExists(tmp);
@@ -137,25 +78,9 @@ public final class AtomicFiles {
     Path tmp = writeTemp(target, bytes);
     try {
       move(tmp, target);
-      syncDir(target.getParent());
+      DirSync.now(target.getParent());
     } finally {
       Files.deleteIfExists(tmp);
-    }
-  }
-
-  private static FileChannel openOrNull(Path p) throws IOException {
-    try {
-      return FileChannel.open(p, StandardOpenOption.READ);
-    } catch (NoSuchFileException e) {
-      return null;
-    }
-  }
-
-  private static byte[] readBytes(Path p) throws IOException {
-    try {
-      return Files.readAllBytes(p);
-    } catch (NoSuchFileException e) {
-      return null;
     }
   }
 
@@ -183,11 +108,4 @@ public final class AtomicFiles {
     }
   }
 
-  private static void syncDir(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      log.debug("cannot fsync folder {}: {}", dir, e.toString());
-    }
-  }
 }

@@ -29,10 +29,11 @@ import java.util.stream.Stream;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 
 /**
- * Benchmark (a program, not a test): does a job get slower as its realm's log grows? For each starting
- * size (default 0, 10 and 50 MB of realistic earlier requests, replies and console output), a real broker
- * adopts the log, a scripted realm answers every job at once, and an agent appends N requests (default
- * 1,000, after 20 warm-up ones) to the file one after another, each once the previous reply is in the file.
+ * Benchmark (a program, not a test): does a job get slower as its realm's log grows? One real broker adopts
+ * one log per starting size (default 0, 10 and 50 MB of realistic earlier requests, replies and console
+ * output), a scripted realm per log answers every job at once, and an agent appends N requests (default
+ * 1,000, after 20 warm-up ones) to each file, each once the previous reply is in the file, the sizes taking
+ * turns job by job so that the machine's load falls on all of them alike.
  * Printed per size: median and p99 milliseconds from the append to the complete reply in the file (what
  * the agent sees), and from the moment the realm got the job (the request was accepted) to the reply in
  * the file.
@@ -51,49 +52,81 @@ public final class BigLogBench {
     int[] sizes = Arrays.stream((args.length > 0 ? args[0] : "0,10,50").split(",")).mapToInt(Integer::parseInt)
         .toArray();
     int jobs = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
-    System.out.printf(Locale.ROOT, "%d jobs per size after %d warm-up, 1+1 answered at once by a scripted realm%n",
-        jobs, WARMUP);
-    for (int mb : sizes) {
-      run(mb, jobs);
-    }
-  }
-
-  private static void run(int mb, int jobs) throws Exception {
+    // One INFO line per job would time the console, not the journal.
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
+    System.out.printf(Locale.ROOT, "%d jobs per size after %d warm-up, 1+1 answered at once by a scripted realm;"
+        + " sizes take turns job by job, so machine load falls on all of them alike%n", jobs, WARMUP);
     Path root = Files.createTempDirectory("daebug-big-log-");
-    Path log = root.resolve("daebug").resolve(REALM + ".md");
-    Files.createDirectories(log.getParent());
-    pad(log, mb * 1024L * 1024L);
-    long startSize = Files.size(log);
+    Path[] logs = new Path[sizes.length];
+    long[] startSizes = new long[sizes.length];
+    Files.createDirectories(root.resolve("daebug"));
+    for (int s = 0; s < sizes.length; s++) {
+      logs[s] = root.resolve("daebug").resolve(REALM + "-" + s + ".md");
+      pad(logs[s], REALM + "-" + s, sizes[s] * 1024L * 1024L);
+      startSizes[s] = Files.size(logs[s]);
+    }
     Map<String, Long> received = new ConcurrentHashMap<>();
     WebSocketClient client = new WebSocketClient();
     client.start();
-    try (Broker broker = Broker.start(BrokerConfig.defaults(root).withPort(0));
+    List<FakeRealm> realms = new java.util.ArrayList<>();
+    try (Broker broker = Broker.start(BrokerConfig.defaults(root).withPort(0))) {
+      for (int s = 0; s < sizes.length; s++) {
         FakeRealm realm = FakeRealm.connect(client, URI.create("ws://127.0.0.1:" + broker.port() + WsServer.REALM_PATH),
-            Map.of())) {
-      realm.hello(REALM);
-      Thread answering = new Thread(() -> answer(realm, received), "bench-realm");
-      answering.setDaemon(true);
-      answering.start();
-      double[] appendToReply = new double[jobs];
-      double[] acceptToReply = new double[jobs];
-      for (int i = 0; i < WARMUP + jobs; i++) {
-        String code = "1+1 // #" + i;
-        long appended = System.nanoTime();
-        Files.writeString(log, "```js\n" + code + "\n```\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-        long replied = awaitReply(log, code);
-        if (i >= WARMUP) {
-          appendToReply[i - WARMUP] = (replied - appended) / 1e6;
-          acceptToReply[i - WARMUP] = (replied - received.get(code)) / 1e6;
-        }
-        received.remove(code);
+            Map.of());
+        realms.add(realm);
+        long adopting = System.nanoTime();
+        realm.hello(REALM + "-" + s);
+        Thread answering = new Thread(() -> answer(realm, received), "bench-realm-" + s);
+        answering.setDaemon(true);
+        answering.start();
+        appendAndAwait(logs[s], "'adopted' // " + s);
+        System.out.printf(Locale.ROOT, "log %2d MB adopted: first job answered %.0f ms after hello%n", sizes[s],
+            (System.nanoTime() - adopting) / 1e6);
       }
-      answering.interrupt();
-      System.out.printf(Locale.ROOT, "log %2d MB (%,d bytes at start, %,d at end): append -> reply %s;"
-          + " accepted -> reply %s%n", mb, startSize, Files.size(log), stats(appendToReply), stats(acceptToReply));
+      double[][] appendToReply = new double[sizes.length][jobs];
+      double[][] acceptToReply = new double[sizes.length][jobs];
+      for (int i = 0; i < WARMUP + jobs; i++) {
+        for (int s = 0; s < sizes.length; s++) {
+          String code = "1+1 // #" + s + "-" + i;
+          long appended = System.nanoTime();
+          long replied = appendAndAwait(logs[s], code);
+          if (i >= WARMUP) {
+            appendToReply[s][i - WARMUP] = (replied - appended) / 1e6;
+            acceptToReply[s][i - WARMUP] = (replied - received.get(code)) / 1e6;
+          }
+          received.remove(code);
+        }
+      }
+      double[] medians = new double[sizes.length];
+      for (int s = 0; s < sizes.length; s++) {
+        medians[s] = median(acceptToReply[s]);
+        System.out.printf(Locale.ROOT, "log %2d MB (%,d bytes at start, %,d at end): append -> reply %s;"
+            + " accepted -> reply %s%n", sizes[s], startSizes[s], Files.size(logs[s]), stats(appendToReply[s]),
+            stats(acceptToReply[s]));
+      }
+      double lo = Arrays.stream(medians).min().orElse(0);
+      double hi = Arrays.stream(medians).max().orElse(0);
+      System.out.printf(Locale.ROOT, "accepted -> reply medians: largest %.1f%% above smallest%n", (hi / lo - 1) * 100);
     } finally {
+      for (FakeRealm realm : realms) {
+        realm.close();
+      }
       client.stop();
       deleteAll(root);
     }
+  }
+
+  /** Appends a request for {@code code} and returns when its reply is complete in the file. */
+  private static long appendAndAwait(Path log, String code) throws Exception {
+    Files.writeString(log, "```js\n" + code + "\n```\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    return awaitReply(log, code);
+  }
+
+  private static double median(double[] ms) {
+    double[] sorted = ms.clone();
+    Arrays.sort(sorted);
+    return sorted[sorted.length / 2];
   }
 
   /** The scripted realm: answers every job with 2 as soon as it arrives, noting when it arrived. */
@@ -115,7 +148,8 @@ public final class BigLogBench {
    * of the file's last 16 KB only when it changed, so watching costs the same however big the log is.
    */
   private static long awaitReply(Path log, String code) throws Exception {
-    String done = code + "\n```\n#### \uD83D\uDC4D" + REALM + " to agent at ";
+    String realm = log.getFileName().toString().replaceFirst("\\.md$", "");
+    String done = code + "\n```\n#### \uD83D\uDC4D" + realm + " to agent at ";
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     Object seen = null;
     while (System.nanoTime() < deadline) {
@@ -159,25 +193,25 @@ public final class BigLogBench {
    * requests with prose, replies with JSON and text values of varied sizes, console output, a failure now
    * and then and background blocks, and the footer.
    */
-  static void pad(Path log, long bytes) throws IOException {
+  static void pad(Path log, String name, long bytes) throws IOException {
     Random r = new Random(42);
     try (Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
-      String title = "# " + REALM + " Session\n\nThis file is a live REPL into the realm `" + REALM + "`.\n\n";
+      String title = "# " + name + " Session\n\nThis file is a live REPL into the realm `" + name + "`.\n\n";
       w.write(title);
       long written = title.length();
       int i = 0;
       while (written < bytes) {
         StringBuilder b = new StringBuilder();
         String time = String.format(Locale.ROOT, "%02d:%02d:%02d", 9 + i / 3600 % 12, i / 60 % 60, i % 60);
-        b.append("### \uD83D\uDDE3\uFE0Fclaude to ").append(REALM).append(" at ").append(time).append('\n');
+        b.append("### \uD83D\uDDE3\uFE0Fclaude to ").append(name).append(" at ").append(time).append('\n');
         b.append("Checking how many widgets rendered after step ").append(i).append(".\n");
         b.append("```js\ndocument.querySelectorAll('.widget').length + ").append(i).append("\n```\n");
         if (r.nextInt(20) == 0) {
-          b.append("#### \uD83D\uDEAB").append(REALM).append(" to claude at ").append(time).append(" (3ms)\n")
+          b.append("#### \uD83D\uDEAB").append(name).append(" to claude at ").append(time).append(" (3ms)\n")
               .append("```Error\nTypeError: Cannot read properties of undefined (reading 'length')\n")
               .append("    at <anonymous>:1:40\n```\n");
         } else {
-          b.append("#### \uD83D\uDC4D").append(REALM).append(" to claude at ").append(time).append(" (")
+          b.append("#### \uD83D\uDC4D").append(name).append(" to claude at ").append(time).append(" (")
               .append(1 + r.nextInt(40)).append("ms)\n```JSON\n{\n");
           int fields = 1 + r.nextInt(12);
           for (int f = 0; f < fields; f++) {
@@ -192,7 +226,7 @@ public final class BigLogBench {
               .append(" rendered widget ").append(r.nextInt(1000)).append(" in ").append(r.nextInt(50)).append("ms\n```\n");
         }
         if (r.nextInt(10) == 0) {
-          b.append("\n### \uD83D\uDDE3\uFE0F").append(REALM).append(" background at ").append(time)
+          b.append("\n### \uD83D\uDDE3\uFE0F").append(name).append(" background at ").append(time)
               .append("\n##### \uD83C\uDD98console.warn\n```Text console.warn\n").append(time)
               .append(" slow frame: ").append(16 + r.nextInt(60)).append("ms\n```\n");
         }

@@ -39,7 +39,13 @@ class RealmLogPropertiesTest {
   @Test
   void decodingAndEncodingAnyBytesGivesThemBack() {
     Props.forAll("utf-8 round trip", 1000, r -> randomBytes(r, 200), b -> List.of(),
-        b -> Arrays.toString(b), b -> assertThat(Utf8.encode(Utf8.decode(b))).isEqualTo(b));
+        b -> Arrays.toString(b), b -> {
+          assertThat(Utf8.encode(Utf8.decode(b))).isEqualTo(b);
+          assertThat(Utf8.length(Utf8.decode(b))).isEqualTo(b.length);
+        });
+    // Text from realms: any chars, lone surrogates too (written as '?'), counted as encode writes them.
+    Props.forAll("utf-8 length", 1000, r -> HostileMarkdown.hostileText(r) + (char) r.nextInt(0xD700, 0xE000),
+        s -> assertThat(Utf8.length(s)).isEqualTo(Utf8.encode(s).length));
   }
 
   @Test
