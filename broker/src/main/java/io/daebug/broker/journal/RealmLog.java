@@ -437,7 +437,7 @@ public final class RealmLog implements AutoCloseable {
 
     /** Replaces placeholders an earlier broker left behind with a 🚫 reply holding {@code error}. */
     public Batch abandonStale(String time, String error) {
-      whole = true; // an earlier broker's placeholders can be anywhere
+      // No need to read the whole file: the live region starts above every placeholder (LiveRegion).
       edits.add(doc -> LogEditor.abandonStale(doc, realm, time, error));
       return this;
     }

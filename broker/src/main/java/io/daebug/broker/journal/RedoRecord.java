@@ -29,8 +29,12 @@ final class RedoRecord {
   /** How many bytes before the write's start a record keeps, to recognise the file it was made for. */
   static final int GUARD = 4096;
 
-  /** A decoded record: the write replaced {@code old} at {@code at} (the file then ended at at + old.length). */
-  record Entry(long at, byte[] guard, byte[] old, byte[] tail) {}
+  /**
+   * A decoded record: the write replaced {@code old} at {@code at} (the file then ended at at + old.length) by
+   * {@code tail}; {@code filler} is the blank line it reserved at the end (growing) or wrote over what it no
+   * longer needs (shrinking), or empty.
+   */
+  record Entry(long at, byte[] guard, byte[] old, byte[] tail, byte[] filler) {}
 
   private RedoRecord() {}
 
@@ -38,36 +42,35 @@ final class RedoRecord {
     return logFile.resolveSibling("." + logFile.getFileName() + ".redo");
   }
 
-  /** Writes the record for a write and fsyncs it (and, when it creates the file, the folder). */
+  /**
+   * Writes the record of a write and fsyncs it. The record is a new file each time, removed when the write is
+   * done, so nothing stays beside the logs; its fsync commits its creation too on journalling file systems
+   * (ext4, XFS), which is what a power loss needs (the log is touched only after it).
+   */
   static void write(Path record, Entry e) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.guard.length + e.old.length + e.tail.length);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + e.guard.length + e.old.length + e.tail.length
+        + e.filler.length);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.write(MAGIC);
       out.writeLong(e.at);
       writeBlock(out, e.guard);
       writeBlock(out, e.old);
       writeBlock(out, e.tail);
+      writeBlock(out, e.filler);
       CRC32C crc = new CRC32C();
       crc.update(bytes.toByteArray());
       out.writeLong(crc.getValue());
     }
-    boolean created = !Files.exists(record);
-    try (FileChannel ch = FileChannel.open(record, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+    try (FileChannel ch = FileChannel.open(record, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE)) {
       writeFully(ch, ByteBuffer.wrap(bytes.toByteArray()), 0);
-      ch.force(false);
-    }
-    if (created) {
-      DirSync.now(record.getParent());
+      ch.force(true);
     }
   }
 
-  /** Marks the record as done (its write is complete and fsynced); the next record overwrites it. */
+  /** Removes the record: its write is complete and fsynced. */
   static void clear(Path record) throws IOException {
-    try (FileChannel ch = FileChannel.open(record, StandardOpenOption.WRITE)) {
-      writeFully(ch, ByteBuffer.wrap(new byte[MAGIC.length]), 0);
-    } catch (NoSuchFileException e) {
-      // nothing to clear
-    }
+    Files.deleteIfExists(record);
   }
 
   private static void writeBlock(DataOutputStream out, byte[] b) throws IOException {
@@ -94,11 +97,12 @@ final class RedoRecord {
       byte[] guard = block(in);
       byte[] old = block(in);
       byte[] tail = block(in);
+      byte[] filler = block(in);
       int end = in.position();
       long crc = in.getLong();
       CRC32C check = new CRC32C();
       check.update(raw, 0, end);
-      return check.getValue() == crc && at >= 0 ? new Entry(at, guard, old, tail) : null;
+      return check.getValue() == crc && at >= 0 ? new Entry(at, guard, old, tail, filler) : null;
     } catch (RuntimeException e) {
       return null; // torn: lengths that run past the end
     }
@@ -157,11 +161,12 @@ final class RedoRecord {
 
   /**
    * What the log should hold from the write's start, given what it holds now: the write's new bytes, then
-   * the agent's bytes appended after the old end (or after the part of the write that got there). Null when
-   * the file is not a state this write could have left (someone rewrote it since).
+   * the bytes agents appended (the broker's filler taken out). Null when the file is not a state this write
+   * could have left (someone rewrote it since).
    *
-   * <p>The write overwrites the old region with the first {@code min(old, tail)} new bytes, then appends the
-   * rest (growing) or truncates (shrinking); an agent's appends land at the end of the file at any moment.
+   * <p>A growing write reserves its room at the end ({@code O_APPEND}, the filler), then writes the new end
+   * and the agents' appends over the old end and the room in one write; a shrinking one writes the new end
+   * followed by the filler over the old end, then truncates; a kill cuts a write only at a page boundary.
    */
   static byte[] finished(byte[] file, Entry e) {
     int at = (int) e.at;
@@ -169,42 +174,57 @@ final class RedoRecord {
         || !Arrays.equals(file, at - e.guard.length, at, e.guard, 0, e.guard.length)) {
       return null;
     }
-    int have = file.length - at;
-    int within = Math.min(e.old.length, e.tail.length);
-    int common = Arrays.mismatch(file, at, file.length, e.tail, 0, e.tail.length);
+    boolean growing = e.tail.length > e.old.length;
+    byte[] over = growing || e.filler.length == 0 ? e.tail : concat(e.tail, e.filler);
+    int common = Arrays.mismatch(file, at, file.length, over, 0, over.length);
     if (common < 0) {
-      common = e.tail.length;
+      common = over.length;
     }
-    if (common < within) {
-      // The overwrite stopped part way (or never started): new bytes, then old ones, then the agent's.
-      if (have < e.old.length || !Arrays.equals(file, at + common, at + e.old.length, e.old, common, e.old.length)) {
-        return null;
-      }
-      return concat(e.tail, slice(file, at + e.old.length, file.length));
-    }
-    byte[] rest = slice(file, at + within, file.length);
-    if (e.tail.length <= e.old.length) {
-      // Shrinking, overwritten: the old bytes past the new end may still be there before the agent's.
-      byte[] leftover = slice(e.old, within, e.old.length);
+    int oldEnd = at + e.old.length;
+    if (common == over.length && !growing) {
+      // Written, not truncated yet: the filler, or without one the old bytes past the new end, then the agents'.
+      byte[] rest = slice(file, at + over.length, file.length);
+      byte[] leftover = e.filler.length > 0 ? new byte[0] : slice(e.old, e.tail.length, e.old.length);
       boolean stale = leftover.length > 0 && rest.length >= leftover.length
           && Arrays.equals(rest, 0, leftover.length, leftover, 0, leftover.length);
       return concat(e.tail, stale ? slice(rest, leftover.length, rest.length) : rest);
     }
-    // Growing, overwritten: the appended rest may be there, missing, after an agent's append, or cut short.
-    // The kernel cuts a write that a kill interrupts only at a page boundary of the file, so a cut append
-    // ends at one: the first such run of the rest that the file holds is the broker's, the agent's follows.
-    byte[] more = slice(e.tail, within, e.tail.length);
-    int found = indexOf(rest, more);
-    if (found >= 0) {
-      return concat(e.tail, concat(slice(rest, 0, found), slice(rest, found + more.length, rest.length)));
+    if (common < e.old.length && file.length >= oldEnd
+        && Arrays.equals(file, at + common, oldEnd, e.old, common, e.old.length)) {
+      // The overwrite stopped within the old end or never started: the agents' bytes, and the reserved room.
+      return concat(e.tail, withoutFiller(slice(file, oldEnd, file.length), e.filler, oldEnd));
     }
-    long oldEnd = e.at + e.old.length;
-    for (int n = (int) (pageStart(oldEnd + more.length - 1) - oldEnd); n > 0; n -= PAGE) {
-      if (n <= rest.length && Arrays.equals(rest, 0, n, more, 0, n)) {
-        return concat(e.tail, slice(rest, n, rest.length));
+    if (common >= e.tail.length) {
+      return slice(file, at, file.length); // done (and truncated): what follows the new end is the agents'
+    }
+    if (growing && common >= e.old.length) {
+      // The overwrite reached into the reserved room (no agent appended before it): the rest of the room, then
+      // the agents' bytes.
+      int room = common - e.old.length;
+      if (file.length >= oldEnd + e.filler.length
+          && Arrays.equals(file, oldEnd + room, oldEnd + e.filler.length, e.filler, room, e.filler.length)) {
+        return concat(e.tail, slice(file, oldEnd + e.filler.length, file.length));
       }
     }
-    return concat(e.tail, rest);
+    return null;
+  }
+
+  /** The agents' bytes from what followed the old end: the broker's reserved room (or what a kill left of it) taken out. */
+  private static byte[] withoutFiller(byte[] after, byte[] filler, long oldEnd) {
+    if (filler.length == 0) {
+      return after;
+    }
+    int found = indexOf(after, filler);
+    if (found >= 0) {
+      return concat(slice(after, 0, found), slice(after, found + filler.length, after.length));
+    }
+    // A kill cut the reservation at a page boundary of the file: what it wrote up to there comes first.
+    for (long n = pageStart(oldEnd + filler.length - 1) - oldEnd; n > 0; n -= PAGE) {
+      if (n <= after.length && Arrays.equals(after, 0, (int) n, filler, 0, (int) n)) {
+        return slice(after, (int) n, after.length);
+      }
+    }
+    return after; // the reservation never started
   }
 
   /** The page size the kernel cuts interrupted writes at (4 KiB, or a multiple of it). */

@@ -120,33 +120,53 @@ final class TailWriter {
   }
 
   private AtomicFiles.Stamp inPlace(AtomicFiles.Stamp before, long at, byte[] old, byte[] tail) throws IOException {
-    long end = at + tail.length;
+    long oldEnd = at + old.length;
+    int grow = tail.length - old.length;
+    // Room the write needs at the end, or the part of the old end it no longer needs: a whitespace line, which
+    // reads as a blank line below the footer (nothing), so that every state between two steps is a valid log.
+    byte[] filler = grow > 0 || (grow < 0 && endsWithLineBreak(tail)) ? filler(Math.abs(grow)) : new byte[0];
+    byte[] agents = new byte[0];
     try (FileChannel rw = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileChannel append = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       if (!Objects.equals(before, AtomicFiles.Stamp.of(file))) {
         return null; // changed, or renamed over: the channels may be another version
       }
       byte[] guard = read(rw, Math.max(0, at - RedoRecord.GUARD), (int) Math.min(at, RedoRecord.GUARD));
-      RedoRecord.write(record, new RedoRecord.Entry(at, guard, old, tail));
+      RedoRecord.write(record, new RedoRecord.Entry(at, guard, old, tail, filler));
       faults.at(Point.REDO_SYNCED);
-      int within = Math.min(old.length, tail.length);
-      int n = pageCut(at, within, faults.cut(Point.OVERWRITING, within));
-      RedoRecord.writeFully(rw, ByteBuffer.wrap(tail, 0, n), at);
-      if (n < within) {
+      byte[] over = tail;
+      if (grow > 0) {
+        // Reserve the room with O_APPEND, so an agent's concurrent >> append is never overwritten; then one
+        // write puts the new end in place, followed by whatever agents appended meanwhile.
+        int n = pageCut(oldEnd, filler.length, faults.cut(Point.APPENDING, filler.length));
+        ByteBuffer buf = ByteBuffer.wrap(filler, 0, n);
+        while (buf.hasRemaining()) {
+          append.write(buf);
+        }
+        if (n < filler.length) {
+          faults.at(Point.APPENDING);
+        }
+        faults.at(Point.RESERVED);
+        agents = appendedAround(rw, oldEnd, filler);
+        over = agents.length == 0 ? tail : concat(tail, agents);
+      } else if (grow < 0 && filler.length > 0) {
+        over = concat(tail, filler); // same size: one write, then the truncate drops the filler
+      }
+      int n = pageCut(at, over.length, faults.cut(Point.OVERWRITING, over.length));
+      RedoRecord.writeFully(rw, ByteBuffer.wrap(over, 0, n), at);
+      if (n < over.length) {
         faults.at(Point.OVERWRITING);
       }
       faults.at(Point.OVERWRITTEN);
-      long oldEnd = at + old.length;
-      if (tail.length > old.length) {
-        grow(rw, append, oldEnd, Arrays.copyOfRange(tail, within, tail.length));
-      } else if (tail.length < old.length) {
-        shrink(rw, end, oldEnd);
+      if (grow < 0) {
+        shrink(rw, at + tail.length, oldEnd, filler.length > 0);
       }
       faults.at(Point.TAIL_WRITTEN);
       rw.force(false);
       faults.at(Point.SYNCED);
     }
     RedoRecord.clear(record);
+    long end = at + tail.length;
     AtomicFiles.Stamp after = AtomicFiles.Stamp.of(file);
     if (after == null || after.size() == end) {
       return after;
@@ -155,32 +175,45 @@ final class TailWriter {
     return new AtomicFiles.Stamp(end, after.modified(), after.key());
   }
 
-  /** Appends the rest of a growing region; an agent's append that got in first is moved after it. */
-  private void grow(FileChannel rw, FileChannel append, long oldEnd, byte[] more) throws IOException {
-    int n = pageCut(oldEnd, more.length, faults.cut(Point.APPENDING, more.length));
-    ByteBuffer buf = ByteBuffer.wrap(more, 0, n);
-    while (buf.hasRemaining()) {
-      append.write(buf);
-    }
-    if (n < more.length) {
-      faults.at(Point.APPENDING);
-    }
+  /**
+   * What agents appended around the broker's reservation (before or after it), in order; empty when nothing:
+   * the file then ends with the reservation.
+   */
+  private byte[] appendedAround(FileChannel rw, long oldEnd, byte[] filler) throws IOException {
     long size = rw.size();
-    if (size == oldEnd + more.length) {
-      return;
+    if (size == oldEnd + filler.length) {
+      return new byte[0];
     }
     byte[] after = read(rw, oldEnd, (int) (size - oldEnd));
-    int mine = RedoRecord.indexOf(after, more);
-    if (mine > 0) {
-      // [agent's text][broker's] -> [broker's][agent's]: same length, so nothing appended later is touched.
-      byte[] fixed = new byte[mine + more.length];
-      System.arraycopy(more, 0, fixed, 0, more.length);
-      System.arraycopy(after, 0, fixed, more.length, mine);
-      RedoRecord.writeFully(rw, ByteBuffer.wrap(fixed), oldEnd);
-      log.info("an agent appended to {} while the broker wrote; its text was moved below the broker's", file);
-    } else if (mine < 0) {
-      log.warn("{} changed while the broker appended to it; the broker's text may be out of place", file);
+    int mine = RedoRecord.indexOf(after, filler);
+    log.info("an agent appended to {} while the broker wrote; its text goes below the broker's", file);
+    if (mine < 0) {
+      throw new IOException(file + " changed while the broker wrote to it: its reservation is gone");
     }
+    return concat(Arrays.copyOfRange(after, 0, mine), Arrays.copyOfRange(after, mine + filler.length, after.length));
+  }
+
+  private static boolean endsWithLineBreak(byte[] b) {
+    return b.length > 0 && (b[b.length - 1] == '\n' || b[b.length - 1] == '\r');
+  }
+
+  /** {@code n} bytes of spaces and tabs in a random order ending with a line feed: a line that reads as blank. */
+  static byte[] filler(int n) {
+    byte[] f = new byte[n];
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    for (int i = 0; i < n - 1; i++) {
+      f[i] = r.nextBoolean() ? (byte) ' ' : (byte) '\t';
+    }
+    if (n > 0) {
+      f[n - 1] = '\n';
+    }
+    return f;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   /**
@@ -196,12 +229,18 @@ final class TailWriter {
     return (int) Math.max(0, cut - offset);
   }
 
-  /** Cuts the file to {@code end}, moving down whatever an agent appended after {@code oldEnd} meanwhile. */
-  private static void shrink(FileChannel rw, long end, long oldEnd) throws IOException {
+  /**
+   * Cuts the file to {@code end} unless an agent appended after {@code oldEnd} meanwhile: then the filler (a
+   * blank line) stays between the broker's text and the agent's, or without one the agent's text is moved down.
+   */
+  private static void shrink(FileChannel rw, long end, long oldEnd, boolean filled) throws IOException {
     while (true) {
       long size = rw.size();
       if (size <= oldEnd) {
         rw.truncate(end);
+        return;
+      }
+      if (filled) {
         return;
       }
       byte[] appended = read(rw, oldEnd, (int) (size - oldEnd));

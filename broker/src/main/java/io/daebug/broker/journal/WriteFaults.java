@@ -19,12 +19,14 @@ public interface WriteFaults {
     RENAMED,
     /** In-place write: the redo record is durable; the log is untouched. */
     REDO_SYNCED,
-    /** In-place write, cut: while the old live region is overwritten ({@link #cut} says how far it got). */
-    OVERWRITING,
-    /** In-place write: the old live region is overwritten; nothing is appended or truncated yet. */
-    OVERWRITTEN,
-    /** In-place write, cut: while the rest of the new region is appended. */
+    /** In-place write that grows, cut: while the room it needs is reserved at the end ({@link #cut}). */
     APPENDING,
+    /** In-place write that grows: the room is reserved at the end (a blank line); nothing is overwritten yet. */
+    RESERVED,
+    /** In-place write, cut: while the new end is written over the old one ({@link #cut} says how far it got). */
+    OVERWRITING,
+    /** In-place write: the new end is written over the old one; a shrinking write has not truncated yet. */
+    OVERWRITTEN,
     /** In-place write: the new region is complete; the log is not fsynced yet. */
     TAIL_WRITTEN,
     /** In-place write: the log is fsynced; the redo record is still valid. */

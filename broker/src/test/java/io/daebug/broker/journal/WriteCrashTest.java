@@ -132,7 +132,7 @@ class WriteCrashTest {
     byte[] newPlus = concat(expectedNew, agent);
     if (point == Point.TEMP_SYNCED) {
       assertThat(now).as("crash before the rename").isEqualTo(oldPlus);
-    } else if (point == Point.REDO_SYNCED || point == Point.RENAMED || inPlace) {
+    } else {
       assertSame(now, newPlus, "crash at " + point + " during " + change + ", finished from the redo record");
     }
     try (Stream<Path> left = Files.list(dir)) {
@@ -203,12 +203,73 @@ class WriteCrashTest {
     return out;
   }
 
+  /**
+   * What a reader sees between any two steps of an in-place write: the old log, the new one, or one of them
+   * followed by the blank line the write uses to keep the file's size; never a footer missing or doubled.
+   */
+  @ParameterizedTest
+  @EnumSource(value = Change.class)
+  void aReaderSeesTheOldOrTheNewLogBetweenAnyTwoStepsOfAnInPlaceWrite(Change change) throws IOException {
+    SplittableRandom r = new SplittableRandom(change.ordinal());
+    for (int i = 0; i < 10; i++) {
+      Path log = dir.resolve("seen-" + ++files + ".md");
+      Path twin = dir.resolve("seen-twin-" + files + ".md");
+      String history = String.join("\n", HostileMarkdown.history(r, 1 + r.nextInt(20))) + "\n";
+      StringBuilder appended = new StringBuilder();
+      for (int k = 0; k < 11; k++) {
+        appended.append("```js\n'job' + ").append(k).append("\n```\n");
+      }
+      Files.write(log, Utf8.encode(HostileMarkdown.NEW.replace("\n\n" + JournalFormat.RULE,
+          "\n\n" + history + "\n" + JournalFormat.RULE) + (change == Change.QUEUE_MOVES_UP ? appended : "```js\n1\n```\n")));
+      List<RealmLog.Request> requests = requests(log, 0);
+      if (change == Change.ACCEPT) {
+        Files.write(log, Utf8.encode("```js\n'more'\n```\n"), StandardOpenOption.APPEND);
+      }
+      Files.copy(log, twin);
+      byte[] old = Files.readAllBytes(log);
+      long seed = r.nextLong();
+      edit(twin, 0, WriteFaults.NONE, requests, change, new SplittableRandom(seed));
+      byte[] expectedNew = Files.readAllBytes(twin);
+      List<Point> seen = new ArrayList<>();
+      WriteFaults reader = new WriteFaults() {
+        @Override
+        public void at(Point p) {
+          try {
+            byte[] now = Files.readAllBytes(log);
+            seen.add(p);
+            assertThat(oldOrNew(now, old) || oldOrNew(now, expectedNew))
+                .as("at %s during %s the file is the old or the new log:%n%s", p, change, Utf8.decode(now)).isTrue();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      };
+      edit(log, 0, reader, requests, change, new SplittableRandom(seed));
+      assertThat(Files.readAllBytes(log)).isEqualTo(expectedNew);
+      assertThat(seen).contains(Point.REDO_SYNCED, Point.OVERWRITTEN, Point.SYNCED);
+    }
+  }
+
+  /** The log {@code want}, maybe followed by a line of spaces and tabs (the write's filler). */
+  private static boolean oldOrNew(byte[] now, byte[] want) {
+    if (now.length < want.length || !java.util.Arrays.equals(now, 0, want.length, want, 0, want.length)) {
+      return false;
+    }
+    for (int i = want.length; i < now.length; i++) {
+      byte c = now[i];
+      if (c != ' ' && c != '\t' && !(c == '\n' && i == now.length - 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   @Test
   void aTornOrClearedRecordMeansNoWriteWasInFlight() throws IOException {
     Path log = dir.resolve("t.md");
     Files.write(log, Utf8.encode(HostileMarkdown.NEW));
     RedoRecord.Entry e = new RedoRecord.Entry(10, Utf8.encode(HostileMarkdown.NEW.substring(0, 10)), new byte[] {1},
-        new byte[] {2, 3});
+        new byte[] {2, 3}, TailWriter.filler(1));
     RedoRecord.write(RedoRecord.of(log), e);
     byte[] raw = Files.readAllBytes(RedoRecord.of(log));
     assertThat(RedoRecord.decode(raw)).usingRecursiveComparison().isEqualTo(e);
@@ -217,9 +278,8 @@ class WriteCrashTest {
     }
     raw[raw.length - 9] ^= 1;
     assertThat(RedoRecord.decode(raw)).as("a flipped bit").isNull();
-    RedoRecord.clear(RedoRecord.of(log));
-    assertThat(RedoRecord.decode(Files.readAllBytes(RedoRecord.of(log)))).isNull();
-    assertThat(RedoRecord.recover(log)).isFalse();
+    Files.write(RedoRecord.of(log), java.util.Arrays.copyOf(raw, raw.length / 2));
+    assertThat(RedoRecord.recover(log)).as("a torn record").isFalse();
     assertThat(Files.readAllBytes(log)).isEqualTo(Utf8.encode(HostileMarkdown.NEW));
     assertThatThrownBy(() -> Files.readAllBytes(RedoRecord.of(log))).isInstanceOf(java.nio.file.NoSuchFileException.class);
   }
