@@ -249,11 +249,10 @@ final class JobRunner {
   }
 
   /**
-   * Reads the realm's log and turns complete requests below the footer into jobs, pushing the first one
-   * to the realm at once. Writing the placeholders waits up to {@link #ACCEPT_WINDOW_MS}: a fast result
-   * then lands in the same write as the placeholder it replaces, so the disk is on a job's path once, not
-   * twice. Every write to the log includes a pending accept first (see {@link #batch}), and any further
-   * change of the file writes it at once, so the file never lags behind for longer than the window.
+   * Reads the realm's log and turns complete requests below the footer into jobs: writes their placeholders,
+   * then pushes the first one to the realm. The placeholders are in the file before a job reaches the realm,
+   * so a broker killed in between leaves requests marked as accepted (a restart gives them an honest 🚫
+   * reply), never requests that run a second time.
    */
   void acceptFromLog(Realm realm, boolean force) throws IOException {
     if (closed || (!force && !realm.log().changedSinceLastSeen())) {
@@ -262,9 +261,7 @@ final class JobRunner {
     Lane lane = lane(realm);
     realm.log().recoverOrphans();
     if (lane.accept != null) {
-      // Write the accept still waiting (it takes every request now below the footer), then read on: the
-      // change may also hold a %%CANCEL%% line, which an accept leaves where it is.
-      pump(realm, null);
+      pump(realm, null); // an accept still waiting (none should): written before reading on
     }
     int before = lane.pending();
     String now = now();
@@ -281,18 +278,15 @@ final class JobRunner {
     if (requests.isEmpty()) {
       return;
     }
-    enqueue(realm, lane, requests);
+    enqueue(lane, realm, requests);
     lane.accept = new Lane.PendingAccept(now, before, requests.size());
-    lane.acceptFlush = core.schedule(() -> Guard.run("accept", () -> {
-      if (lane.accept != null) {
-        pump(realm, null);
-      }
-    }), ACCEPT_WINDOW_MS, TimeUnit.MILLISECONDS);
+    commit(realm, batch(realm));
+    pump(realm, null); // starts the first job, now that its placeholder is written
     registryChanged();
   }
 
-  /** Turns accepted requests into queued jobs and starts the first when the realm is idle. */
-  private void enqueue(Realm realm, Lane lane, List<RealmLog.Request> requests) {
+  /** Turns accepted requests into queued jobs (started by the caller once their placeholders are written). */
+  private void enqueue(Lane lane, Realm realm, List<RealmLog.Request> requests) {
     for (RealmLog.Request r : requests) {
       Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
       int ahead = lane.pending();
@@ -306,7 +300,6 @@ final class JobRunner {
       live.put(job.id, job);
       log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
     }
-    startNext(realm, lane);
   }
 
   /** A batch of edits to the realm's log, starting with the accept still waiting to be written, if any. */
@@ -316,9 +309,14 @@ final class JobRunner {
     Lane.PendingAccept pending = lane.accept;
     if (pending != null) {
       lane.accept = null;
-      lane.acceptFlush.cancel(false);
       batch.accept(pending.now(), pending.ahead(), pending.handed(), more -> {
-        enqueue(realm, lane, more);
+        // Requests appended since the peek: queued now, started once this write (their placeholders) is done.
+        enqueue(lane, realm, more);
+        afterCommit.add(() -> {
+          if (startNext(realm, lane)) {
+            registryChanged();
+          }
+        });
         registryChanged();
       });
     }
@@ -516,8 +514,12 @@ final class JobRunner {
     if (lane.running != job) {
       return;
     }
+    // A send fails when the connection is going away, and the realm may have got the job before it went:
+    // from the log's view the realm disconnected while executing (FORMAT.md §2.3). A result that still comes
+    // is written as a late reply.
+    log.info("job {} to {}: send failed ({}); the realm is disconnecting", job.id, realm.name(), err.toString());
     RealmLog.Batch batch = batch(realm);
-    failPending(realm, lane, job, batch, "could not send the job to the realm: " + err.getMessage(), "failed");
+    failPending(realm, lane, job, batch, "realm disconnected while executing", "disconnected");
     lane.running = null;
     commit(realm, batch);
     registryChanged();

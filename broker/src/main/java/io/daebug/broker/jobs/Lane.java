@@ -7,7 +7,7 @@ import java.util.concurrent.ScheduledFuture;
 
 /** One realm's job state: its queue, the running job, its background events. Core-thread confined. */
 final class Lane {
-  /** An accept whose placeholders wait for the next write: its time, queue position and request count. */
+  /** An accept whose placeholders go into the next write: its time, queue position and request count. */
   record PendingAccept(String now, int ahead, int handed) {}
 
   final ArrayDeque<Job> queue = new ArrayDeque<>();
@@ -18,9 +18,8 @@ final class Lane {
   long lastFlushNanos = Long.MIN_VALUE / 2;
   boolean flushScheduled;
   boolean orphanCheckScheduled;
-  /** Requests dispatched whose placeholders are not written yet. */
+  /** Requests accepted whose placeholders are not written yet (none are dispatched before they are). */
   PendingAccept accept;
-  ScheduledFuture<?> acceptFlush;
   /** Controller requests not written yet: each adds its request and placeholder to the next batch. */
   final List<java.util.function.Consumer<io.daebug.broker.journal.RealmLog.Batch>> inserts = new ArrayList<>();
   ScheduledFuture<?> insertFlush;
