@@ -175,6 +175,18 @@ public final class RealmLog implements AutoCloseable {
     return new long[] {regionReads, wholeReads};
   }
 
+  /**
+   * A whole-file snapshot cut down to its live region, found by parsing it once, so that the edit, the
+   * rendering and the comparison cost only the region (the first read of a big adopted log); others as they are.
+   */
+  private Snapshot narrow(Snapshot s) {
+    if (!s.whole() || s.bytes == null) {
+      return s;
+    }
+    remember(parse(s), 0, s.bytes, null);
+    return region != null && region.offset > 0 ? new Snapshot(s.stamp, region.offset, region.bytes) : s;
+  }
+
   /** Whether a snapshot holds text beyond what the broker last read or wrote. */
   private boolean unseenIn(Snapshot s) {
     if (seen == null || s.offset > seenAt) {
@@ -240,7 +252,7 @@ public final class RealmLog implements AutoCloseable {
    * @return the requests in file order, or null when the file looked half-written
    */
   public List<Request> peek(String now, int ahead, boolean settledOnly) throws IOException {
-    Snapshot s = read(false);
+    Snapshot s = narrow(read(false));
     LogDocument doc = parse(s);
     if (doc.footer() < 0 && !s.whole()) {
       s = read(true);
@@ -513,6 +525,9 @@ public final class RealmLog implements AutoCloseable {
       Snapshot s = read(whole);
       if (s.bytes != null && unseenIn(s)) {
         mergedUnseen = true;
+      }
+      if (!whole) {
+        s = narrow(s);
       }
       byte[] guardAbove = s.whole() || region == null ? null : region.guard;
       LogDocument doc = edit.apply(s);
