@@ -1,0 +1,336 @@
+package io.daebug.it;
+
+import static io.daebug.it.TestAwait.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.daebug.client.ClientOptions;
+import io.daebug.client.Daebug;
+import io.daebug.client.DaebugClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crash consistency under SIGKILL: the broker jar as a child process, four realms that reconnect by themselves
+ * ({@link CrashRealm}), a steady load of agents appending requests, a client-java controller submitting jobs and
+ * realms logging during jobs and in the background ({@link CrashLoad}); the broker is killed with SIGKILL at random
+ * moments (half of them timed, half the instant a temporary file of a write in flight appears) and started again on
+ * the same port, {@code crash.kills} times (default 50).
+ *
+ * <p>After every kill (before the restart) and again once the restarted broker has its realms back and has answered
+ * what the dead one left behind, every log and the registry are read by {@link CrashReading} and:
+ * <ul>
+ *   <li>every log and {@code daebug.md} parse; none is empty, truncated or has two footers;
+ *   <li>every agent request appended so far is there exactly once, its text whole and in one piece (above the
+ *       footer with a placeholder or reply under it, or still below it), the one being typed at the end of the file;
+ *   <li>every reply an agent saw while the broker ran, and every result the controller got, is still there exactly
+ *       once and unchanged; no console line is written twice;
+ *   <li>no temporary file a killed broker left behind is still there once the next one runs.
+ * </ul>
+ * At the end, with the broker up and the load stopped, every request has exactly one reply (the realm's, or the
+ * broker's 🚫 restart reply), and no job ran twice.
+ *
+ * <p>The schedule (kill delays and modes, cuts of appends, choices of realms) comes from one seed, printed;
+ * {@code -Dcrash.seed=N} replays it ({@code -Dcrash.kills=N} for a longer run). Timings are not asserted. When a
+ * check fails the files are copied to {@code target/crash-it/} first.
+ */
+class CrashIT {
+  private static final List<String> REALMS = List.of("crash-0", "crash-1", "crash-2", "crash-3");
+
+  @TempDir
+  Path root;
+
+  private final AtomicReference<BrokerProcess> armed = new AtomicReference<>();
+  private final Map<String, AtomicInteger> stats = new TreeMap<>();
+
+  @Test
+  void everyAcknowledgedReplyAndEveryAgentTextSurvivesSigkills() throws Exception {
+    long seed = Long.getLong("crash.seed", 20261203L);
+    int kills = Integer.getInteger("crash.kills", 50);
+    System.out.printf("CrashIT: seed %d, %d kills (replay with -Dcrash.seed=%d -Dcrash.kills=%d)%n", seed, kills,
+        seed, kills);
+    Random rng = new Random(seed);
+    ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3, r -> {
+      Thread t = new Thread(r, "crash-load");
+      t.setDaemon(true);
+      return t;
+    });
+    HttpClient http = HttpClient.newHttpClient();
+    List<CrashRealm> realms = new ArrayList<>();
+    BrokerProcess broker = BrokerProcess.start(root);
+    long started = System.nanoTime();
+    try {
+      URI uri = broker.awaitUri();
+      int port = uri.getPort();
+      for (String name : REALMS) {
+        realms.add(CrashRealm.start(name, uri, http, scheduler));
+      }
+      awaitQuiet(realms, null);
+      try (DaebugClient client = Daebug.connect(ClientOptions.of(uri).withClientName("ctl")
+          .withReconnectBackoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+          WatchService watcher = root.getFileSystem().newWatchService()) {
+        startKillSwitch(watcher);
+        CrashLoad load = new CrashLoad(root, scheduler, client, REALMS, seed);
+        realms.forEach(r -> r.background(true));
+        for (int k = 1; k <= kills; k++) {
+          load.resume();
+          kill(broker, rng, scheduler);
+          load.pause();
+          Set<Path> stale = temporaryFiles();
+          check("after kill " + k, load, realms, false);
+          Map<String, Integer> welcomes = realms.stream().collect(Collectors.toMap(CrashRealm::name,
+              CrashRealm::welcomes));
+          broker = BrokerProcess.startOnPort(root, port);
+          assertThat(broker.awaitUri()).isEqualTo(uri);
+          BrokerProcess restarted = broker;
+          await().untilAsserted(() -> {
+            for (CrashRealm r : realms) {
+              assertThat(r.welcomes()).as("welcomes of %s; broker output:%n%s", r.name(), restarted.output())
+                  .isGreaterThan(welcomes.get(r.name()));
+            }
+            assertThat(client.isConnected()).as("controller connected").isTrue();
+          });
+          awaitQuiet(realms, load);
+          check("after restart " + k, load, realms, true);
+          Set<Path> left = new HashSet<>(stale);
+          left.retainAll(temporaryFiles());
+          assertThat(left).as("temporary files left by the broker killed at kill %d, still there after the restart"
+              + " (the broker does not clean its stale temporary files)", k).isEmpty();
+        }
+        load.resume();
+        load.finish();
+        awaitQuiet(realms, load);
+        check("at the end", load, realms, true);
+        finalCheck(load, realms);
+        System.out.printf("CrashIT: %d kills in %.1f s; %s; controller failures %s%n", kills,
+            (System.nanoTime() - started) / 1e9, stats, load.failures);
+      }
+    } catch (AssertionError | RuntimeException e) {
+      keepFiles(seed);
+      throw e;
+    } finally {
+      realms.forEach(CrashRealm::close);
+      broker.close();
+      scheduler.shutdownNow();
+    }
+  }
+
+  /** Kills the broker after a random delay, or at the first temporary file after a random delay; checks SIGKILL. */
+  private void kill(BrokerProcess broker, Random rng, ScheduledExecutorService scheduler) throws Exception {
+    int delay = 20 + rng.nextInt(480);
+    if (rng.nextBoolean()) {
+      count("kills timed");
+      scheduler.schedule(() -> broker.process().destroyForcibly(), delay, TimeUnit.MILLISECONDS).get();
+    } else {
+      count("kills at a temporary file");
+      scheduler.schedule(() -> armed.set(broker), delay, TimeUnit.MILLISECONDS);
+    }
+    await().until(() -> !broker.process().isAlive());
+    broker.kill();
+    assertThat(broker.process().exitValue()).as("exit status of a SIGKILLed JVM (128 + 9)").isEqualTo(137);
+  }
+
+  /** Kills the armed broker the instant a temporary file appears in the root or {@code daebug/}: a write in flight. */
+  private void startKillSwitch(WatchService watcher) throws IOException {
+    root.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+    root.resolve("daebug").register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+    Thread t = new Thread(() -> {
+      try {
+        while (true) {
+          WatchKey key = watcher.take();
+          for (WatchEvent<?> e : key.pollEvents()) {
+            if (e.context() instanceof Path p && p.toString().endsWith(".tmp")) {
+              BrokerProcess b = armed.getAndSet(null);
+              if (b != null) {
+                b.process().destroyForcibly();
+              }
+            }
+          }
+          key.reset();
+        }
+      } catch (InterruptedException | ClosedWatchServiceException e) {
+        // the test is over
+      }
+    }, "crash-kill-switch");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  /**
+   * Waits until the broker answered everything: no placeholder, no request below a footer, no controller job
+   * waiting, every realm listed live.
+   */
+  private void awaitQuiet(List<CrashRealm> realms, CrashLoad load) {
+    await().untilAsserted(() -> {
+      if (load != null) {
+        assertThat(load.outstanding()).as("controller jobs waiting for their result").isZero();
+      }
+      for (CrashRealm r : realms) {
+        String text = LogFile.read(root.resolve("daebug").resolve(r.name() + ".md"));
+        assertThat(text).as("log of %s", r.name()).isNotEmpty();
+        CrashReading.Log log = parse(r.name(), "log of " + r.name() + " while the broker settles", text);
+        assertThat(log.placeholders() + log.waiting()).as("placeholders and unanswered requests in the log of %s",
+            r.name()).isZero();
+      }
+      assertThat(registry("the registry while the broker settles")).as("realms listed in daebug.md")
+          .containsOnlyKeys(REALMS).allSatisfy((name, state) -> assertThat(state).isEqualTo("live"));
+    });
+  }
+
+  /** Every check of the class comment that holds at any moment; {@code quiet}: the broker has answered everything. */
+  private void check(String when, CrashLoad load, List<CrashRealm> realms, boolean quiet) {
+    for (CrashRealm realm : realms) {
+      String name = realm.name();
+      String text = LogFile.read(load.log(name));
+      CrashReading.Log log = parse(name, when + ": log of " + name, text);
+      for (CrashLoad.Appended a : load.appended.get(name)) {
+        if (a.complete()) {
+          CrashReading.Request r = log.request(a.tag);
+          assertThat(r).as("%s: the request %s the agent appended to %s", when, a.tag, name).isNotNull();
+          assertThat(text.startsWith(a.text, r.end() - a.text.length()))
+              .as("%s: the text of %s in one piece in %s:%n%s", when, a.tag, name, a.text).isTrue();
+          assertThat(log.prose().get(a.tag)).as("%s: prose lines of %s in %s", when, a.tag, name).isEqualTo(1);
+        } else if (a.written > 0) {
+          assertThat(text).as("%s: the log of %s ends with the part of %s written so far", when, name, a.tag)
+              .endsWith(a.text.substring(0, a.written));
+        }
+      }
+      for (Map.Entry<String, List<CrashReading.Request>> e : log.requests().entrySet()) {
+        String tag = e.getKey();
+        String agent = tag.startsWith("c-") ? "ctl" : tag.substring(0, tag.indexOf('-'));
+        assertThat(tag.startsWith("c-") ? load.submitted.get(tag) : REALMS.get(Integer.parseInt(agent.substring(1))))
+            .as("%s: the realm %s was sent to", when, tag)
+            .isEqualTo(name);
+        assertThat(e.getValue().get(0).agent()).as("%s: the agent of %s", when, tag).isEqualTo(agent);
+      }
+      load.seen.get(name).forEach((tag, reply) -> {
+        CrashReading.Request r = log.request(tag);
+        assertThat(r).as("%s: the request %s whose reply was seen in %s", when, tag, name).isNotNull();
+        assertThat(r.reply()).as("%s: the reply of %s seen before in %s", when, tag, name).isEqualTo(reply);
+      });
+      load.acked.forEach((tag, realmName) -> {
+        if (realmName.equals(name)) {
+          CrashReading.Request r = log.request(tag);
+          assertThat(r).as("%s: the controller job %s acknowledged by a result", when, tag).isNotNull();
+          assertThat(r.reply()).as("%s: the reply of acknowledged %s", when, tag).isNotNull();
+          assertThat(r.reply().kind()).as("%s: the reply of acknowledged %s", when, tag).isEqualTo("ok");
+        }
+      });
+      log.events().forEach((event, n) -> assertThat(n).as("%s: %s written in %s", when, event, name).isEqualTo(1));
+      if (quiet) {
+        assertThat(log.placeholders() + log.waiting()).as("%s: unanswered requests in %s", when, name).isZero();
+      }
+      load.remember(name, log);
+    }
+    Map<String, String> listed = registry(when + ": the registry");
+    if (quiet) {
+      assertThat(listed).as("%s: realms listed", when).containsOnlyKeys(REALMS);
+    }
+    assertThat(load.problems).as("%s: what the load saw go wrong", when).isEmpty();
+    realms.forEach(r -> assertThat(r.problems()).as("%s: what realm %s saw go wrong", when, r.name()).isEmpty());
+  }
+
+  /** With everything answered: one reply per request, no job run twice, every OK reply from a job that ran. */
+  private void finalCheck(CrashLoad load, List<CrashRealm> realms) {
+    Map<String, Integer> runs = new TreeMap<>();
+    realms.forEach(r -> r.runs().forEach((tag, n) -> runs.merge(tag, n.get(), Integer::sum)));
+    Set<String> journalled = new HashSet<>();
+    for (CrashRealm realm : realms) {
+      CrashReading.Log log = parse(realm.name(), "at the end: log of " + realm.name(),
+          LogFile.read(load.log(realm.name())));
+      for (Map.Entry<String, List<CrashReading.Request>> e : log.requests().entrySet()) {
+        CrashReading.Reply reply = e.getValue().get(0).reply();
+        journalled.add(e.getKey());
+        count(reply.kind().equals("ok") ? "replies from the realm" : "restart replies");
+        if (reply.kind().equals("ok")) {
+          assertThat(runs.get(e.getKey())).as("runs of %s, answered by its realm", e.getKey()).isEqualTo(1);
+        } else {
+          assertThat(reply.body()).as("the 🚫 reply of %s", e.getKey()).isEqualTo(CrashReading.RESTART);
+        }
+      }
+      for (CrashLoad.Appended a : load.appended.get(realm.name())) {
+        assertThat(journalled).as("agent requests answered").contains(a.tag);
+      }
+    }
+    Map<String, Integer> twice = runs.entrySet().stream().filter(e -> e.getValue() > 1)
+        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
+    Set<String> unjournalled = runs.keySet().stream().filter(t -> !journalled.contains(t))
+        .collect(Collectors.toCollection(java.util.TreeSet::new));
+    stats.put("controller jobs acknowledged", new AtomicInteger(load.acked.size()));
+    stats.put("controller jobs run but never journalled", new AtomicInteger(unjournalled.size()));
+    stats.put("requests", new AtomicInteger(journalled.size()));
+    assertThat(twice).as("jobs run more than once").isEmpty();
+  }
+
+  private static CrashReading.Log parse(String realm, String what, String text) {
+    try {
+      return CrashReading.log(realm, what, text);
+    } catch (AssertionError e) {
+      // Not an AssertionError: Awaitility would wait for a broken file to mend instead of failing at once.
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  private Map<String, String> registry(String what) {
+    try {
+      return CrashReading.registry(what, LogFile.read(root.resolve("daebug.md")));
+    } catch (AssertionError e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** The broker's temporary files ({@code .<name>.md.<hex>.tmp}) in the root and {@code daebug/}. */
+  private Set<Path> temporaryFiles() throws IOException {
+    Set<Path> out = new HashSet<>();
+    for (Path dir : List.of(root, root.resolve("daebug"))) {
+      try (Stream<Path> files = Files.list(dir)) {
+        files.filter(p -> p.getFileName().toString().matches("^\\..+\\.md\\.[0-9a-f]+\\.tmp$")).forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  private void count(String what) {
+    stats.computeIfAbsent(what, k -> new AtomicInteger()).incrementAndGet();
+  }
+
+  /** Copies the files to {@code target/crash-it/seed-N/} for a look after a failure. */
+  private void keepFiles(long seed) {
+    Path to = Path.of(System.getProperty("basedir", ".")).resolve("target/crash-it/seed-" + seed);
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        Path copy = to.resolve(root.relativize(p).toString());
+        Files.createDirectories(copy.getParent());
+        Files.copy(p, copy, StandardCopyOption.REPLACE_EXISTING);
+      }
+      System.out.println("CrashIT: the files are in " + to);
+    } catch (IOException e) {
+      System.out.println("CrashIT: could not keep the files: " + e);
+    }
+  }
+}
