@@ -43,6 +43,7 @@ final class CrashRealm implements AutoCloseable {
   private final AtomicInteger welcomes = new AtomicInteger();
   private final AtomicInteger backgroundCount = new AtomicInteger();
   private volatile boolean background;
+  private volatile java.util.function.Consumer<String> beforeAnswer = tag -> {};
   private volatile boolean closed;
   private Connection current;
 
@@ -78,6 +79,11 @@ final class CrashRealm implements AutoCloseable {
   /** What went wrong on the wire (a renamed realm, a bad frame): empty in a good run. */
   List<String> problems() {
     return problems;
+  }
+
+  /** Runs {@code hook} with the tag of every job it got, before it answers. */
+  void beforeAnswer(java.util.function.Consumer<String> hook) {
+    beforeAnswer = hook;
   }
 
   /** Turns the background console lines on or off. */
@@ -166,6 +172,7 @@ final class CrashRealm implements AutoCloseable {
           return;
         }
         runs.computeIfAbsent(tag.group(1), t -> new AtomicInteger()).incrementAndGet();
+        beforeAnswer.accept(tag.group(1));
         int lines = 1 + ThreadLocalRandom.current().nextInt(2);
         for (int i = 1; i <= lines; i++) {
           c.send(event(id, "log", tag.group(1) + " log " + i));
