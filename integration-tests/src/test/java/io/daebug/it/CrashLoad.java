@@ -10,9 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -69,6 +71,11 @@ final class CrashLoad {
   private final AtomicInteger outstanding = new AtomicInteger();
   private final AtomicInteger busy = new AtomicInteger();
   private final AtomicInteger submissions = new AtomicInteger();
+  /** Parts of agent requests lost with a replaced version of the log, by tag. */
+  final Map<String, String> lost = new ConcurrentHashMap<>();
+  /** Appends during which a broker write replaced the log. */
+  final AtomicInteger raced = new AtomicInteger();
+  private volatile boolean brokerDown;
   private volatile boolean paused = true;
   private volatile boolean stopped;
 
@@ -148,6 +155,9 @@ final class CrashLoad {
         last = request(realm, list.size() + 1);
         list.add(last);
       }
+      while (!last.cuts.isEmpty() && last.cuts.get(0) <= last.written) {
+        last.cuts.remove(0); // passed when the line was finished at a pause
+      }
       write(last, last.cuts.isEmpty() ? last.text.length() : last.cuts.remove(0));
       if (!last.complete()) {
         delay = 5 + next(30);
@@ -184,14 +194,54 @@ final class CrashLoad {
     return a;
   }
 
+  /**
+   * Appends the next part of {@code a}. When a broker write replaced the log while the part was being written
+   * (its inode changed), the part may have gone into the replaced version: the agent waits until the broker has
+   * carried it over, or died; in the second case the part is lost (the bug {@link AppendToReplacedLogIT} shows),
+   * which is counted in {@link #lost}, and the agent types it again so that the rest of the run checks a log it
+   * can still reason about.
+   */
   private void write(Appended a, int upTo) {
+    Path file = log(a.realm);
+    Object before = inode(file);
+    String part = a.text.substring(a.written, upTo);
+    append(file, part);
+    a.written = upTo;
+    if (!Objects.equals(before, inode(file))) {
+      raced.incrementAndGet();
+      await().until(() -> present(a) || brokerDown);
+      if (!present(a)) {
+        lost.put(a.tag, part);
+        append(file, part);
+      }
+    }
+  }
+
+  private static void append(Path file, String text) {
     try {
-      Files.writeString(log(a.realm), a.text.substring(a.written, upTo), StandardCharsets.UTF_8,
-          StandardOpenOption.APPEND);
+      Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    a.written = upTo;
+  }
+
+  private static Object inode(Path file) {
+    try {
+      return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Whether what the agent wrote of {@code a} so far is in the log (whole, or at its end while being typed). */
+  private boolean present(Appended a) {
+    String text = LogFile.read(log(a.realm));
+    return a.complete() ? text.contains(a.text) : text.endsWith(a.text.substring(0, a.written));
+  }
+
+  /** Tells the agents whether a broker runs (a part lost with a replaced log can no longer be carried over). */
+  void brokerDown(boolean down) {
+    brokerDown = down;
   }
 
   /** Reads the log as the agent sees it and remembers its final replies; a log that does not parse is a problem. */
