@@ -197,7 +197,7 @@ final class CrashLoad {
   /**
    * Appends the next part of {@code a}. When a broker write replaced the log while the part was being written
    * (its inode changed), the part may have gone into the replaced version: the agent waits until the broker has
-   * carried it over, or died; in the second case the part is lost (the bug {@link AppendToReplacedLogIT} shows),
+   * carried it over, or died; in the second case the part is lost (the bug {@link CrashWindowsIT} shows),
    * which is counted in {@link #lost}, and the agent types it again so that the rest of the run checks a log it
    * can still reason about.
    */
