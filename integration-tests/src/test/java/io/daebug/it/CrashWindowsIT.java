@@ -20,8 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Two windows in which a SIGKILL still costs an agent something, found by {@link CrashIT} and shown here one at a
- * time, with a broker jar, a {@link CrashRealm} named {@code w} and no timing involved. Both fail until the broker
- * closes them; {@code CrashIT} counts what they cost under load (and fails on it with {@code -Dcrash.strict=true}).
+ * time, with a broker jar and a {@link CrashRealm} named {@code w}. Both fail until the broker closes them (the
+ * first needs the kill to land within the 20 ms before the placeholder write, as it does unless the machine is
+ * starved); {@code CrashIT} counts what they cost under load (and fails on it with {@code -Dcrash.strict=true}).
  */
 class CrashWindowsIT {
   @TempDir
@@ -69,15 +70,16 @@ class CrashWindowsIT {
     first.kill();
     AtomicInteger runs = realm.runs().get("once");
     assertThat(runs).as("runs of the job before the restart").hasValue(1);
-    assertThat(log.read()).as("the log the killed broker left").endsWith(LogFile.FOOTER
-        + "### 🗣️claude to w at 10:11:12\n```js\ncrash(\"once\")\n```\n");
+    // Usually the request is still below the footer now; on a machine so busy that the placeholder write came
+    // before the kill, the restart answers it with its 🚫 reply instead, and this test cannot show the window.
+    String left = log.read();
 
     realm.beforeAnswer(tag -> {});
     second = BrokerProcess.startOnPort(root, uri.getPort());
     await().untilAsserted(() -> assertThat(realm.welcomes()).isEqualTo(2));
     await().untilAsserted(() -> assertThat(CrashReading.log("w", "log of w", log.read()).waiting())
         .as("requests below the footer").isZero());
-    assertThat(runs).as("runs of the job after the restart (the new broker ran it again)").hasValue(1);
+    assertThat(runs).as("runs of the job after the restart; the killed broker left:%n%s", left).hasValue(1);
   }
 
   /**
