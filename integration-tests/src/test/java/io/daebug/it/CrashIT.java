@@ -28,7 +28,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -80,16 +79,11 @@ class CrashIT {
   @TempDir
   Path root;
 
+  private CrashChecks checks;
   private final AtomicReference<BrokerProcess> armed = new AtomicReference<>();
   private String killedOutput = "";
   /** Milliseconds spent per phase of the kill cycles, printed at the end. */
   private final Map<String, Long> phases = new TreeMap<>();
-  private final Map<String, AtomicInteger> stats = new TreeMap<>();
-  /**
-   * Requests still below the footer, with no placeholder, when the broker died, that their realm had already run:
-   * the broker pushes a job before its placeholder is on disk (journal-format.md), so the next broker runs it again.
-   */
-  private final Map<String, String> ranBeforeAccepted = new TreeMap<>();
 
   /** Above the suite's 3 minutes: a loaded 2-core machine needs them; every wait inside has its own bound. */
   @Test
@@ -100,6 +94,7 @@ class CrashIT {
     System.out.printf("CrashIT: seed %d, %d kills (replay with -Dcrash.seed=%d -Dcrash.kills=%d)%n", seed, kills,
         seed, kills);
     Random rng = new Random(seed);
+    checks = new CrashChecks(root, REALMS);
     ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3, r -> {
       Thread t = new Thread(r, "crash-load");
       t.setDaemon(true);
@@ -131,7 +126,7 @@ class CrashIT {
           load.brokerDown(true);
           load.pause();
           Set<Path> stale = temporaryFiles();
-          check("after kill " + k, load, realms, false);
+          checks.check("after kill " + k, load, realms, false);
           long t2 = System.nanoTime();
           Map<String, Integer> welcomes = realms.stream().collect(Collectors.toMap(CrashRealm::name,
               CrashRealm::welcomes));
@@ -150,7 +145,7 @@ class CrashIT {
           long t4 = System.nanoTime();
           awaitQuiet(realms, load);
           long t5 = System.nanoTime();
-          check("after restart " + k, load, realms, true);
+          checks.check("after restart " + k, load, realms, true);
           long t6 = System.nanoTime();
           phases.merge("load+kill", (t1 - t0) / 1_000_000, Long::sum);
           phases.merge("check1", (t2 - t1) / 1_000_000, Long::sum);
@@ -166,10 +161,10 @@ class CrashIT {
         load.resume();
         load.finish();
         awaitQuiet(realms, load);
-        check("at the end", load, realms, true);
-        finalCheck(load, realms);
+        checks.check("at the end", load, realms, true);
+        checks.atTheEnd(load, realms);
         System.out.printf("CrashIT: %d kills in %.1f s (ms per phase: %s); %s; controller failures %s%n", kills,
-            (System.nanoTime() - started) / 1e9, phases, stats, load.failures);
+            (System.nanoTime() - started) / 1e9, phases, checks.stats, load.failures);
       }
     } catch (AssertionError | RuntimeException e) {
       keepFiles(seed, broker.output());
@@ -185,10 +180,10 @@ class CrashIT {
   private void kill(BrokerProcess broker, Random rng, ScheduledExecutorService scheduler) throws Exception {
     int delay = 20 + rng.nextInt(480);
     if (rng.nextBoolean()) {
-      count("kills timed");
+      checks.count("kills timed");
       scheduler.schedule(() -> broker.process().destroyForcibly(), delay, TimeUnit.MILLISECONDS).get();
     } else {
-      count("kills at a temporary file");
+      checks.count("kills at a temporary file");
       scheduler.schedule(() -> armed.set(broker), delay, TimeUnit.MILLISECONDS);
     }
     await().until(() -> !broker.process().isAlive());
@@ -234,146 +229,13 @@ class CrashIT {
       for (CrashRealm r : realms) {
         String text = LogFile.read(root.resolve("daebug").resolve(r.name() + ".md"));
         assertThat(text).as("log of %s", r.name()).isNotEmpty();
-        CrashReading.Log log = parse(r.name(), "log of " + r.name() + " while the broker settles", text);
+        CrashReading.Log log = CrashChecks.parse(r.name(), "log of " + r.name() + " while the broker settles", text);
         assertThat(log.placeholders() + log.waiting()).as("placeholders and unanswered requests in the log of %s",
             r.name()).isZero();
       }
-      assertThat(registry("the registry while the broker settles")).as("realms listed in daebug.md")
+      assertThat(checks.registry("the registry while the broker settles")).as("realms listed in daebug.md")
           .containsOnlyKeys(REALMS).allSatisfy((name, state) -> assertThat(state).isEqualTo("live"));
     });
-  }
-
-  /** Every check of the class comment that holds at any moment; {@code quiet}: the broker has answered everything. */
-  private void check(String when, CrashLoad load, List<CrashRealm> realms, boolean quiet) {
-    for (CrashRealm realm : realms) {
-      String name = realm.name();
-      String text = LogFile.read(load.log(name));
-      CrashReading.Log log = parse(name, when + ": log of " + name, text);
-      for (CrashLoad.Appended a : load.appended.get(name)) {
-        if (a.complete()) {
-          CrashReading.Request r = log.request(a.tag);
-          assertThat(r).as("%s: the request %s the agent appended to %s", when, a.tag, name).isNotNull();
-          assertThat(text.startsWith(a.text, r.end() - a.text.length()))
-              .as("%s: the text of %s in one piece in %s:%n%s", when, a.tag, name, a.text).isTrue();
-          assertThat(log.prose().get(a.tag)).as("%s: prose lines of %s in %s", when, a.tag, name).isEqualTo(1);
-        } else if (a.written > 0) {
-          assertThat(text).as("%s: the log of %s ends with the part of %s written so far", when, name, a.tag)
-              .endsWith(a.text.substring(0, a.written));
-        }
-      }
-      for (Map.Entry<String, List<CrashReading.Request>> e : log.requests().entrySet()) {
-        String tag = e.getKey();
-        String agent = tag.startsWith("c-") ? "ctl" : tag.substring(0, tag.indexOf('-'));
-        assertThat(tag.startsWith("c-") ? load.submitted.get(tag) : REALMS.get(Integer.parseInt(agent.substring(1))))
-            .as("%s: the realm %s was sent to", when, tag)
-            .isEqualTo(name);
-        assertThat(e.getValue().get(0).agent()).as("%s: the agent of %s", when, tag).isEqualTo(agent);
-      }
-      load.seen.get(name).forEach((tag, reply) -> {
-        CrashReading.Request r = log.request(tag);
-        assertThat(r).as("%s: the request %s whose reply was seen in %s", when, tag, name).isNotNull();
-        assertThat(r.reply()).as("%s: the reply of %s seen before in %s", when, tag, name).isEqualTo(reply);
-      });
-      load.acked.forEach((tag, realmName) -> {
-        if (realmName.equals(name)) {
-          CrashReading.Request r = log.request(tag);
-          assertThat(r).as("%s: the controller job %s acknowledged by a result", when, tag).isNotNull();
-          assertThat(r.reply()).as("%s: the reply of acknowledged %s", when, tag).isNotNull();
-          assertThat(r.reply().kind()).as("%s: the reply of acknowledged %s", when, tag).isEqualTo("ok");
-        }
-      });
-      log.events().forEach((event, n) -> assertThat(n).as("%s: %s written in %s", when, event, name).isEqualTo(1));
-      if (quiet) {
-        assertThat(log.placeholders() + log.waiting()).as("%s: unanswered requests in %s", when, name).isZero();
-      } else {
-        log.requests().forEach((tag, r) -> {
-          AtomicInteger ran = realm.runs().get(tag);
-          if (r.get(0).reply() == null && ran != null) {
-            ranBeforeAccepted.put(tag, when);
-          }
-        });
-      }
-      load.remember(name, log);
-    }
-    Map<String, String> listed = registry(when + ": the registry");
-    if (quiet) {
-      assertThat(listed).as("%s: realms listed", when).containsOnlyKeys(REALMS);
-    }
-    assertThat(load.problems).as("%s: what the load saw go wrong", when).isEmpty();
-    realms.forEach(r -> assertThat(r.problems()).as("%s: what realm %s saw go wrong", when, r.name()).isEmpty());
-  }
-
-  /**
-   * With everything answered: one reply per request, no job run twice, every OK reply from a job that ran. A job run
-   * twice because it was pushed before its request's placeholder reached the disk (see {@link #ranBeforeAccepted})
-   * fails only with {@code -Dcrash.strict=true}: that is a known broker bug, shown on its own by
-   * {@link CrashWindowsIT}; any other second run fails.
-   */
-  private void finalCheck(CrashLoad load, List<CrashRealm> realms) {
-    Map<String, Integer> runs = new TreeMap<>();
-    realms.forEach(r -> r.runs().forEach((tag, n) -> runs.merge(tag, n.get(), Integer::sum)));
-    Set<String> journalled = new HashSet<>();
-    for (CrashRealm realm : realms) {
-      CrashReading.Log log = parse(realm.name(), "at the end: log of " + realm.name(),
-          LogFile.read(load.log(realm.name())));
-      for (Map.Entry<String, List<CrashReading.Request>> e : log.requests().entrySet()) {
-        CrashReading.Reply reply = e.getValue().get(0).reply();
-        journalled.add(e.getKey());
-        count(reply.kind().equals("ok") ? "replies from the realm" : "restart replies");
-        if (reply.kind().equals("ok")) {
-          assertThat(runs.get(e.getKey())).as("runs of %s, answered by its realm", e.getKey()).isPositive();
-        } else {
-          assertThat(reply.body()).as("the 🚫 reply of %s", e.getKey()).isEqualTo(CrashReading.RESTART);
-        }
-      }
-      for (CrashLoad.Appended a : load.appended.get(realm.name())) {
-        assertThat(journalled).as("agent requests answered").contains(a.tag);
-      }
-    }
-    Map<String, Integer> twice = runs.entrySet().stream().filter(e -> e.getValue() > 1)
-        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, TreeMap::new));
-    Set<String> unjournalled = runs.keySet().stream().filter(t -> !journalled.contains(t))
-        .collect(Collectors.toCollection(java.util.TreeSet::new));
-    stats.put("controller jobs acknowledged", new AtomicInteger(load.acked.size()));
-    stats.put("requests", new AtomicInteger(journalled.size()));
-    stats.put("jobs run twice (known bug)", new AtomicInteger(twice.size()));
-    stats.put("controller jobs run but never journalled (the kill came before their request's write)",
-        new AtomicInteger(unjournalled.size()));
-    if (!twice.isEmpty()) {
-      System.out.printf("CrashIT: run twice: %s; below the footer and already run at a kill: %s%n", twice,
-          ranBeforeAccepted);
-    }
-    stats.put("agent appends that raced a broker write", new AtomicInteger(load.raced.get()));
-    stats.put("agent appends lost with a replaced log (known bug)", new AtomicInteger(load.lost.size()));
-    if (!load.lost.isEmpty()) {
-      System.out.printf("CrashIT: parts of agent requests lost with a replaced log: %s%n", load.lost.keySet());
-    }
-    if (Boolean.getBoolean("crash.strict")) {
-      assertThat(load.lost).as("parts of agent requests lost with a replaced version of the log").isEmpty();
-    }
-    Map<String, Integer> unexplained = new TreeMap<>(twice);
-    if (!Boolean.getBoolean("crash.strict")) {
-      unexplained.keySet().removeIf(tag -> twice.get(tag) == 2 && ranBeforeAccepted.containsKey(tag));
-    }
-    assertThat(unexplained).as("jobs run more than once (below the footer and already run at a kill: %s)",
-        ranBeforeAccepted).isEmpty();
-  }
-
-  private static CrashReading.Log parse(String realm, String what, String text) {
-    try {
-      return CrashReading.log(realm, what, text);
-    } catch (AssertionError e) {
-      // Not an AssertionError: Awaitility would wait for a broken file to mend instead of failing at once.
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  private Map<String, String> registry(String what) {
-    try {
-      return CrashReading.registry(what, LogFile.read(root.resolve("daebug.md")));
-    } catch (AssertionError e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
   }
 
   /** The broker's temporary files ({@code .<name>.md.<hex>.tmp}) in the root and {@code daebug/}. */
@@ -385,10 +247,6 @@ class CrashIT {
       }
     }
     return out;
-  }
-
-  private void count(String what) {
-    stats.computeIfAbsent(what, k -> new AtomicInteger()).incrementAndGet();
   }
 
   /** Copies the files and the brokers' output to {@code target/crash-it/seed-N/} for a look after a failure. */
