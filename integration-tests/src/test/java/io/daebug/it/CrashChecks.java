@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 final class CrashChecks {
   private final Path root;
   private final List<String> realmNames;
-  final Map<String, AtomicInteger> stats = new TreeMap<>();
+  final Map<String, AtomicInteger> stats = new java.util.concurrent.ConcurrentSkipListMap<>();
   /**
    * Requests still below the footer, with no placeholder, when a broker died (and the kill after which they were
    * seen so). The broker pushes a job before its placeholder is on disk (journal-format.md), so the killed broker

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Crash consistency under SIGKILL: the broker jar as a child process, four realms that reconnect by themselves
  * ({@link CrashRealm}), a steady load of agents appending requests, a client-java controller submitting jobs and
  * realms logging during jobs and in the background ({@link CrashLoad}); the broker is killed with SIGKILL at random
- * moments (half of them timed, half the instant a temporary file of a write in flight appears) and started again on
+ * moments (half of them timed, half the instant a temporary file of a write in flight appears or is written) and started again on
  * the same port, {@code crash.kills} times (default 50).
  *
  * <p>After every kill (before the restart) and again once the restarted broker has its realms back and has answered
@@ -176,34 +176,46 @@ class CrashIT {
     }
   }
 
-  /** Kills the broker after a random delay, or at the first temporary file after a random delay; checks SIGKILL. */
+  /**
+   * Kills the broker after a random delay, or at the first broker file (a dotfile: a temporary file, or whatever
+   * a write path keeps beside the logs) created or changed after a random delay; checks it was a SIGKILL. A write
+   * path that makes no such file is killed by the timer a second later.
+   */
   private void kill(BrokerProcess broker, Random rng, ScheduledExecutorService scheduler) throws Exception {
     int delay = 20 + rng.nextInt(480);
     if (rng.nextBoolean()) {
       checks.count("kills timed");
       scheduler.schedule(() -> broker.process().destroyForcibly(), delay, TimeUnit.MILLISECONDS).get();
     } else {
-      checks.count("kills at a temporary file");
       scheduler.schedule(() -> armed.set(broker), delay, TimeUnit.MILLISECONDS);
+      scheduler.schedule(() -> {
+        if (armed.compareAndSet(broker, null)) {
+          checks.count("kills armed at a write, by the timer (no broker dotfile came)");
+          broker.process().destroyForcibly();
+        }
+      }, delay + 1000, TimeUnit.MILLISECONDS);
     }
     await().until(() -> !broker.process().isAlive());
     broker.kill();
     assertThat(broker.process().exitValue()).as("exit status of a SIGKILLed JVM (128 + 9)").isEqualTo(137);
   }
 
-  /** Kills the armed broker the instant a temporary file appears in the root or {@code daebug/}: a write in flight. */
+  /** Kills the armed broker the instant a dotfile is created or written in the root or {@code daebug/}. */
   private void startKillSwitch(WatchService watcher) throws IOException {
-    root.register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
-    root.resolve("daebug").register(watcher, StandardWatchEventKinds.ENTRY_CREATE);
+    for (Path dir : List.of(root, root.resolve("daebug"))) {
+      dir.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY);
+    }
     Thread t = new Thread(() -> {
       try {
         while (true) {
           WatchKey key = watcher.take();
           for (WatchEvent<?> e : key.pollEvents()) {
-            if (e.context() instanceof Path p && p.toString().endsWith(".tmp")) {
+            if (e.context() instanceof Path p && p.toString().startsWith(".")) {
               BrokerProcess b = armed.getAndSet(null);
               if (b != null) {
                 b.process().destroyForcibly();
+                checks.count("kills at a write (" + (p.toString().endsWith(".tmp") ? "a temporary file" : "a dotfile")
+                    + " " + (e.kind() == StandardWatchEventKinds.ENTRY_CREATE ? "created" : "written") + ")");
               }
             }
           }
