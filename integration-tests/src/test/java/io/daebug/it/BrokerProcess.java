@@ -60,9 +60,16 @@ final class BrokerProcess implements AutoCloseable {
    * process is the JVM itself and {@link #kill()} reaches it).
    */
   static BrokerProcess start(List<String> prefix, Path root, String... args) throws IOException {
+    return start(prefix, List.of(), root, args);
+  }
+
+  /** Starts the broker with options for its JVM ({@code -XX:TieredStopAtLevel=1}) before {@code -jar}. */
+  static BrokerProcess start(List<String> prefix, List<String> jvmOptions, Path root, String... args)
+      throws IOException {
     List<String> command = new ArrayList<>(prefix);
-    command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar().toString(),
-        "--root", root.toString()));
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-jar", jar().toString(), "--root", root.toString()));
     if (!List.of(args).contains("--port")) {
       command.addAll(List.of("--port", "0"));
     }

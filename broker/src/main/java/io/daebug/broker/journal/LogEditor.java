@@ -39,6 +39,9 @@ final class LogEditor {
     }
     int end = last.close() + 1;
     while (end < doc.size() && Requests.header(doc.line(end)) == null) {
+      if (end == doc.size() - 1 && doc.ends.get(end).isEmpty()) {
+        break; // the agent is still typing this line (the next request's header, perhaps): it stays below
+      }
       LogDocument.Fence f = doc.fenceAt(end);
       if (f != null && !f.closed()) {
         break;

@@ -28,6 +28,19 @@ class JournalRegressionTest {
   }
 
   @Test
+  void theLineAnAgentWasStillTypingBelowAnAcceptedRequestWasTakenAsItsProse() {
+    // Found by CrashIT: the placeholder write applied the accept to a file in which the agent had begun the next
+    // request ("#" of "### 🗣️..."); the "#" went above the footer, the rest of the header stayed below and the
+    // request ran as agent's, its header split in two.
+    LogDocument doc = LogDocument.parse(NEW + "### 🗣️a1 to " + R + " at 10:11:23\n```js\n1\n```\n#");
+    assertThat(LogEditor.accept(doc, R, L, "10:00:00", 0)).hasSize(1);
+    assertThat(doc.text()).endsWith(JournalFormat.footer(L) + "#");
+    LogDocument typed = LogDocument.parse(doc.text() + "## 🗣️a1 to " + R + " at 10:11:24\n```js\n2\n```\n");
+    assertThat(LogEditor.accept(typed, R, L, "10:00:01", 1)).singleElement()
+        .satisfies(q -> assertThat(q.agent() + ":" + q.code()).isEqualTo("a1:2"));
+  }
+
+  @Test
   void aFenceWhoseInfoStringHeldAParagraphOrLineSeparatorWasReadAsProse() {
     // Markdown breaks lines only at LF, CR and CRLF: U+2028, U+2029 and U+0085 are part of the info string,
     // so the first fence is tagged "js\u2028" (not runnable) and its closing fence must not open another

@@ -1,0 +1,47 @@
+package io.daebug.broker.journal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Deletes the temporary files an earlier broker run left behind: a broker killed between writing
+ * {@code .<name>.md.<hex>.tmp} (see {@link AtomicFiles}) and renaming it over the log leaves it there, and a file
+ * written by a dead broker is never renamed by anyone. Run at start, once the port is bound (so no other broker on
+ * this port is writing them); without it they pile up, one per crash, in {@code daebug/} and the root.
+ */
+public final class StaleTemps {
+  private static final Logger log = LoggerFactory.getLogger(StaleTemps.class);
+  /** The names {@link AtomicFiles} gives its temporary files: a dotfile, the target's name, random hex. */
+  static final Pattern NAME = Pattern.compile("^\\..+\\.md\\.[0-9a-f]{1,16}\\.tmp$");
+
+  private StaleTemps() {}
+
+  /** Deletes them from the root (the registry's) and {@code daebug/} (the logs'); returns how many. */
+  public static int delete(Path root) {
+    int deleted = 0;
+    for (Path dir : List.of(root, root.resolve("daebug"))) {
+      if (!Files.isDirectory(dir)) {
+        continue;
+      }
+      try (Stream<Path> files = Files.list(dir)) {
+        for (Path p : files.filter(p -> NAME.matcher(p.getFileName().toString()).matches()).toList()) {
+          if (Files.isRegularFile(p) && Files.deleteIfExists(p)) {
+            deleted++;
+          }
+        }
+      } catch (IOException e) {
+        log.warn("cannot delete stale temporary files in {}: {}", dir, e.toString());
+      }
+    }
+    if (deleted > 0) {
+      log.info("deleted {} temporary file(s) left by an earlier broker run", deleted);
+    }
+    return deleted;
+  }
+}
