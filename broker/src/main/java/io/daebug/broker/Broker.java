@@ -8,6 +8,7 @@ import io.daebug.broker.jobs.SerialExecutor;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.JournalWatcher;
 import io.daebug.broker.journal.RegistryFile;
+import io.daebug.broker.journal.RedoRecord;
 import io.daebug.broker.journal.StaleTemps;
 import io.daebug.broker.protocol.MessageCodec;
 import io.daebug.broker.transport.ws.WsServer;
@@ -79,6 +80,7 @@ public final class Broker implements AutoCloseable {
       server = WsServer.start(cfg, dispatcher, new MessageCodec(), dispatcher::health);
       bound[0] = server;
       StaleTemps.delete(root);
+      RedoRecord.recoverAll(root.resolve("daebug"));
       registry.write(List.of());
       Dispatcher forWatcher = dispatcher;
       JournalWatcher watcher = new JournalWatcher(root, new JournalWatcher.Listener() {

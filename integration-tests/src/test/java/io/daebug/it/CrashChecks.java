@@ -93,10 +93,9 @@ final class CrashChecks {
   }
 
   /**
-   * With everything answered: one reply per request, no job run twice, every OK reply from a job that ran. A job run
-   * twice because it was pushed before its request's placeholder reached the disk (see {@link #waitingAtKill})
-   * fails only with {@code -Dcrash.strict=true}: that is a known broker bug, shown on its own by
-   * {@link CrashWindowsIT}; any other second run fails.
+   * With everything answered: one reply per request, no job run twice (not even one below the footer at a kill:
+   * see {@link #waitingAtKill}), every OK reply from a job that ran, every job a realm ran journalled, and no part
+   * of an agent's append lost.
    */
   void atTheEnd(CrashLoad load, List<CrashRealm> realms) {
     Map<String, Integer> runs = new TreeMap<>();
@@ -125,8 +124,8 @@ final class CrashChecks {
         .collect(Collectors.toCollection(java.util.TreeSet::new));
     stats.put("controller jobs acknowledged", new AtomicInteger(load.acked.size()));
     stats.put("requests", new AtomicInteger(journalled.size()));
-    stats.put("jobs run twice (known bug)", new AtomicInteger(twice.size()));
-    stats.put("controller jobs run but never journalled (the kill came before their request's write)",
+    stats.put("jobs run twice", new AtomicInteger(twice.size()));
+    stats.put("jobs run but never journalled",
         new AtomicInteger(unjournalled.size()));
     if (!twice.isEmpty()) {
       System.out.printf("CrashIT: run twice: %s; below the footer at a kill: %s%n", twice,
@@ -134,19 +133,14 @@ final class CrashChecks {
               (a, b) -> a, TreeMap::new)));
     }
     stats.put("agent appends that raced a broker write", new AtomicInteger(load.raced.get()));
-    stats.put("agent appends lost with a replaced log (known bug)", new AtomicInteger(load.lost.size()));
+    stats.put("agent appends lost", new AtomicInteger(load.lost.size()));
     if (!load.lost.isEmpty()) {
       System.out.printf("CrashIT: parts of agent requests lost with a replaced log: %s%n", load.lost.keySet());
     }
-    if (Boolean.getBoolean("crash.strict")) {
-      assertThat(load.lost).as("parts of agent requests lost with a replaced version of the log").isEmpty();
-    }
-    Map<String, Integer> unexplained = new TreeMap<>(twice);
-    if (!Boolean.getBoolean("crash.strict")) {
-      unexplained.keySet().removeIf(tag -> twice.get(tag) == 2 && waitingAtKill.containsKey(tag));
-    }
-    assertThat(unexplained).as("jobs run more than once (those below the footer at a kill: %s)",
-        unexplained.keySet().stream().filter(waitingAtKill::containsKey).toList()).isEmpty();
+    assertThat(load.lost).as("parts of agent requests lost").isEmpty();
+    assertThat(twice).as("jobs run more than once (those below the footer at a kill: %s)",
+        twice.keySet().stream().filter(waitingAtKill::containsKey).toList()).isEmpty();
+    assertThat(unjournalled).as("jobs a realm ran whose request is not in its log").isEmpty();
   }
 
   static CrashReading.Log parse(String realm, String what, String text) {

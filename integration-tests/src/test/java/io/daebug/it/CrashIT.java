@@ -56,13 +56,11 @@ import org.junit.jupiter.api.io.TempDir;
  * well. At the end, with the broker up and the load stopped, every request has exactly one reply (the realm's, or
  * the broker's 🚫 restart reply), every 👍 reply is {@code "done TAG"} of its own request, and no job ran twice.
  *
- * <p>Two crash windows are still open in the broker ({@link CrashWindowsIT} shows each): a request pushed to its
- * realm before its placeholder was on disk runs again after the restart, and a part of an agent's append that went
- * into a version of the log a broker write had just replaced is lost when the broker dies before carrying it over
- * (the agent notices, counts it and types it again). Both are counted and printed, and fail the test only with
- * {@code -Dcrash.strict=true}; a second run or a lost text with any other explanation always fails it. Controller
- * jobs the realm ran but whose request never reached the log (the kill came within the 20 ms before the write, as
- * protocol.md allows) are counted too.
+ * <p>Two crash windows this test found are closed, and {@link CrashWindowsIT} keeps each shut on its own: a
+ * request is pushed to its realm only after its placeholder is in the file (so a restart never runs it again, and
+ * every job a realm ran is journalled), and logs are written in place (so no append goes into a replaced version
+ * of the log that a killed broker would take along). A job run twice, a lost part of an append or a job run but
+ * not journalled fails the test.
  *
  * <p>The schedule (kill delays and modes, cuts of appends, choices of realms) comes from one seed, printed;
  * {@code -Dcrash.seed=N} replays it ({@code -Dcrash.kills=N} for a longer run). Timings are not asserted. When a

@@ -19,10 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Two windows in which a SIGKILL still costs an agent something, found by {@link CrashIT} and shown here one at a
- * time, with a broker jar and a {@link CrashRealm} named {@code w}. Both fail until the broker closes them (the
- * first needs the kill to land within the 20 ms before the placeholder write, as it does unless the machine is
- * starved); {@code CrashIT} counts what they cost under load (and fails on it with {@code -Dcrash.strict=true}).
+ * Two windows in which a SIGKILL used to cost an agent something, found by {@link CrashIT} and kept shut here one
+ * at a time, with a broker jar and a {@link CrashRealm} named {@code w}: a request run again after a restart, and
+ * an append lost with a replaced version of the log.
  */
 class CrashWindowsIT {
   @TempDir
@@ -56,11 +55,10 @@ class CrashWindowsIT {
   }
 
   /**
-   * An agent's request is pushed to its realm as soon as the broker reads it; its placeholder reaches the disk up
-   * to 20 ms later, or with the reply (journal-format.md, "Accepting a request"). A broker killed in between
-   * leaves the request below the footer with nothing under it, and the next broker runs it again, although
-   * journal-format.md says code never runs twice, even when a file is adopted after a crash. Here the realm kills
-   * the broker the moment it gets the job, before it answers. Closing it takes a durable acceptance before the push.
+   * A broker used to push an agent's request to its realm as soon as it read it and write its placeholder up to
+   * 20 ms later; a broker killed in between left the request below the footer and the next one ran it again. Now
+   * the placeholder is written before the push (journal-format.md, "Accepting a request"). Here the realm kills
+   * the broker the moment it gets the job, before it answers.
    */
   @Test
   void aRequestPushedBeforeItsPlaceholderWasWrittenIsNotRunAgainAfterAKill() throws Exception {
@@ -70,9 +68,9 @@ class CrashWindowsIT {
     first.kill();
     AtomicInteger runs = realm.runs().get("once");
     assertThat(runs).as("runs of the job before the restart").hasValue(1);
-    // Usually the request is still below the footer now; on a machine so busy that the placeholder write came
-    // before the kill, the restart answers it with its 🚫 reply instead, and this test cannot show the window.
     String left = log.read();
+    assertThat(left).as("the placeholder was written before the job was pushed")
+        .contains("#### 👍w to claude at ");
 
     realm.beforeAnswer(tag -> {});
     second = BrokerProcess.startOnPort(root, uri.getPort());
@@ -84,11 +82,9 @@ class CrashWindowsIT {
 
   /**
    * An agent appending through a descriptor it opened before the broker's last write (a shell's {@code { ...; } >>
-   * log}, or any open-then-write that a rename overtakes) writes into the replaced version of the log. The broker
-   * keeps that version open and carries what is appended to it over to the current file at its next look, up to
-   * 250 ms later (Orphans, journal-format.md "Writing: the merge rule"). Until then the text exists only in an
-   * unlinked file the broker alone holds open: a broker killed in between takes it along, although the agent's
-   * {@code write} had returned. Closing it takes replaced versions a restart can still find (or in-place writes).
+   * log}, or any open-then-write) used to write into a version of the log that a broker write had replaced; the
+   * broker carried it over up to 250 ms later, and a broker killed in between took it along. Logs are now written
+   * in place, so the descriptor still points at the log.
    */
   @Test
   void textAppendedToTheReplacedVersionSurvivesAKill() throws Exception {

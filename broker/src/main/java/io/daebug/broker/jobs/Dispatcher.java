@@ -3,7 +3,6 @@ package io.daebug.broker.jobs;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalFormat;
-import io.daebug.broker.journal.RealmLog;
 import io.daebug.broker.journal.RegistryFile;
 import io.daebug.broker.protocol.Beat;
 import io.daebug.broker.protocol.Cancel;
@@ -235,12 +234,9 @@ public final class Dispatcher {
     }
   }
 
-  /** Removes what a broker that crashed while writing left in {@code daebug/}, and writes the registry. */
+  /** Writes the registry once at start. */
   public void start() {
-    submit("start", () -> {
-      RealmLog.removeLeftovers(logDir());
-      writeRegistry();
-    });
+    submit("start", this::writeRegistry);
   }
 
   /**

@@ -42,7 +42,6 @@ final class JobRunner {
   private static final int MAX_FAILED_KEPT = 1000;
   private static final long ORPHAN_CHECK_MS = 250;
   /** How long placeholders may wait to be written together with a fast result. */
-  private static final long ACCEPT_WINDOW_MS = 20;
   /** How long a log that looks half-written is given to settle before it is read as it is. */
   private static final long SETTLE_MS = 300;
   /** Event times beyond year 9999 are nonsense; such events get the broker's time. */
@@ -138,8 +137,8 @@ final class JobRunner {
 
   /**
    * A controller's submission: queued like a request from the log and journalled like one, its request
-   * and placeholder written above the footer with the next write of the log (within
-   * {@link #ACCEPT_WINDOW_MS}, or together with a fast reply).
+   * and placeholder written above the footer before the job reaches the realm, so the log holds every
+   * job a realm ran, even when the broker is killed right after sending it.
    *
    * @param timeout the request's own timeout; null means the broker's
    */
@@ -155,11 +154,8 @@ final class JobRunner {
     lane.queue.add(job);
     live.put(job.id, job);
     lane.inserts.add(batch -> batch.insert(agent, now, info, code, () -> job.status));
-    if (lane.insertFlush == null) {
-      lane.insertFlush = core.schedule(() -> Guard.run("insert", () -> pump(realm, null)), ACCEPT_WINDOW_MS,
-          TimeUnit.MILLISECONDS);
-    }
     controllers.queued(job, ahead);
+    commit(realm, batch(realm));
     startNext(realm, lane);
     registryChanged();
     log.debug("submitted {} by {} for {}", job.id, agent, realm.name());
@@ -323,8 +319,6 @@ final class JobRunner {
     if (!lane.inserts.isEmpty()) {
       lane.inserts.forEach(insert -> insert.accept(batch));
       lane.inserts.clear();
-      lane.insertFlush.cancel(false);
-      lane.insertFlush = null;
     }
     return batch;
   }

@@ -3,7 +3,6 @@ package io.daebug.broker.jobs;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 
 /** One realm's job state: its queue, the running job, its background events. Core-thread confined. */
 final class Lane {
@@ -22,7 +21,6 @@ final class Lane {
   PendingAccept accept;
   /** Controller requests not written yet: each adds its request and placeholder to the next batch. */
   final List<java.util.function.Consumer<io.daebug.broker.journal.RealmLog.Batch>> inserts = new ArrayList<>();
-  ScheduledFuture<?> insertFlush;
   /** Jobs in the queue marked {@link Job#refused}, failed by the next pump. */
   int refused;
 

@@ -109,21 +109,6 @@ public final class RealmLog implements AutoCloseable {
   }
 
   /**
-   * Removes the temporary files a broker that crashed while writing left in a log folder (dotfiles ending in
-   * {@code .tmp}; only the broker makes them). Call at start, before any log of the folder is written.
-   */
-  public static void removeLeftovers(Path folder) throws IOException {
-    try (java.nio.file.DirectoryStream<Path> temps = Files.newDirectoryStream(folder, ".*.tmp")) {
-      for (Path p : temps) {
-        Files.deleteIfExists(p);
-        log.info("removed {}, left by a broker that stopped while writing", p.getFileName());
-      }
-    } catch (NoSuchFileException e) {
-      // no folder yet: nothing left behind
-    }
-  }
-
-  /**
    * Reads the log: only its live region when the region is still where the broker left it, else all of it.
    */
   private Snapshot read(boolean whole) throws IOException {

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * the old or the new content (FORMAT.md §4). The record is the dotfile {@code .<log>.redo} beside the log
  * (never served, never watched); a cleared or torn record (bad checksum) means no write was in flight.
  */
-final class RedoRecord {
+public final class RedoRecord {
   private static final Logger log = LoggerFactory.getLogger(RedoRecord.class);
   private static final byte[] MAGIC = "DAEBUG-REDO-1\n".getBytes(StandardCharsets.US_ASCII);
   /** How many bytes before the write's start a record keeps, to recognise the file it was made for. */
@@ -149,6 +149,28 @@ final class RedoRecord {
     }
     Files.deleteIfExists(record);
     return changed;
+  }
+
+  /**
+   * Finishes every in-place write a crash interrupted in a log folder, also for logs whose realm never comes
+   * back (a realm's log is also recovered when it connects). Run at start, before any log is written.
+   */
+  public static void recoverAll(Path folder) {
+    try (java.nio.file.DirectoryStream<Path> records = Files.newDirectoryStream(folder, ".*.md.redo")) {
+      for (Path r : records) {
+        String name = r.getFileName().toString();
+        Path logFile = folder.resolve(name.substring(1, name.length() - ".redo".length()));
+        try {
+          recover(logFile);
+        } catch (IOException e) {
+          log.warn("cannot finish the interrupted write to {}: {}", logFile, e.toString());
+        }
+      }
+    } catch (NoSuchFileException e) {
+      // no log folder yet
+    } catch (IOException e) {
+      log.warn("cannot look for interrupted writes in {}: {}", folder, e.toString());
+    }
   }
 
   private static byte[] readOrNull(Path p) throws IOException {

@@ -124,7 +124,7 @@ class WriteCrashTest {
 
     try (DirSync sync = new DirSync(dir);
         RealmLog reopened = new RealmLog(log, R, L, 64 * 1024, sync, new WriteOptions(inPlaceAbove, WriteFaults.NONE))) {
-      RealmLog.removeLeftovers(dir);
+      StaleTemps.delete(dir);
       reopened.create();
     }
     byte[] now = Files.readAllBytes(log);
