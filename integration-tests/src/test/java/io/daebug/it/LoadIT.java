@@ -21,7 +21,7 @@ class LoadIT {
   @Test
   void twoHundredRealmsLoseAndDuplicateNothing() throws Exception {
     LoadRun.Result r = LoadRun.run(new LoadRun.Options(200, Duration.ofSeconds(10), 4, 2, 2, 1,
-        Duration.ofMillis(1000)), root, System.out);
+        Duration.ofMillis(500)), root, System.out);
 
     LoadAudit.Tally t = r.tally();
     assertThat(t.problems).as("log findings").isEmpty();
