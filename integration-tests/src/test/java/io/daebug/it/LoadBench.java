@@ -47,6 +47,9 @@ public final class LoadBench {
         + " from controllers %,d = %.1f/s)%n", r.seconds(), all, all / r.seconds(), r.fileAnsweredInWindow(),
         r.fileAnsweredInWindow() / r.seconds(), r.controllerAnsweredInWindow(),
         r.controllerAnsweredInWindow() / r.seconds());
+    int[] perRealm = r.perRealmInWindow();
+    System.out.printf(Locale.ROOT, "jobs answered per realm in the window: min %d, median %d, max %d%n", perRealm[0],
+        perRealm[perRealm.length / 2], perRealm[perRealm.length - 1]);
     latency("from logs (append -> reply seen in the file)", r.fileLatency());
     latency("from controllers (submit -> result)", r.controllerLatency());
     LoadAudit.Tally t = r.tally();

@@ -58,9 +58,12 @@ final class LoadRun {
     }
   }
 
-  /** What happened. Latencies are in nanoseconds, sorted. */
+  /**
+   * What happened. Latencies are in nanoseconds, sorted; {@code perRealmInWindow} is how many jobs each realm had
+   * answered when the load stopped, sorted (a realm far below the others was starved).
+   */
   record Result(Options options, double seconds, int fileAnsweredInWindow, int controllerAnsweredInWindow,
-      long[] fileLatency, long[] controllerLatency, int jobEventsSent, int backgroundSent, LoadAudit.Tally tally,
+      int[] perRealmInWindow, long[] fileLatency, long[] controllerLatency, int jobEventsSent, int backgroundSent, LoadAudit.Tally tally,
       List<String> realmProblems, List<String> controllerProblems, List<String> waitProblems, int brokerExit,
       List<String> brokerWarnings) {
     /** Nothing lost, duplicated, misplaced or failed, anywhere, and the broker stopped cleanly. */
@@ -79,6 +82,7 @@ final class LoadRun {
     final Set<String> background = ConcurrentHashMap.newKeySet();
     final Map<String, Integer> ran = new ConcurrentHashMap<>();
     final AtomicInteger seq = new AtomicInteger();
+    final AtomicInteger answered = new AtomicInteger();
     WireRealm realm;
 
     Target(int index, Path root) {
@@ -105,6 +109,7 @@ final class LoadRun {
   private final ConcurrentLinkedQueue<String> controllerProblems = new ConcurrentLinkedQueue<>();
   private final AtomicInteger controllerOutstanding = new AtomicInteger();
   private final AtomicInteger jobEventsSent = new AtomicInteger();
+  private final ConcurrentLinkedQueue<String> runProblems = new ConcurrentLinkedQueue<>();
   private volatile boolean stopped;
 
   private LoadRun(Options options, Path root, PrintStream progress) {
@@ -132,6 +137,7 @@ final class LoadRun {
     double seconds;
     int fileInWindow;
     int controllerInWindow;
+    int[] perRealm;
     try (BrokerProcess broker = BrokerProcess.start(root, "--log-level", "WARN")) {
       URI uri = broker.awaitUri();
       connectRealms(http, uri);
@@ -160,6 +166,7 @@ final class LoadRun {
         seconds = (System.nanoTime() - start) / 1e9;
         fileInWindow = fileAnswered.get();
         controllerInWindow = controllerAnswered.get();
+        perRealm = targets.stream().mapToInt(t -> t.answered.get()).sorted().toArray();
         background.shutdown();
         background.awaitTermination(10, TimeUnit.SECONDS);
         progress.printf(Locale.ROOT, "load stopped after %.1f s; waiting for %d file and %d controller jobs%n", seconds,
@@ -175,6 +182,7 @@ final class LoadRun {
         }
       }
       clients.forEach(DaebugClient::close);
+      waitProblems.addAll(runProblems);
       exit = shutDown(broker, waitProblems);
       warnings = broker.output().lines().filter(l -> l.contains("WARN") || l.contains("ERROR")).toList();
     } finally {
@@ -182,7 +190,7 @@ final class LoadRun {
       clients.forEach(DaebugClient::close);
       targets.stream().filter(t -> t.realm != null).forEach(t -> t.realm.abort());
     }
-    return new Result(options, seconds, fileInWindow, controllerInWindow, sorted(fileLatency),
+    return new Result(options, seconds, fileInWindow, controllerInWindow, perRealm, sorted(fileLatency),
         sorted(controllerLatency), jobEventsSent.get(), targets.stream().mapToInt(t -> t.background.size()).sum(),
         audit(), realmProblems(), List.copyOf(controllerProblems), waitProblems, exit, warnings);
   }
@@ -246,6 +254,7 @@ final class LoadRun {
         controllerLatency.add(took);
         if (!stopped) {
           answered.incrementAndGet();
+          t.answered.incrementAndGet();
         }
       }
       controllerOutstanding.decrementAndGet();
@@ -276,6 +285,7 @@ final class LoadRun {
           Thread.currentThread().interrupt();
         }
       }, "load-" + agent);
+      thread.setUncaughtExceptionHandler((th, e) -> runProblems.add(th.getName() + " failed: " + e));
       thread.start();
       threads.add(thread);
     }
@@ -293,6 +303,7 @@ final class LoadRun {
       fileLatency.add(took);
       if (!stopped) {
         answered.incrementAndGet();
+        t.answered.incrementAndGet();
       }
       free.add(t);
     });
@@ -303,9 +314,13 @@ final class LoadRun {
     }
   }
 
+  /** Every background event sent is in its log, or its log says some were omitted (the audit reports them). */
   private boolean allBackgroundWritten() {
     for (Target t : targets) {
       String text = LogFile.read(t.log);
+      if (text.contains(" more background events omitted) ...")) {
+        continue;
+      }
       for (String bg : t.background) {
         if (!text.contains(" " + bg + "\n")) {
           return false;
