@@ -47,6 +47,9 @@ public final class LoadBench {
         + " from controllers %,d = %.1f/s)%n", r.seconds(), all, all / r.seconds(), r.fileAnsweredInWindow(),
         r.fileAnsweredInWindow() / r.seconds(), r.controllerAnsweredInWindow(),
         r.controllerAnsweredInWindow() / r.seconds());
+    System.out.printf(Locale.ROOT, "CPU in the window: broker %.1f s (%.0f%% of one core, %.2f ms per job), this"
+        + " JVM (realms, agents, controllers) %.1f s%n", r.brokerCpuSeconds(), 100 * r.brokerCpuSeconds() / r.seconds(),
+        1000 * r.brokerCpuSeconds() / Math.max(1, all), r.benchCpuSeconds());
     int[] perRealm = r.perRealmInWindow();
     System.out.printf(Locale.ROOT, "jobs answered per realm in the window: min %d, median %d, max %d%n", perRealm[0],
         perRealm[perRealm.length / 2], perRealm[perRealm.length - 1]);

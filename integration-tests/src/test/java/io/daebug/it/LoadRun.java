@@ -60,10 +60,12 @@ final class LoadRun {
 
   /**
    * What happened. Latencies are in nanoseconds, sorted; {@code perRealmInWindow} is how many jobs each realm had
-   * answered when the load stopped, sorted (a realm far below the others was starved).
+   * answered when the load stopped, sorted (a realm far below the others was starved); the CPU seconds are the
+   * broker's process and this JVM's (realms, appenders, controllers, watcher) during the window.
    */
   record Result(Options options, double seconds, int fileAnsweredInWindow, int controllerAnsweredInWindow,
-      int[] perRealmInWindow, long[] fileLatency, long[] controllerLatency, int jobEventsSent, int backgroundSent, LoadAudit.Tally tally,
+      int[] perRealmInWindow, double brokerCpuSeconds, double benchCpuSeconds, long[] fileLatency,
+      long[] controllerLatency, int jobEventsSent, int backgroundSent, LoadAudit.Tally tally,
       List<String> realmProblems, List<String> controllerProblems, List<String> waitProblems, int brokerExit,
       List<String> brokerWarnings) {
     /** Nothing lost, duplicated, misplaced or failed, anywhere, and the broker stopped cleanly. */
@@ -138,6 +140,8 @@ final class LoadRun {
     int fileInWindow;
     int controllerInWindow;
     int[] perRealm;
+    double brokerCpu;
+    double benchCpu;
     try (BrokerProcess broker = BrokerProcess.start(root, "--log-level", "WARN")) {
       URI uri = broker.awaitUri();
       connectRealms(http, uri);
@@ -150,6 +154,8 @@ final class LoadRun {
         AtomicInteger controllerAnswered = new AtomicInteger();
         long start = System.nanoTime();
         long deadline = start + options.duration().toNanos();
+        long brokerCpuStart = cpuNanos(broker.process().pid());
+        long benchCpuStart = cpuNanos(ProcessHandle.current().pid());
         startBackground(background);
         for (int k = 0; k < clients.size(); k++) {
           for (Target t : targets) {
@@ -164,6 +170,8 @@ final class LoadRun {
         }
         stopped = true;
         seconds = (System.nanoTime() - start) / 1e9;
+        brokerCpu = (cpuNanos(broker.process().pid()) - brokerCpuStart) / 1e9;
+        benchCpu = (cpuNanos(ProcessHandle.current().pid()) - benchCpuStart) / 1e9;
         fileInWindow = fileAnswered.get();
         controllerInWindow = controllerAnswered.get();
         perRealm = targets.stream().mapToInt(t -> t.answered.get()).sorted().toArray();
@@ -190,7 +198,8 @@ final class LoadRun {
       clients.forEach(DaebugClient::close);
       targets.stream().filter(t -> t.realm != null).forEach(t -> t.realm.abort());
     }
-    return new Result(options, seconds, fileInWindow, controllerInWindow, perRealm, sorted(fileLatency),
+    return new Result(options, seconds, fileInWindow, controllerInWindow, perRealm, brokerCpu, benchCpu,
+        sorted(fileLatency),
         sorted(controllerLatency), jobEventsSent.get(), targets.stream().mapToInt(t -> t.background.size()).sum(),
         audit(), realmProblems(), List.copyOf(controllerProblems), waitProblems, exit, warnings);
   }
@@ -374,6 +383,13 @@ final class LoadRun {
     } catch (ConditionTimeoutException e) {
       problems.add("not within " + DRAIN.toSeconds() + " s: " + what + " (" + detail.get() + ")");
     }
+  }
+
+  /** User plus system CPU time of a process, from {@code /proc/PID/stat} (clock ticks of 10 ms). */
+  private static long cpuNanos(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime, stime (fields 14, 15)
   }
 
   private static long[] sorted(ConcurrentLinkedQueue<Long> values) {
