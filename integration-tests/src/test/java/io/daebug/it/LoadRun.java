@@ -339,9 +339,18 @@ final class LoadRun {
     return true;
   }
 
-  /** {@code %%SHUTDOWN%%} in {@code daebug.md}, as a user stops it; returns the exit code. */
+  /**
+   * {@code %%SHUTDOWN%%} in {@code daebug.md}, as a user stops it; returns the exit code. First waits until the
+   * registry lists every realm {@code live}: the broker rewrites {@code daebug.md} (coalesced, 50 ms) when a realm's
+   * state changes, and a line appended while such a rewrite is between its check and its rename is lost (reported
+   * as a broker bug; the registry's write does not take the stat-checked path the logs take).
+   */
   private int shutDown(BrokerProcess broker, List<String> problems) throws Exception {
-    Files.writeString(root.resolve("daebug.md"), "%%SHUTDOWN%%\n", StandardCharsets.UTF_8,
+    Path registry = root.resolve("daebug.md");
+    awaitOrNote(problems, "every realm listed live in daebug.md",
+        () -> LogFile.read(registry).lines().filter(l -> l.endsWith(": live")).count() == targets.size(),
+        () -> LogFile.read(registry));
+    Files.writeString(registry, "%%SHUTDOWN%%\n", StandardCharsets.UTF_8,
         StandardOpenOption.APPEND);
     if (!broker.process().waitFor(30, TimeUnit.SECONDS)) {
       problems.add("the broker did not stop within 30 s of %%SHUTDOWN%%");
