@@ -15,12 +15,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * A headless Chromium with a fresh profile; tests open their pages as new tabs. {@link #close()} ends
@@ -143,15 +141,7 @@ final class Chromium implements AutoCloseable {
       }
     }
     tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
-    deleteTree(profile);
+    TempDirs.deleteTree(profile);
     profile.resolveSibling(profile.getFileName() + ".log").toFile().delete();
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      // a leftover temp profile is harmless
-    }
   }
 }

@@ -50,14 +50,17 @@ public final class ControllerBench {
     try (Broker broker = Broker.start(BrokerConfig.defaults(root).withPort(0))) {
       URI uri = broker.uri();
       rows.add(row("plain WebSocket echo (/-daebug/echo)", echo(uri, warmup, rounds), echoThroughput(uri, rounds)));
-      InstantRealm instant = InstantRealm.open(uri);
+      // answers every job with 2 at once, over the same JDK WebSocket: client -> broker -> realm and back with no
+      // evaluation, so what it adds to two echo round trips is the broker's own work (the journal write included)
+      WireRealm instant = WireRealm.connect(HttpClient.newHttpClient(), uri, "bench-instant", WireRealm.ANSWER_TWO)
+          .get(10, TimeUnit.SECONDS);
       try (DaebugClient client = Daebug.connect(ClientOptions.of(uri).withClientName("bench"))) {
         client.awaitRealm("bench-instant", WAIT);
         JobRequest nothing = JobRequest.of("bench-instant", "1 + 1");
         rows.add(row("client -> broker -> instant realm (answers 2 at once)", jobs(client, nothing, warmup, rounds),
             throughput(client, nothing, rounds)));
       } finally {
-        instant.close();
+        instant.abort();
       }
       try (DaebugClient client = Daebug.connect(ClientOptions.of(uri).withClientName("bench"));
           JvmRealm jvm = JvmRealm.start(RealmOptions.of(uri).withName("bench-jvm"))) {
@@ -169,44 +172,6 @@ public final class ControllerBench {
       return total / ((System.nanoTime() - start) / 1e9);
     } finally {
       echo.close();
-    }
-  }
-
-  /**
-   * A realm that speaks the realm protocol and answers every job with 2 at once, over the same JDK WebSocket:
-   * client -> broker -> realm and back with no evaluation, so what it adds to two echo round trips is the
-   * broker's own work (the journal write included).
-   */
-  private static final class InstantRealm implements WebSocket.Listener {
-    private final StringBuilder frame = new StringBuilder();
-    private WebSocket ws;
-
-    static InstantRealm open(URI broker) throws Exception {
-      InstantRealm r = new InstantRealm();
-      URI realm = URI.create("ws://" + broker.getHost() + ":" + broker.getPort() + "/-daebug/realm");
-      r.ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(realm, r).get(10, TimeUnit.SECONDS);
-      r.ws.sendText("{\"type\":\"hello\",\"name\":\"bench-instant\",\"kind\":\"node\"}", true).join();
-      return r;
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      frame.append(data);
-      if (last) {
-        String text = frame.toString();
-        frame.setLength(0);
-        int at = text.indexOf("\"id\":\"");
-        if (text.contains("\"type\":\"job\"") && at >= 0) {
-          String id = text.substring(at + 6, text.indexOf('"', at + 6));
-          webSocket.sendText("{\"type\":\"result\",\"id\":\"" + id + "\",\"ok\":true,\"value\":2}", true);
-        }
-      }
-      webSocket.request(1);
-      return null;
-    }
-
-    void close() {
-      ws.abort();
     }
   }
 

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -28,8 +26,8 @@ import java.util.regex.Pattern;
  * {@code /proc/PID/status}), connects N more realms (default 2,000), lets them answer pings for a few intervals,
  * measures again and prints bytes per realm.
  *
- * <p>The realms are minimal, in this JVM: a {@code java.net.http} WebSocket each (one shared HttpClient), sending the
- * realm protocol's {@code hello} and answering pings (the JDK client sends pongs by itself). Each gets its name, a
+ * <p>The realms are minimal, in this JVM: a {@link WireRealm} each (one shared HttpClient), sending the realm
+ * protocol's {@code hello} and answering pings (the JDK client sends pongs by itself). Each gets its name, a
  * log file and a line in {@code daebug.md}, like any realm; none runs a job.
  *
  * <p>Run: {@code mvn -q -B -pl integration-tests test-compile exec:exec@memory-bench} after building the jar
@@ -45,14 +43,14 @@ public final class MemoryBench {
   private MemoryBench() {}
 
   public static void main(String[] args) throws Exception {
-    int count = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+    int count = args.length > 0 && !args[0].isBlank() ? Integer.parseInt(args[0]) : 2000;
     Path root = Files.createTempDirectory("daebug-memory-bench-");
     HttpClient http = HttpClient.newHttpClient();
-    List<WebSocket> sockets = new ArrayList<>();
+    List<WireRealm> sockets = new ArrayList<>();
     try (BrokerProcess broker = BrokerProcess.start(root, "--max-realms-per-address", "5000", "--ping-interval",
         PING.toMillis() + "ms", "--unresponsive-after", PING.multipliedBy(3).toMillis() + "ms")) {
       long pid = broker.process().pid();
-      URI realm = URI.create("ws://127.0.0.1:" + broker.port() + "/-daebug/realm");
+      URI realm = URI.create("http://127.0.0.1:" + broker.port() + "/");
       URI health = URI.create("http://127.0.0.1:" + broker.port() + "/-daebug/health");
       AtomicInteger welcomed = new AtomicInteger();
 
@@ -77,51 +75,27 @@ public final class MemoryBench {
       awaitLive(http, health, WARMUP + count, welcomed);
       System.out.println("all realms still live after the measurement (pings answered)");
     } finally {
-      for (WebSocket s : sockets) {
+      for (WireRealm s : sockets) {
         s.abort();
       }
-      deleteTree(root);
+      TempDirs.deleteTree(root);
     }
   }
 
-  /** Opens {@code n} realm sockets named {@code prefix-i}, 50 handshakes at a time; each says hello once open. */
-  private static void connect(HttpClient http, URI uri, String prefix, int n, List<WebSocket> out,
+  /** Opens {@code n} realms named {@code prefix-i}, 50 handshakes at a time; each says hello once open. */
+  private static void connect(HttpClient http, URI broker, String prefix, int n, List<WireRealm> out,
       AtomicInteger welcomed) {
-    List<CompletableFuture<WebSocket>> batch = new ArrayList<>();
+    List<CompletableFuture<WireRealm>> batch = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
-      String hello = "{\"type\":\"hello\",\"name\":\"" + prefix + "-" + i + "\",\"kind\":\"jvm\",\"url\":\"bench://"
-          + prefix + "-" + i + "\",\"language\":\"javascript\",\"tab\":\"" + prefix + i + "\",\"protocol\":1}";
-      batch.add(http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(30))
-          .buildAsync(uri, new Realm(hello, welcomed)));
+      batch.add(WireRealm.connect(http, broker, prefix + "-" + i, WireRealm.IGNORE));
       if (batch.size() == 50 || i == n) {
-        batch.forEach(f -> out.add(f.join()));
+        for (CompletableFuture<WireRealm> f : batch) {
+          WireRealm realm = f.join();
+          realm.welcome().thenRun(welcomed::incrementAndGet);
+          out.add(realm);
+        }
         batch.clear();
       }
-    }
-  }
-
-  /** A realm that says hello when open, counts welcomes, and reads everything (so pings are answered). */
-  private static final class Realm implements WebSocket.Listener {
-    private final String hello;
-    private final AtomicInteger welcomed;
-
-    Realm(String hello, AtomicInteger welcomed) {
-      this.hello = hello;
-      this.welcomed = welcomed;
-    }
-
-    @Override
-    public void onOpen(WebSocket webSocket) {
-      webSocket.request(Long.MAX_VALUE);
-      webSocket.sendText(hello, true);
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      if (data.toString().startsWith("{\"type\":\"welcome\"")) {
-        welcomed.incrementAndGet();
-      }
-      return null;
     }
   }
 
@@ -189,11 +163,5 @@ public final class MemoryBench {
       n++;
     }
     return n;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (var files = Files.walk(dir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    }
   }
 }

@@ -93,9 +93,7 @@ public final class ReconnectBench {
       }
     } finally {
       broker.close();
-      try (var files = Files.walk(root)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      TempDirs.deleteTree(root);
     }
     System.out.println(summary("Node realm: accepting -> hello handled (broker log, ms resolution)", nodeHello));
     System.out.println(summary("Chromium tab: accepting -> hello handled (broker log, ms resolution)", tabHello));

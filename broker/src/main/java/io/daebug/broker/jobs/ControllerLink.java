@@ -8,6 +8,12 @@ public interface ControllerLink {
   /** Sends a message; the future fails when it could not be written. */
   CompletableFuture<Void> send(ToController message);
 
+  /**
+   * Sends a WebSocket ping, fire and forget. Controllers are pinged like realms, so one that waits quietly for a
+   * long job is not closed by the transport's idle timeout.
+   */
+  void ping();
+
   /** Closes the connection with a status code and a reason the peer sees. */
   void close(int code, String reason);
 

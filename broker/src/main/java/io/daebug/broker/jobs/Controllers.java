@@ -132,6 +132,11 @@ final class Controllers {
         millis(dispatched - s.submittedNanos()), late ? Boolean.TRUE : null));
   }
 
+  /** Pings every controller (the broker's ping timer). */
+  void pingAll() {
+    byLink.keySet().forEach(ControllerLink::ping);
+  }
+
   private void broadcast(ToController message) {
     for (ControllerLink link : byLink.keySet()) {
       link.send(message);

@@ -402,6 +402,7 @@ public final class Dispatcher {
     if (changed) {
       registryChanged();
     }
+    controllers.pingAll(); // a quiet controller waiting for a long job must outlive the idle timeout too
   }
 
   private void onBeat(Realm realm, Beat b) {

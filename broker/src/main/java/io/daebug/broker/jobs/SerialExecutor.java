@@ -6,10 +6,12 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -22,11 +24,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * crossed three of them. Delayed tasks are timed by one daemon thread ({@code daebug-timer}) and then
  * run like any other task. Threads that may run core tasks must never be interrupted (journal writes use
  * interruptible channels).
+ *
+ * <p>A borrowed thread drains for at most {@link #SLICE_NANOS} and then hands the queue to the core's own
+ * thread ({@code daebug-core}), which drains for as long as tasks keep coming. Without that, under sustained
+ * load the first thread that found the core idle (a Jetty thread reading one connection, the watcher, the
+ * timer) stayed in it for as long as other threads kept submitting, and its own connection or duty was not
+ * served meanwhile: a realm's results went unread until the load stopped (found by {@code LoadIT}).
  */
 public final class SerialExecutor extends AbstractExecutorService implements ScheduledExecutorService {
+  /** How long a borrowed thread drains before it hands the rest of the queue to {@code daebug-core}. */
+  static final long SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean running = new AtomicBoolean();
   private final ScheduledThreadPoolExecutor timer;
+  private final ThreadPoolExecutor relay;
+  private volatile Thread relayThread;
   private volatile boolean shutdown;
 
   public SerialExecutor() {
@@ -37,6 +50,12 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
     });
     timer.setRemoveOnCancelPolicy(true);
     timer.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+    relay = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "daebug-core");
+      t.setDaemon(true);
+      relayThread = t;
+      return t;
+    });
   }
 
   @Override
@@ -48,10 +67,16 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
     drain();
   }
 
-  /** Runs queued tasks on this thread unless another thread is already doing so. */
+  /**
+   * Runs queued tasks on this thread unless another thread is already doing so; a thread other than
+   * {@code daebug-core} hands what is left after {@link #SLICE_NANOS} to {@code daebug-core}.
+   */
   private void drain() {
+    boolean borrowed = Thread.currentThread() != relayThread;
     while (!tasks.isEmpty() && running.compareAndSet(false, true)) {
+      boolean sliceOver = false;
       try {
+        long start = System.nanoTime();
         Runnable task;
         while ((task = tasks.poll()) != null) {
           try {
@@ -60,10 +85,27 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
             Thread t = Thread.currentThread();
             t.getUncaughtExceptionHandler().uncaughtException(t, e);
           }
+          if (borrowed && System.nanoTime() - start > SLICE_NANOS && !tasks.isEmpty()) {
+            sliceOver = true;
+            break;
+          }
         }
       } finally {
         running.set(false);
       }
+      // released before the hand-off, so daebug-core (or a thread submitting meanwhile) can take the queue
+      if (sliceOver && handOff()) {
+        return;
+      }
+    }
+  }
+
+  private boolean handOff() {
+    try {
+      relay.execute(this::drain);
+      return true;
+    } catch (RejectedExecutionException e) {
+      return false; // shutting down: this thread goes on draining
     }
   }
 
@@ -97,6 +139,7 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
   public void shutdown() {
     shutdown = true;
     timer.shutdown();
+    relay.shutdown();
   }
 
   /**
@@ -107,6 +150,7 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
   public List<Runnable> shutdownNow() {
     shutdown = true;
     timer.shutdown();
+    relay.shutdown();
     List<Runnable> left = List.copyOf(tasks);
     tasks.clear();
     return left;
@@ -119,11 +163,13 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
 
   @Override
   public boolean isTerminated() {
-    return shutdown && timer.isTerminated() && !running.get();
+    return shutdown && timer.isTerminated() && relay.isTerminated() && !running.get();
   }
 
   @Override
   public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-    return timer.awaitTermination(timeout, unit);
+    long deadline = System.nanoTime() + unit.toNanos(timeout);
+    return timer.awaitTermination(timeout, unit)
+        && relay.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
   }
 }

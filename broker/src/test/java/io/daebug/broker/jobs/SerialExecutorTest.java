@@ -11,7 +11,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -102,6 +105,61 @@ class SerialExecutorTest {
       Thread.currentThread().setUncaughtExceptionHandler(previous);
     }
     assertThat(order).containsExactly("reported boom", "next");
+  }
+
+  /**
+   * Regression (found by {@code LoadIT}/{@code LoadBench}): the thread that found the core idle went on running
+   * every task other threads submitted for as long as they kept coming. Under load that thread, a Jetty thread
+   * reading one realm's socket, stayed in the core for the whole run: that realm's result frames were not read
+   * until the load stopped, so its job timed out after 60 s and its background events piled up. A thread borrowed
+   * from a connection must give the queue back (to the core's own thread) after a short slice.
+   */
+  @Test
+  void aSubmitterIsNotKeptDrainingWhileOthersKeepSubmitting() throws Exception {
+    AtomicBoolean returned = new AtomicBoolean();
+    AtomicBoolean feederGaveUp = new AtomicBoolean();
+    AtomicBoolean feederDone = new AtomicBoolean();
+    AtomicInteger submitted = new AtomicInteger();
+    AtomicInteger started = new AtomicInteger();
+    AtomicInteger ran = new AtomicInteger();
+    AtomicReference<Thread> feederThread = new AtomicReference<>();
+    // task k ends only once task k + 1 is queued, so the queue is never empty while the feeder feeds (a task the
+    // feeder itself runs does not wait for it)
+    Runnable task = () -> {
+      int me = started.incrementAndGet();
+      while (submitted.get() <= me && !feederDone.get() && Thread.currentThread() != feederThread.get()) {
+        LockSupport.parkNanos(10_000);
+      }
+      ran.incrementAndGet();
+    };
+    Thread feeder = new Thread(() -> {
+      long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (!returned.get()) {
+        if (System.nanoTime() > giveUp) {
+          feederGaveUp.set(true);
+          break;
+        }
+        if (submitted.get() <= started.get() + 1) {
+          core.execute(task);
+          submitted.incrementAndGet();
+        } else {
+          LockSupport.parkNanos(10_000);
+        }
+      }
+      feederDone.set(true);
+    }, "feeder");
+    feederThread.set(feeder);
+    core.execute(() -> {
+      feeder.start();
+      while (submitted.get() == 0) { // the queue is not empty when this task ends: this thread goes on draining
+        LockSupport.parkNanos(10_000);
+      }
+    });
+    returned.set(true);
+    feeder.join(TimeUnit.SECONDS.toMillis(10));
+
+    assertThat(feederGaveUp).as("execute() returned only once the other thread stopped submitting").isFalse();
+    await().atMost(Duration.ofSeconds(10)).until(() -> ran.get() == submitted.get());
   }
 
   @Test

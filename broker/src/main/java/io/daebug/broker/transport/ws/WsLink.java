@@ -2,10 +2,11 @@ package io.daebug.broker.transport.ws;
 
 import io.daebug.broker.protocol.MessageCodec;
 import java.util.concurrent.CompletableFuture;
+import java.nio.ByteBuffer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
-/** What realm and controller connections share: a Jetty session, sends that complete a future, close. */
+/** What realm and controller connections share: a Jetty session, sends that complete a future, pings, close. */
 abstract class WsLink {
   final Session session;
   private final MessageCodec codec;
@@ -21,6 +22,11 @@ abstract class WsLink {
   final CompletableFuture<Void> sendMessage(Object message) {
     String json = codec.encode(message);
     return Callback.Completable.with(c -> session.sendText(json, c));
+  }
+
+  /** A WebSocket ping, fire and forget: its pong keeps the connection from Jetty's idle timeout. */
+  public void ping() {
+    session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
   }
 
   public void close(int code, String reason) {

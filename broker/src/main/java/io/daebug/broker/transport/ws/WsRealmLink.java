@@ -3,9 +3,7 @@ package io.daebug.broker.transport.ws;
 import io.daebug.broker.protocol.MessageCodec;
 import io.daebug.broker.protocol.ToRealm;
 import io.daebug.broker.registry.RealmLink;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 
 /** A realm connection over a Jetty WebSocket session; sends complete a future, pings are fire and forget. */
@@ -17,11 +15,6 @@ final class WsRealmLink extends WsLink implements RealmLink {
   @Override
   public CompletableFuture<Void> send(ToRealm message) {
     return sendMessage(message);
-  }
-
-  @Override
-  public void ping() {
-    session.sendPing(ByteBuffer.allocate(0), Callback.NOOP);
   }
 
   @Override

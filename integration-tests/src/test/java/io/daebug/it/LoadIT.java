@@ -1,0 +1,40 @@
+package io.daebug.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The load benchmark's machinery ({@link LoadRun}) as a test, shorter: 200 realms for 10 s get requests from their logs
+ * (4 appender threads, 2 in flight per realm) and from 2 Java clients (1 in flight per realm each), with background
+ * events; then nothing may be lost or duplicated: every request once in its log, every reply once and directly under
+ * its own request, every console event present, every realm running each job once, the broker stopping cleanly.
+ * Timings are printed by {@code LoadBench}, never asserted.
+ */
+class LoadIT {
+  @TempDir
+  Path root;
+
+  @Test
+  void twoHundredRealmsLoseAndDuplicateNothing() throws Exception {
+    LoadRun.Result r = LoadRun.run(new LoadRun.Options(200, Duration.ofSeconds(10), 4, 2, 2, 1,
+        Duration.ofMillis(500)), root, System.out);
+
+    LoadAudit.Tally t = r.tally();
+    assertThat(t.problems).as("log findings").isEmpty();
+    assertThat(r.realmProblems()).as("realm findings").isEmpty();
+    assertThat(r.controllerProblems()).as("controller findings").isEmpty();
+    assertThat(r.waitProblems()).as("waits").isEmpty();
+    assertThat(r.brokerExit()).as("broker exit code after %%SHUTDOWN%%").isZero();
+    assertThat(t.clean()).as("tally clean").isTrue();
+    // the load did run: both sources, both kinds of events
+    assertThat(r.fileAnsweredInWindow()).as("jobs from the logs").isPositive();
+    assertThat(r.controllerAnsweredInWindow()).as("jobs from controllers").isPositive();
+    assertThat(t.replies).isEqualTo(t.requests);
+    assertThat(t.jobEvents).isEqualTo(t.requests);
+    assertThat(t.background).as("background events sent").isGreaterThanOrEqualTo(200);
+  }
+}
