@@ -147,9 +147,11 @@ final class JobRunner {
     String now = now();
     String info = JournalFormat.fenceTag(realm.language()) + (timeout == null ? "" : " timeout=" + timeout.toMillis() + "ms");
     int ahead = lane.pending();
+    // Its placeholder is written before it can start: it says executing when it starts right after.
+    boolean startsNow = ahead == 0 && realm.connected() && !closed;
     Job job = new Job(idPrefix + ids.incrementAndGet(), realm.name(), agent, code, realm.language(),
         timeout != null ? timeout : config.jobTimeout(), realm.log().insertedAnchor(agent, code, now),
-        ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
+        startsNow ? "executing (0s)" : "queued (" + ahead + " ahead)");
     job.submission = submission;
     lane.queue.add(job);
     live.put(job.id, job);
@@ -643,8 +645,8 @@ final class JobRunner {
    */
   private void watchOrphans(Realm realm) {
     Lane lane = lane(realm);
-    if (lane.orphanCheckScheduled || !realm.log().hasOrphans()) {
-      return;
+    if (closed || lane.orphanCheckScheduled || !realm.log().hasOrphans()) {
+      return; // closed: the core's timer is going away with the broker
     }
     lane.orphanCheckScheduled = true;
     core.schedule(() -> Guard.run("orphans", () -> {

@@ -84,6 +84,44 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * Replaces a file only the broker writes but an agent may append a command line to ({@code daebug.md} and
+   * its {@code %%SHUTDOWN%%}): like {@link #replace}, except that it writes nothing when the file changed since
+   * {@code expected} (the caller reads it again), and that bytes appended to the replaced version in the
+   * instant between that check and the rename are handed to {@code appendedToOld}.
+   *
+   * @return false when the file changed since {@code expected}: nothing was written
+   */
+  static boolean replaceUnlessChanged(Path target, byte[] bytes, Stamp expected,
+      java.util.function.Consumer<byte[]> appendedToOld) throws IOException {
+    Files.createDirectories(target.getParent());
+    Path tmp = writeTemp(target, bytes);
+    FileChannel old = null;
+    try {
+      old = expected == null ? null : FileChannel.open(target, StandardOpenOption.READ);
+      if (!java.util.Objects.equals(expected, Stamp.of(target))) {
+        return false;
+      }
+      move(tmp, target);
+      DirSync.now(target.getParent());
+      if (old != null && old.size() > expected.size()) {
+        ByteBuffer extra = ByteBuffer.allocate((int) (old.size() - expected.size()));
+        while (extra.hasRemaining() && old.read(extra, expected.size() + extra.position()) >= 0) {
+          // read what was appended after the check
+        }
+        appendedToOld.accept(java.util.Arrays.copyOf(extra.array(), extra.position()));
+      }
+      return true;
+    } catch (NoSuchFileException e) {
+      return false;
+    } finally {
+      if (old != null) {
+        old.close();
+      }
+      Files.deleteIfExists(tmp);
+    }
+  }
+
   private static Path writeTemp(Path target, byte[] bytes) throws IOException {
     Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(
         ThreadLocalRandom.current().nextLong()) + ".tmp");

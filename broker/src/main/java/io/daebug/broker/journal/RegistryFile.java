@@ -60,6 +60,19 @@ public final class RegistryFile implements AutoCloseable {
     return file;
   }
 
+  /** Puts a {@code %%SHUTDOWN%%} line appended to a replaced registry back into the current one. */
+  private void keepShutdown(byte[] appended) {
+    if (JournalFormat.splitLines(Utf8.decode(appended)).stream().anyMatch(SHUTDOWN::equals)) {
+      try {
+        java.nio.file.Files.writeString(file, "\n" + SHUTDOWN + "\n", java.nio.charset.StandardCharsets.UTF_8,
+            java.nio.file.StandardOpenOption.APPEND);
+        log.info("{} was appended to {} while the broker rewrote it: put back", SHUTDOWN, file.getFileName());
+      } catch (IOException e) {
+        log.warn("cannot put {} back into {}: {}", SHUTDOWN, file, e.toString());
+      }
+    }
+  }
+
   /** Whether a line of the registry is exactly {@code %%SHUTDOWN%%}. */
   public boolean shutdownRequested() throws IOException {
     String text = AtomicFiles.read(file);
@@ -90,9 +103,16 @@ public final class RegistryFile implements AutoCloseable {
     }
     String text = render(entries);
     try {
-      if (!text.equals(lastWritten) && !shutdownRequested()) {
-        AtomicFiles.replace(file, text);
-        lastWritten = text;
+      for (int attempt = 0; attempt < 20 && !text.equals(lastWritten); attempt++) {
+        AtomicFiles.Stamp before = AtomicFiles.Stamp.of(file);
+        if (shutdownRequested()) {
+          return;
+        }
+        // A %%SHUTDOWN%% line an agent appends while the registry is rewritten is never lost: a change before
+        // the rename means reading again, and one that lands in the replaced file after it is put back.
+        if (AtomicFiles.replaceUnlessChanged(file, Utf8.encode(text), before, this::keepShutdown)) {
+          lastWritten = text;
+        }
       }
     } catch (IOException e) {
       log.warn("cannot write {}: {}", file, e.toString());
