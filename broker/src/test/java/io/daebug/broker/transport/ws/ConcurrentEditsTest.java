@@ -92,8 +92,9 @@ class ConcurrentEditsTest {
         FakeRealm connection = FakeRealm.connect(client, broker.realmUri(), Map.of())) {
       connection.hello(REALM);
       await().untilAsserted(() -> assertThat(broker.log(REALM)).startsWith("# " + REALM).endsWith(FOOTER));
-      EditingAgent agent = new EditingAgent(file, REALM, new SplittableRandom(seed));
-      try (AnsweringRealm realm = new AnsweringRealm(connection, new SplittableRandom(~seed), EVENT_TIME,
+      RenameWitness witness = new RenameWitness(file);
+      EditingAgent agent = new EditingAgent(file, REALM, new SplittableRandom(seed), witness);
+      try (witness; AnsweringRealm realm = new AnsweringRealm(connection, new SplittableRandom(~seed), EVENT_TIME,
           agent::note)) {
         for (int i = 0; i < ops; i++) {
           agent.step(() -> pause(agent, realm));
@@ -139,6 +140,8 @@ class ConcurrentEditsTest {
       AnsweringRealm.Runs runs = realm.runs().get(m);
       assertThat(runs).as("runs of " + m).isNotNull();
       if (runs.dispatchedAt().size() > 1) {
+        System.out.println("DEBUG rerun " + m + " excused " + rerunExcused(agent, m) + " stale saves "
+            + agent.saves.stream().filter(EditingAgent.Save::stale).count());
         assertThat(rerunExcused(agent, m)).as(m + " ran " + runs.dispatchedAt().size()
             + " times, and no save read it not yet accepted").isTrue();
       }

@@ -33,7 +33,10 @@ import java.util.regex.Pattern;
  * then the content in two writes); an editor's rename-save (temporary file renamed over the log). A save
  * of the whole file starts from a read made just before it, as an editor that reloads changed files, so
  * it is stale only if the broker writes between that read and the save: that window is the race tested.
- * For every such save the agent notes what its read held (see {@link Save}) and when the save ended.
+ * For every such save the agent notes what its read held (see {@link Save}), when the save ended, and whether
+ * the broker replaced the log between the read and the save: for a save in place, the file it truncated is not
+ * the one it read, or was replaced while it wrote; for a rename-save, the {@link RenameWitness} saw another
+ * rename.
  */
 final class EditingAgent {
   static final String SAID = "### \uD83D\uDDE3\uFE0F"; // ### 🗣️
@@ -51,12 +54,9 @@ final class EditingAgent {
    */
   record Save(Op op, Set<String> replies, Set<Integer> background, Set<String> unaccepted, long endedAt,
       boolean stale) {
-    /**
-     * Whether the save may have replaced a version the broker wrote after the read: provably so, or a
-     * rename-save, whose last instant (between its final look at the log and the rename) cannot be observed.
-     */
+    /** Whether the save may have replaced a version the broker wrote after the read. */
     boolean mayBeStale() {
-      return stale || (op == Op.RENAME_SAVE && !Boolean.getBoolean("daebug.edits.strict"));
+      return stale;
     }
   }
 
@@ -79,14 +79,17 @@ final class EditingAgent {
     timeline.add(java.time.LocalTime.now() + " " + (System.nanoTime() - start) / 1000 + "us " + what);
   }
 
-  EditingAgent(Path log, String realm, SplittableRandom random) {
+  private final RenameWitness witness;
+
+  EditingAgent(Path log, String realm, SplittableRandom random, RenameWitness witness) {
+    this.witness = witness;
     this.log = log;
     this.realm = realm;
     this.random = random;
   }
 
   /** Performs one random operation; {@code pause} is called for a pause (the caller waits for the realm). */
-  void step(Runnable pause) throws IOException {
+  void step(Runnable pause) throws IOException, InterruptedException {
     int k = random.nextInt(20);
     Op op = k < 5 ? Op.APPEND : k < 8 ? Op.APPEND_IN_PIECES : k < 11 ? Op.IN_PLACE_SAVE
         : k < 14 ? Op.TRUNCATING_SAVE : k < 18 ? Op.RENAME_SAVE : Op.PAUSE;
@@ -157,7 +160,8 @@ final class EditingAgent {
   }
 
   /** Reads the log, edits the buffer (a line at the top, and/or a request at the end), saves it. */
-  private void save(Op op) throws IOException {
+  private void save(Op op) throws IOException, InterruptedException {
+    String before = op == Op.RENAME_SAVE ? witness.mark() : null;
     Object readKey = key();
     String text = Files.readString(log, UTF_8);
     note("read " + text.length() + " chars, unaccepted " + found(REQUEST, text));
@@ -168,8 +172,8 @@ final class EditingAgent {
     if (op == Op.RENAME_SAVE) {
       Path tmp = log.resolveSibling(random.nextBoolean() ? "." + log.getFileName() + ".swp" : log.getFileName() + "~");
       Files.write(tmp, bytes);
-      stale = !readStable || !Objects.equals(readKey, key());
       Files.move(tmp, log, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      stale = witness.renamesBetween(before, witness.mark()) != 1;
     } else {
       try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
         Object writeKey = key();
