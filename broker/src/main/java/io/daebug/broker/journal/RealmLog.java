@@ -15,6 +15,11 @@ import java.util.function.Consumer;
  */
 public final class RealmLog implements AutoCloseable {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RealmLog.class);
+  /**
+   * How long a write waits for a log that looks half-saved (its footer gone though the broker saw one) to
+   * be whole again: an editor saving in place (truncate, then write) caught between its writes.
+   */
+  static final Duration HALF_SAVED_WAIT = Duration.ofMillis(100);
   /** A request accepted from the log. */
   public record Request(String agent, String code, String info, Duration timeout, Anchor anchor) {}
 
@@ -32,6 +37,8 @@ public final class RealmLog implements AutoCloseable {
   private int lastHash;
   /** A broker write carried text the broker had not read yet (an agent's append racing it). */
   private boolean mergedUnseen;
+  /** The log had its footer when the broker last read or wrote it: a version without one is probably half-saved. */
+  private boolean hadFooter;
   private int cancels;
   private final Orphans orphans = new Orphans();
 
@@ -95,9 +102,10 @@ public final class RealmLog implements AutoCloseable {
     AtomicFiles.Stamp stamp = AtomicFiles.Stamp.of(file);
     String text = AtomicFiles.read(file);
     LogDocument doc = LogDocument.parse(text == null ? JournalFormat.newLog(realm, language) : text);
-    if (settledOnly && looksUnsettled(doc)) {
+    if (settledOnly && (looksUnsettled(doc) || halfSaved(doc))) {
       return null;
     }
+    hadFooter = doc.footer() >= 0;
     lastSeen = stamp;
     mergedUnseen = false;
     remember(text);
@@ -328,20 +336,53 @@ public final class RealmLog implements AutoCloseable {
     return new LogEditor.Anchor(a.code(), a.header(), ordinal);
   }
 
+  /**
+   * Whether the log lost its footer since the broker last saw it, the sign of an editor saving it in place
+   * (truncate, then write) caught between its writes. Acting on that half would lose the broker's edit (an
+   * accept that finds none of the requests it took, so they run again; a reply that finds no placeholder) and
+   * replace the file the editor is still writing to.
+   */
+  private boolean halfSaved(LogDocument doc) {
+    return hadFooter && doc.footer() < 0;
+  }
+
+  /** Thrown by a write's edit to read the file again: it looked half-saved. */
+  private static final class HalfSaved extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    HalfSaved() {
+      super(null, null, false, false);
+    }
+  }
+
   private void write(Consumer<LogDocument> edit) throws IOException {
     long start = System.nanoTime();
-    lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
-      if (text != null && (text.length() != lastLength || text.hashCode() != lastHash)) {
-        mergedUnseen = true;
+    long giveUp = start + HALF_SAVED_WAIT.toNanos();
+    while (true) {
+      try {
+        lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
+          String base = text == null ? JournalFormat.newLog(realm, language) : text;
+          LogDocument doc = LogDocument.parse(base);
+          if (text != null && halfSaved(doc) && System.nanoTime() < giveUp) {
+            throw new HalfSaved();
+          }
+          if (text != null && (text.length() != lastLength || text.hashCode() != lastHash)) {
+            mergedUnseen = true;
+          }
+          edit.accept(doc);
+          hadFooter = doc.footer() >= 0;
+          String out = doc.text();
+          String written = out.equals(base) && text != null ? text : out;
+          remember(written);
+          return written;
+        });
+        break;
+      } catch (HalfSaved e) {
+        // Mechanism (the lead may revise): the core waits, polling every millisecond, for at most
+        // HALF_SAVED_WAIT; a save in place completes in microseconds, so this is rare and short.
+        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
       }
-      String base = text == null ? JournalFormat.newLog(realm, language) : text;
-      LogDocument doc = LogDocument.parse(base);
-      edit.accept(doc);
-      String out = doc.text();
-      String written = out.equals(base) && text != null ? text : out;
-      remember(written);
-      return written;
-    });
+    }
     if (log.isTraceEnabled()) {
       log.trace("wrote {} in {} us", file.getFileName(), (System.nanoTime() - start) / 1000);
     }
