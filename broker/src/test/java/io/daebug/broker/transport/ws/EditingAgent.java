@@ -187,7 +187,7 @@ final class EditingAgent {
         stale = !readStable || !Objects.equals(readKey, writeKey) || !Objects.equals(writeKey, key());
       }
     }
-    note("saved, read key " + readKey + ", stale " + stale + ", now " + key());
+    note("saved" + (stale ? ", replacing a version the broker wrote after the read" : ""));
     saves.add(new Save(op, found(REPLY_VALUE, text), foundNumbers(BACKGROUND, text), found(REQUEST, text),
         System.nanoTime(), stale));
   }
