@@ -160,7 +160,7 @@ public final class RealmLog implements AutoCloseable {
     if (extra.isEmpty()) {
       return false;
     }
-    lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
+    update(text -> {
       String out = text == null ? extra : text + extra;
       remember(out);
       return out;
@@ -346,6 +346,36 @@ public final class RealmLog implements AutoCloseable {
     return hadFooter && doc.footer() < 0;
   }
 
+  /**
+   * Replaces the log with {@code edit} applied to its current text (see {@link AtomicFiles#update}), but not
+   * while it looks half-saved: then it reads the file again, every millisecond, for at most
+   * {@link #HALF_SAVED_WAIT}, and after that takes it as it is. Mechanism (the lead may revise it): the core
+   * waits; a save in place completes in microseconds, so this is rare and short.
+   */
+  private void update(java.util.function.UnaryOperator<String> edit) throws IOException {
+    long giveUp = System.nanoTime() + HALF_SAVED_WAIT.toNanos();
+    while (true) {
+      try {
+        lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
+          if (text != null && hadFooter && !mayHaveFooter(text) && System.nanoTime() < giveUp
+              && halfSaved(LogDocument.parse(text))) {
+            throw new HalfSaved();
+          }
+          return edit.apply(text);
+        });
+        return;
+      } catch (HalfSaved e) {
+        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
+      }
+    }
+  }
+
+  /** A cheap look (from the end, no parse) that passes every log with a footer, so most writes parse once. */
+  private static boolean mayHaveFooter(String text) {
+    int rule = text.lastIndexOf(JournalFormat.RULE);
+    return rule >= 0 && text.indexOf("> Append your ", rule) > 0;
+  }
+
   /** Thrown by a write's edit to read the file again: it looked half-saved. */
   private static final class HalfSaved extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -357,32 +387,19 @@ public final class RealmLog implements AutoCloseable {
 
   private void write(Consumer<LogDocument> edit) throws IOException {
     long start = System.nanoTime();
-    long giveUp = start + HALF_SAVED_WAIT.toNanos();
-    while (true) {
-      try {
-        lastSeen = AtomicFiles.update(file, orphans, dirSync, text -> {
-          String base = text == null ? JournalFormat.newLog(realm, language) : text;
-          LogDocument doc = LogDocument.parse(base);
-          if (text != null && halfSaved(doc) && System.nanoTime() < giveUp) {
-            throw new HalfSaved();
-          }
-          if (text != null && (text.length() != lastLength || text.hashCode() != lastHash)) {
-            mergedUnseen = true;
-          }
-          edit.accept(doc);
-          hadFooter = doc.footer() >= 0;
-          String out = doc.text();
-          String written = out.equals(base) && text != null ? text : out;
-          remember(written);
-          return written;
-        });
-        break;
-      } catch (HalfSaved e) {
-        // Mechanism (the lead may revise): the core waits, polling every millisecond, for at most
-        // HALF_SAVED_WAIT; a save in place completes in microseconds, so this is rare and short.
-        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
+    update(text -> {
+      String base = text == null ? JournalFormat.newLog(realm, language) : text;
+      LogDocument doc = LogDocument.parse(base);
+      if (text != null && (text.length() != lastLength || text.hashCode() != lastHash)) {
+        mergedUnseen = true;
       }
-    }
+      edit.accept(doc);
+      hadFooter = doc.footer() >= 0;
+      String out = doc.text();
+      String written = out.equals(base) && text != null ? text : out;
+      remember(written);
+      return written;
+    });
     if (log.isTraceEnabled()) {
       log.trace("wrote {} in {} us", file.getFileName(), (System.nanoTime() - start) / 1000);
     }

@@ -15,7 +15,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
@@ -33,10 +32,11 @@ import java.util.regex.Pattern;
  * then the content in two writes); an editor's rename-save (temporary file renamed over the log). A save
  * of the whole file starts from a read made just before it, as an editor that reloads changed files, so
  * it is stale only if the broker writes between that read and the save: that window is the race tested.
- * For every such save the agent notes what its read held (see {@link Save}), when the save ended, and whether
- * the broker replaced the log between the read and the save: for a save in place, the file it truncated is not
- * the one it read, or was replaced while it wrote; for a rename-save, the {@link RenameWitness} saw another
- * rename.
+ * For every such save the agent notes what its read held (see {@link Save}), when the save ended, and what the
+ * {@link RenameWitness} saw: whether the save replaced a version the broker wrote after the read (stale), and
+ * whether the broker may have replaced the save with a version written from an earlier read (the instant
+ * between the broker's last check and its rename, which no one can close); the lines and requests of such a
+ * save are then expected at most once ({@link #maybe}, {@link #maybeRequests}) instead of exactly once.
  */
 final class EditingAgent {
   static final String SAID = "### \uD83D\uDDE3\uFE0F"; // ### 🗣️
@@ -49,8 +49,8 @@ final class EditingAgent {
 
   /**
    * A save of the whole file: which replies and background events its read held, which requests it held
-   * not yet accepted (no placeholder under them), when it ended ({@code System.nanoTime()}), and whether
-   * the log was provably replaced by the broker between the read and the save ({@code stale}) or during it.
+   * not yet accepted (no placeholder under them), when it ended ({@code System.nanoTime()}), and whether it
+   * may have replaced a version the broker wrote after the read ({@code stale}, see {@link RenameWitness}).
    */
   record Save(Op op, Set<String> replies, Set<Integer> background, Set<String> unaccepted, long endedAt,
       boolean stale) {
@@ -66,11 +66,16 @@ final class EditingAgent {
   private int next;
   /** Every line the agent wrote that must be in the log exactly once, in the order written. */
   final Set<String> lines = new LinkedHashSet<>();
+  /** Lines of saves the broker may have replaced (see {@link RenameWitness}): in the log at most once. */
+  final Set<String> maybe = new LinkedHashSet<>();
   /** Every request's marker. */
   final List<String> requests = new ArrayList<>();
+  /** Requests of saves the broker may have replaced: in the log with their reply, or not at all (never run). */
+  final List<String> maybeRequests = new ArrayList<>();
   final List<Save> saves = new ArrayList<>();
   final Map<Op, Integer> ops = new TreeMap<>();
-  private final List<String> tops = new ArrayList<>();
+  /** Saves the broker may have replaced with a version written from an earlier read (the instant no one can close). */
+  int clobbered;
   /** What the agent and the realm did, in order, for the report of a failure. */
   final java.util.Queue<String> timeline = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final long start = System.nanoTime();
@@ -161,22 +166,22 @@ final class EditingAgent {
 
   /** Reads the log, edits the buffer (a line at the top, and/or a request at the end), saves it. */
   private void save(Op op) throws IOException, InterruptedException {
-    String before = op == Op.RENAME_SAVE ? witness.mark() : null;
-    Object readKey = key();
+    witness.drain();
+    String from = witness.mark();
     String text = Files.readString(log, UTF_8);
-    note("read " + text.length() + " chars, unaccepted " + found(REQUEST, text));
-    boolean readStable = Objects.equals(readKey, key());
-    String edited = edit(text);
-    byte[] bytes = edited.getBytes(UTF_8);
-    boolean stale;
+    Set<String> had = new HashSet<>(Arrays.asList(text.split("\n", -1)));
+    note("read " + text.length() + " chars, unaccepted " + found(REQUEST, text) + ", missing "
+        + lines.stream().filter(l -> !had.contains(l)).toList());
+    Set<String> linesBefore = new LinkedHashSet<>(lines);
+    int requestsBefore = requests.size();
+    byte[] bytes = edit(text).getBytes(UTF_8);
+    String tmp = null;
     if (op == Op.RENAME_SAVE) {
-      Path tmp = log.resolveSibling(random.nextBoolean() ? "." + log.getFileName() + ".swp" : log.getFileName() + "~");
-      Files.write(tmp, bytes);
-      Files.move(tmp, log, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      stale = witness.renamesBetween(before, witness.mark()) != 1;
+      tmp = random.nextBoolean() ? "." + log.getFileName() + ".swp" : log.getFileName() + "~";
+      Files.write(log.resolveSibling(tmp), bytes);
+      Files.move(log.resolveSibling(tmp), log, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } else {
       try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        Object writeKey = key();
         if (op == Op.IN_PLACE_SAVE) {
           writeFully(ch, bytes);
         } else {
@@ -184,12 +189,33 @@ final class EditingAgent {
           writeFully(ch, Arrays.copyOfRange(bytes, 0, cut));
           writeFully(ch, Arrays.copyOfRange(bytes, cut, bytes.length));
         }
-        stale = !readStable || !Objects.equals(readKey, writeKey) || !Objects.equals(writeKey, key());
       }
     }
-    note("saved" + (stale ? ", replacing a version the broker wrote after the read" : ""));
+    long ended = System.nanoTime();
+    RenameWitness.Verdict verdict = witness.verdict(from, tmp);
+    if (verdict.clobbered()) {
+      // The broker's rename may have replaced this save (see RenameWitness): what it added may be missing,
+      // and what it changed may still be there as it was.
+      for (String l : new ArrayList<>(lines)) {
+        if (!linesBefore.contains(l)) {
+          lines.remove(l);
+          maybe.add(l);
+        }
+      }
+      for (String l : linesBefore) {
+        if (!lines.contains(l) && !maybe.contains(l)) {
+          maybe.add(l);
+        }
+      }
+      List<String> added = requests.subList(requestsBefore, requests.size());
+      maybeRequests.addAll(added);
+      added.clear();
+      clobbered++;
+    }
+    note("saved" + (verdict.stale() ? ", replacing a version the broker wrote after the read" : "")
+        + (verdict.clobbered() ? ", and the broker replaced it" : "") + " " + verdict.events());
     saves.add(new Save(op, found(REPLY_VALUE, text), foundNumbers(BACKGROUND, text), found(REQUEST, text),
-        System.nanoTime(), stale));
+        ended, verdict.stale()));
   }
 
   /** The buffer edit: insert or change a line at the top, append a request at the end, or both. */
@@ -205,33 +231,30 @@ final class EditingAgent {
     return out;
   }
 
-  /** Inserts {@code top-<marker>} under the title, or appends {@code ~<marker>} to an earlier such line. */
+  /** Inserts {@code top-<marker>} under the title, or appends {@code ~<marker>} to such a line the log has. */
   private String editTop(String text) {
     List<String> all = new ArrayList<>(Arrays.asList(text.split("\n", -1)));
+    List<Integer> tops = new ArrayList<>();
+    for (int i = 0; i < all.size() && i < 200; i++) {
+      if (all.get(i).startsWith("top-")) {
+        tops.add(i);
+      }
+    }
     String m = marker();
     if (tops.isEmpty() || random.nextBoolean()) {
       String top = "top-" + m;
       all.add(Math.min(1 + random.nextInt(2), all.size()), top);
-      tops.add(top);
       lines.add(top);
     } else {
-      int i = random.nextInt(tops.size());
-      String old = tops.get(i);
+      int at = tops.get(random.nextInt(tops.size()));
+      String old = all.get(at);
       String changed = old + "~" + m;
-      int at = all.indexOf(old);
-      if (at < 0) {
-        throw new AssertionError("the agent's line " + old + " is gone from the log it just read:\n" + text);
-      }
       all.set(at, changed);
-      tops.set(i, changed);
       lines.remove(old);
+      maybe.remove(old);
       lines.add(changed);
     }
     return String.join("\n", all);
-  }
-
-  private Object key() throws IOException {
-    return Files.readAttributes(log, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
   }
 
   private static void writeFully(FileChannel ch, byte[] bytes) throws IOException {

@@ -1,6 +1,8 @@
 package io.daebug.broker.transport.ws;
 
 import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_DELETE;
+import static java.nio.file.StandardWatchEventKinds.ENTRY_MODIFY;
 import static java.nio.file.StandardWatchEventKinds.OVERFLOW;
 
 import java.io.IOException;
@@ -9,17 +11,32 @@ import java.nio.file.Path;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
- * Tells whether anyone else renamed a file into the log's name while the agent did one rename-save. POSIX has
- * no compare-and-swap for names, so an editor cannot know whether the version it replaced is the one it read:
- * the broker may rename its own write in between the editor's last look and its rename. The order of the
- * folder's change events can: a marker file is touched before the last look and after the rename, and the
- * events between the two markers are counted; the log appearing more than once (the agent's own rename is one)
- * means the save replaced a version the agent never saw. An overflow counts as a rename (it can only excuse).
+ * Tells, for one whole-file save by the agent, whether it replaced a version of the log the broker wrote
+ * after the agent's read (a stale save), and whether the broker replaced the agent's save with a version
+ * written from an earlier read (the save was clobbered). POSIX has no compare-and-swap for file names, so
+ * neither side can know at the time; the order of the folder's change events shows it afterwards.
+ *
+ * <p>A rename onto the log shows as the deletion of the renamed file's name directly followed by the
+ * creation of the log's name (see {@link #judge} for what each order means). Marker files (dotfiles, which
+ * the broker ignores) bracket the save in the event order, and the analysis also waits until every other
+ * file that was in the folder when the save ended (a broker write in flight) is gone.
  */
 final class RenameWitness implements AutoCloseable {
+  /** What one save did; an overflow of events counts as both (it can only excuse, never accuse). */
+  record Verdict(boolean stale, boolean clobbered, String events) {
+    Verdict(boolean stale, boolean clobbered) {
+      this(stale, clobbered, "");
+    }
+  }
+
   private final Path dir;
   private final String name;
   private final WatchService service;
@@ -29,10 +46,10 @@ final class RenameWitness implements AutoCloseable {
     this.dir = log.getParent();
     this.name = log.getFileName().toString();
     this.service = dir.getFileSystem().newWatchService();
-    dir.register(service, ENTRY_CREATE);
+    dir.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
   }
 
-  /** Touches a new marker (a dotfile, which the broker ignores) and returns its name. */
+  /** Touches a new marker and returns its name: call it before the save's read. */
   String mark() throws IOException {
     String marker = ".witness-" + ++marks;
     Files.createFile(dir.resolve(marker));
@@ -40,38 +57,146 @@ final class RenameWitness implements AutoCloseable {
   }
 
   /**
-   * How many times the log was renamed into place (or created) between the two markers; -1 when events
-   * overflowed. Waits for the second marker's event, which the kernel queues after every earlier one.
+   * The verdict on the save that began at marker {@code from}; {@code tmp} is the name of the file it renamed
+   * onto the log, or null for a save in place.
    */
-  int renamesBetween(String from, String to) throws IOException, InterruptedException {
+  Verdict verdict(String from, String tmp) throws IOException, InterruptedException {
+    // Files that are there when the save ended and are not the log's or the agent's: writes in flight. Listed
+    // before the closing marker, so what becomes of any file missing from the list comes before the marker.
+    Set<String> inFlight = new HashSet<>();
+    try (Stream<Path> files = Files.list(dir)) {
+      files.map(p -> p.getFileName().toString())
+          .filter(n -> !n.equals(name) && !n.equals(tmp) && !n.startsWith(".witness-"))
+          .forEach(inFlight::add);
+    }
+    String to = mark();
+    List<String[]> events = new ArrayList<>(); // {kind, name}
+    boolean overflow = false;
     boolean started = false;
-    int renames = 0;
-    while (true) {
+    boolean ended = false;
+    while (!ended) {
       WatchKey key = service.poll(5, TimeUnit.SECONDS);
       if (key == null) {
         throw new AssertionError("no change event for " + to + " within 5 s");
       }
-      try {
-        for (WatchEvent<?> e : key.pollEvents()) {
-          if (e.kind() == OVERFLOW) {
-            renames = -1;
-            started = true;
-            continue;
+      for (WatchEvent<?> e : key.pollEvents()) {
+        if (e.kind() == OVERFLOW) {
+          overflow |= !ended;
+          continue;
+        }
+        String context = e.context().toString();
+        if (context.equals(from) && e.kind() == ENTRY_CREATE) {
+          started = true;
+        } else if (context.equals(to) && e.kind() == ENTRY_CREATE) {
+          ended = true;
+        } else if (started && !context.startsWith(".witness-")) {
+          for (int i = 0; i < e.count(); i++) {
+            events.add(new String[] {e.kind().name(), context});
           }
-          String context = e.context().toString();
-          if (context.equals(from)) {
-            started = true;
-          } else if (context.equals(to)) {
-            Files.deleteIfExists(dir.resolve(from));
-            Files.deleteIfExists(dir.resolve(to));
-            return renames;
-          } else if (started && renames >= 0 && context.equals(name)) {
-            renames += e.count();
+          if (e.kind() == ENTRY_DELETE) {
+            inFlight.remove(context);
           }
         }
-      } finally {
-        key.reset();
       }
+      key.reset();
+    }
+    Files.deleteIfExists(dir.resolve(from));
+    Files.deleteIfExists(dir.resolve(to));
+    if (overflow) {
+      return new Verdict(true, true);
+    }
+    while (!inFlight.isEmpty()) {
+      WatchKey key = service.poll(5, TimeUnit.SECONDS);
+      if (key == null) {
+        throw new AssertionError("files in " + dir + " still there after 5 s: " + inFlight);
+      }
+      for (WatchEvent<?> e : key.pollEvents()) {
+        if (e.kind() == OVERFLOW) {
+          return new Verdict(true, true);
+        }
+        String context = e.context().toString();
+        if (!context.startsWith(".witness-")) {
+          for (int i = 0; i < e.count(); i++) {
+            events.add(new String[] {e.kind().name(), context});
+          }
+        }
+        if (e.kind() == ENTRY_DELETE) {
+          inFlight.remove(context);
+        }
+      }
+      key.reset();
+    }
+    // The creation of the log's name that completes a rename comes right after the deletion ending the wait,
+    // but maybe in a later batch of events: read up to one more marker.
+    String last = mark();
+    boolean done = false;
+    while (!done) {
+      WatchKey key = service.poll(5, TimeUnit.SECONDS);
+      if (key == null) {
+        throw new AssertionError("no change event for " + last + " within 5 s");
+      }
+      for (WatchEvent<?> e : key.pollEvents()) {
+        if (e.kind() == OVERFLOW) {
+          return new Verdict(true, true);
+        }
+        String context = e.context().toString();
+        if (context.equals(last) && e.kind() == ENTRY_CREATE) {
+          done = true;
+        } else if (!done && !context.startsWith(".witness-")) {
+          for (int i = 0; i < e.count(); i++) {
+            events.add(new String[] {e.kind().name(), context});
+          }
+        }
+      }
+      key.reset();
+    }
+    Files.deleteIfExists(dir.resolve(last));
+    return judge(events, tmp);
+  }
+
+  /**
+   * A rename by someone else before the save's own rename replaced a version the agent may not have read
+   * (stale); one after it may have been checked against the log before the save and written from a read
+   * made before it (clobbered), or may be an ordinary later write: it cannot be told apart, so it counts as
+   * a possible clobber. A save in place has no event of its own to order by (the JDK reorders modification
+   * events), so any rename by someone else in its window counts as both.
+   */
+  private Verdict judge(List<String[]> events, String tmp) {
+    int point = -1;
+    for (int i = 0; tmp != null && i < events.size() && point < 0; i++) {
+      if (events.get(i)[0].equals(ENTRY_DELETE.name()) && events.get(i)[1].equals(tmp) && renameOntoLog(events, i)) {
+        point = i;
+      }
+    }
+    if (tmp != null && point < 0) {
+      throw new AssertionError("the save left no rename of its own: " + describe(events));
+    }
+    boolean stale = false;
+    boolean clobbered = false;
+    for (int i = 0; i < events.size(); i++) {
+      String[] e = events.get(i);
+      if (e[0].equals(ENTRY_DELETE.name()) && !e[1].equals(tmp) && renameOntoLog(events, i)) {
+        stale |= tmp == null || i < point;
+        clobbered |= tmp == null || i > point;
+      }
+    }
+    return new Verdict(stale, clobbered, describe(events));
+  }
+
+  private static String describe(List<String[]> events) {
+    return events.stream().map(e -> e[0].substring(6) + " " + e[1]).toList().toString();
+  }
+
+  private boolean renameOntoLog(List<String[]> events, int i) {
+    return i + 1 < events.size() && events.get(i + 1)[0].equals(ENTRY_CREATE.name()) && events.get(i + 1)[1].equals(name);
+  }
+
+  /** Takes the events so far without looking at them, so they cannot overflow between saves. */
+  void drain() {
+    WatchKey key;
+    while ((key = service.poll()) != null) {
+      key.pollEvents();
+      key.reset();
     }
   }
 
