@@ -90,7 +90,7 @@ public final class AtomicFiles {
         }
       }
       if (old != null) {
-        orphans.adopt(old, oldBytes.length);
+        orphans.adopt(old, oldBytes);
       }
       String extra = orphans.drain();
       if (!extra.isEmpty()) {

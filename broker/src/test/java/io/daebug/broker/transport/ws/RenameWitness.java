@@ -62,34 +62,51 @@ final class RenameWitness implements AutoCloseable {
    */
   Verdict verdict(String from, String tmp) throws IOException, InterruptedException {
     // Files that are there when the save ended and are not the log's or the agent's: writes in flight. Listed
-    // before the closing marker, so what becomes of any file missing from the list comes before the marker.
+    // before the next marker, so what becomes of any file missing from the list comes before the marker.
     Set<String> inFlight = new HashSet<>();
     try (Stream<Path> files = Files.list(dir)) {
       files.map(p -> p.getFileName().toString())
           .filter(n -> !n.equals(name) && !n.equals(tmp) && !n.startsWith(".witness-"))
           .forEach(inFlight::add);
     }
-    String to = mark();
     List<String[]> events = new ArrayList<>(); // {kind, name}
-    boolean overflow = false;
-    boolean started = false;
-    boolean ended = false;
-    while (!ended) {
+    String start = from;
+    // Up to a new marker, again while writes in flight remain; the last marker also brings the creation of the
+    // log's name that completes a rename whose deletion ended the wait.
+    do {
+      if (!readUntil(events, start, mark(), inFlight)) {
+        return new Verdict(true, true);
+      }
+      start = null;
+    } while (!inFlight.isEmpty());
+    Files.deleteIfExists(dir.resolve(from));
+    return judge(events, tmp);
+  }
+
+  /**
+   * Adds the events after marker {@code from} (every event when null) up to {@code marker} to {@code events},
+   * dropping the deleted files from {@code inFlight}; false when events overflowed.
+   */
+  private boolean readUntil(List<String[]> events, String from, String marker, Set<String> inFlight)
+      throws IOException, InterruptedException {
+    boolean started = from == null;
+    while (true) {
       WatchKey key = service.poll(5, TimeUnit.SECONDS);
       if (key == null) {
-        throw new AssertionError("no change event for " + to + " within 5 s");
+        throw new AssertionError("no change event for " + marker + " within 5 s");
       }
+      boolean seen = false;
       for (WatchEvent<?> e : key.pollEvents()) {
         if (e.kind() == OVERFLOW) {
-          overflow |= !ended;
-          continue;
+          key.reset();
+          return false;
         }
         String context = e.context().toString();
         if (context.equals(from) && e.kind() == ENTRY_CREATE) {
           started = true;
-        } else if (context.equals(to) && e.kind() == ENTRY_CREATE) {
-          ended = true;
-        } else if (started && !context.startsWith(".witness-")) {
+        } else if (context.equals(marker) && e.kind() == ENTRY_CREATE) {
+          seen = true;
+        } else if (started && !context.startsWith(".witness-")) { // after the marker too: still after the save
           for (int i = 0; i < e.count(); i++) {
             events.add(new String[] {e.kind().name(), context});
           }
@@ -99,59 +116,11 @@ final class RenameWitness implements AutoCloseable {
         }
       }
       key.reset();
-    }
-    Files.deleteIfExists(dir.resolve(from));
-    Files.deleteIfExists(dir.resolve(to));
-    if (overflow) {
-      return new Verdict(true, true);
-    }
-    while (!inFlight.isEmpty()) {
-      WatchKey key = service.poll(5, TimeUnit.SECONDS);
-      if (key == null) {
-        throw new AssertionError("files in " + dir + " still there after 5 s: " + inFlight);
+      if (seen) {
+        Files.deleteIfExists(dir.resolve(marker));
+        return true;
       }
-      for (WatchEvent<?> e : key.pollEvents()) {
-        if (e.kind() == OVERFLOW) {
-          return new Verdict(true, true);
-        }
-        String context = e.context().toString();
-        if (!context.startsWith(".witness-")) {
-          for (int i = 0; i < e.count(); i++) {
-            events.add(new String[] {e.kind().name(), context});
-          }
-        }
-        if (e.kind() == ENTRY_DELETE) {
-          inFlight.remove(context);
-        }
-      }
-      key.reset();
     }
-    // The creation of the log's name that completes a rename comes right after the deletion ending the wait,
-    // but maybe in a later batch of events: read up to one more marker.
-    String last = mark();
-    boolean done = false;
-    while (!done) {
-      WatchKey key = service.poll(5, TimeUnit.SECONDS);
-      if (key == null) {
-        throw new AssertionError("no change event for " + last + " within 5 s");
-      }
-      for (WatchEvent<?> e : key.pollEvents()) {
-        if (e.kind() == OVERFLOW) {
-          return new Verdict(true, true);
-        }
-        String context = e.context().toString();
-        if (context.equals(last) && e.kind() == ENTRY_CREATE) {
-          done = true;
-        } else if (!done && !context.startsWith(".witness-")) {
-          for (int i = 0; i < e.count(); i++) {
-            events.add(new String[] {e.kind().name(), context});
-          }
-        }
-      }
-      key.reset();
-    }
-    Files.deleteIfExists(dir.resolve(last));
-    return judge(events, tmp);
   }
 
   /**
