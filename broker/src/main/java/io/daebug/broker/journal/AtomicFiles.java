@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * write a temporary file, fsync, check the target did not change since it was read (else redo the edit
  * on the new content), rename over it, fsync the folder; text an agent appended to the old file in the
  * instant between that check and the rename, or later through a file descriptor it still holds, is
- * carried over to the new one (see {@link Orphans}). The folder's fsync, which only makes the rename
- * durable, runs off the caller's thread (see {@link DirSync}).
+ * carried over to the new one by the caller (see {@link Orphans}, {@code RealmLog}). The folder's fsync,
+ * which only makes the rename durable, runs off the caller's thread (see {@link DirSync}).
  */
 public final class AtomicFiles {
   private static final Logger log = LoggerFactory.getLogger(AtomicFiles.class);
@@ -92,11 +92,7 @@ public final class AtomicFiles {
       if (old != null) {
         orphans.adopt(old, oldBytes);
       }
-      String extra = orphans.drain();
-      if (!extra.isEmpty()) {
-        return update(target, orphans, dirSync, text -> text == null ? extra : text + extra);
-      }
-      return written;
+      return written; // the caller drains the orphans (text appended to the version just replaced)
     }
     throw new IOException("gave up writing " + target + ": it kept changing during " + ATTEMPTS + " attempts");
   }

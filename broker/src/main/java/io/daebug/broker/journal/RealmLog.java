@@ -363,6 +363,16 @@ public final class RealmLog implements AutoCloseable {
           }
           return edit.apply(text);
         });
+        String extra = orphans.drain();
+        if (!extra.isEmpty()) {
+          // Appended to the version just replaced, in the instant before the rename: carried over the same way.
+          update(text -> {
+            String out = text == null ? extra : text + extra;
+            remember(out);
+            return out;
+          });
+          mergedUnseen = true;
+        }
         return;
       } catch (HalfSaved e) {
         java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
