@@ -25,13 +25,23 @@ final class Orphans implements AutoCloseable {
     final FileChannel channel;
     final long since;
     long size;
+    /** How long the version was when the broker read it, and its last bytes then: an append leaves them. */
+    final long readLength;
+    final byte[] tail;
+    /** Rewritten (truncated, or its end changed) by another writer: nothing more is carried from it. */
+    boolean rewritten;
 
-    Orphan(FileChannel channel, long size, long since) {
+    Orphan(FileChannel channel, long length, byte[] end, long since) {
       this.channel = channel;
-      this.size = size;
+      this.size = length;
+      this.readLength = length;
+      this.tail = java.util.Arrays.copyOfRange(end, Math.max(0, end.length - TAIL), end.length);
       this.since = since;
     }
   }
+
+  /** How many bytes before the end of a replaced version are compared before its growth is carried over. */
+  static final int TAIL = 64;
 
   private final List<Orphan> open = new ArrayList<>();
   /** Text read from versions let go early, handed out by the next {@link #drain()}. */
@@ -41,12 +51,12 @@ final class Orphans implements AutoCloseable {
   static final int MAX_OPEN = 16;
 
   /**
-   * Starts watching a replaced version whose content was {@code size} bytes when it was read. Beyond
-   * {@link #MAX_OPEN}, the oldest is let go (the caller drains right after adopting, so its appends so
-   * far are not lost).
+   * Starts watching a replaced version that was {@code length} bytes long when it was read, ending with
+   * {@code end} (at least its last {@value #TAIL} bytes, or all of it). Beyond {@link #MAX_OPEN}, the oldest is
+   * let go (the caller drains right after adopting, so its appends so far are not lost).
    */
-  void adopt(FileChannel channel, long size) {
-    open.add(new Orphan(channel, size, System.nanoTime()));
+  void adopt(FileChannel channel, long length, byte[] end) {
+    open.add(new Orphan(channel, length, end, System.nanoTime()));
     while (open.size() > MAX_OPEN) {
       Orphan oldest = open.remove(0);
       try {
@@ -85,23 +95,38 @@ final class Orphans implements AutoCloseable {
     return extra.toString();
   }
 
-  /** What was appended to a replaced version since it was last looked at, decoded. */
+  /**
+   * What was appended to a replaced version since it was last looked at, decoded. A version another writer
+   * rewrote (an agent's save in place that opened it just before the broker replaced it) gives nothing, then
+   * or later: carrying what grows past the length the broker read would copy a fragment of that save.
+   */
   private String appended(Orphan o) throws IOException {
     long size = o.channel.size();
-    if (size > o.size) {
-      ByteBuffer buf = ByteBuffer.allocate((int) (size - o.size));
-      while (buf.hasRemaining() && o.channel.read(buf, o.size + buf.position()) >= 0) {
-        // read until full
-      }
-      log.info("carried {} bytes written to a replaced version of the log over to the current one", size - o.size);
-      o.size = size;
-      return Utf8.decode(buf.array());
+    if (o.rewritten || size == o.size) {
+      return "";
     }
-    if (size < o.size) {
-      log.warn("a replaced version of a log was truncated by another writer; its new content is not merged");
-      o.size = size;
+    if (size < o.size || !endUnchanged(o)) {
+      log.warn("a replaced version of a log was rewritten by another writer; its new content is not merged");
+      o.rewritten = true;
+      return "";
     }
-    return "";
+    ByteBuffer buf = ByteBuffer.allocate((int) (size - o.size));
+    while (buf.hasRemaining() && o.channel.read(buf, o.size + buf.position()) >= 0) {
+      // read until full
+    }
+    log.info("carried {} bytes written to a replaced version of the log over to the current one", size - o.size);
+    o.size = size;
+    return Utf8.decode(buf.array());
+  }
+
+  /** Whether the last bytes the broker read are still there (so what grew after them is an append). */
+  private static boolean endUnchanged(Orphan o) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(o.tail.length);
+    long at = o.readLength - o.tail.length;
+    while (buf.hasRemaining() && o.channel.read(buf, at + buf.position()) >= 0) {
+      // read until full
+    }
+    return !buf.hasRemaining() && java.util.Arrays.equals(buf.array(), o.tail);
   }
 
   @Override

@@ -23,6 +23,11 @@ import java.util.function.Consumer;
  */
 public final class RealmLog implements AutoCloseable {
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RealmLog.class);
+  /**
+   * How long a write waits for a log that looks half-saved (its footer gone though the broker saw one) to
+   * be whole again: an editor saving in place (truncate, then write) caught between its writes.
+   */
+  static final Duration HALF_SAVED_WAIT = Duration.ofMillis(100);
   /** A request accepted from the log. */
   public record Request(String agent, String code, String info, Duration timeout, Anchor anchor) {}
 
@@ -43,6 +48,8 @@ public final class RealmLog implements AutoCloseable {
   private long seenAt;
   /** A broker write carried text the broker had not read yet (an agent's append racing it). */
   private boolean mergedUnseen;
+  /** The log had its footer when the broker last read or wrote it: a version without one is probably half-saved. */
+  private boolean hadFooter;
   private boolean recovered;
   private int cancels;
   /** Reads of the live region only, and of the whole file (for tests and traces). */
@@ -155,6 +162,23 @@ public final class RealmLog implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether the log lost its footer since the broker last saw it, the sign of an editor saving it in place
+   * (truncate, then write) caught between its writes. Acting on that half would lose the broker's edit (an
+   * accept that finds none of the requests it took, so they run again; a reply that finds no placeholder).
+   */
+  private boolean halfSaved(LogDocument doc) {
+    return hadFooter && doc.footer() < 0;
+  }
+
+  /** {@link #halfSaved(LogDocument)} of a snapshot, with a cheap look first (from the end, no parse). */
+  private boolean halfSaved(Snapshot s) {
+    String text = s.text();
+    int rule = text.lastIndexOf(JournalFormat.RULE);
+    boolean mayHaveFooter = rule >= 0 && text.indexOf("> Append your ", rule) > 0;
+    return !mayHaveFooter && halfSaved(parse(s));
+  }
+
   /** How many reads took only the live region, and how many the whole file. */
   long[] reads() {
     return new long[] {regionReads, wholeReads};
@@ -243,9 +267,10 @@ public final class RealmLog implements AutoCloseable {
       s = read(true);
       doc = parse(s);
     }
-    if (settledOnly && looksUnsettled(doc)) {
+    if (settledOnly && (looksUnsettled(doc) || halfSaved(doc))) {
       return null;
     }
+    hadFooter = doc.footer() >= 0;
     lastSeen = s.stamp;
     mergedUnseen = false;
     if (s.bytes != null) {
@@ -506,8 +531,15 @@ public final class RealmLog implements AutoCloseable {
    */
   private void write(boolean whole, Edit edit) throws IOException {
     long start = System.nanoTime();
+    long giveUp = start + HALF_SAVED_WAIT.toNanos();
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Snapshot s = read(whole);
+      if (s.bytes != null && hadFooter && System.nanoTime() < giveUp && halfSaved(s)) {
+        // An editor is between the truncate and the last write of a save in place: wait for it, briefly.
+        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
+        attempt--;
+        continue;
+      }
       if (s.bytes != null && unseenIn(s)) {
         mergedUnseen = true;
       }
@@ -545,6 +577,7 @@ public final class RealmLog implements AutoCloseable {
         continue;
       }
       lastSeen = written;
+      hadFooter = doc.footer() >= 0;
       remember(doc, s.offset, out, guardAbove);
       if (log.isTraceEnabled()) {
         log.trace("wrote {} from byte {} ({} bytes) in {} us", file.getFileName(), s.offset + common,

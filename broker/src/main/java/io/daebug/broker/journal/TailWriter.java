@@ -111,7 +111,8 @@ final class TailWriter {
       }
       if (src != null) {
         if (moved) {
-          orphans.adopt(src, before.size());
+          long from = Math.max(0, before.size() - Orphans.TAIL);
+          orphans.adopt(src, before.size(), read(src, from, (int) (before.size() - from)));
         } else {
           src.close();
         }
@@ -128,11 +129,14 @@ final class TailWriter {
     byte[] agents = new byte[0];
     try (FileChannel rw = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileChannel append = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      if (!Objects.equals(before, AtomicFiles.Stamp.of(file))) {
-        return null; // changed, or renamed over: the channels may be another version
-      }
       byte[] guard = read(rw, Math.max(0, at - RedoRecord.GUARD), (int) Math.min(at, RedoRecord.GUARD));
       RedoRecord.write(record, new RedoRecord.Entry(at, guard, old, tail, filler));
+      // The check comes after the record's fsync, right before the writes, so that an agent's save has only
+      // the microseconds of the next few system calls to slip in between.
+      if (!Objects.equals(before, AtomicFiles.Stamp.of(file))) {
+        RedoRecord.clear(record);
+        return null; // changed, or renamed over: the channels may be another version
+      }
       faults.at(Point.REDO_SYNCED);
       byte[] over = tail;
       if (grow > 0) {
@@ -165,9 +169,16 @@ final class TailWriter {
       rw.force(false);
       faults.at(Point.SYNCED);
     }
-    RedoRecord.clear(record);
     long end = at + tail.length;
     AtomicFiles.Stamp after = AtomicFiles.Stamp.of(file);
+    if (after == null || !Objects.equals(after.key(), before.key())) {
+      // Renamed over (an editor's save) while the broker wrote: its write went to the replaced file. The
+      // caller makes its edit again on the new one.
+      RedoRecord.clear(record);
+      log.info("{} was replaced while the broker wrote to it; the broker's edit is made again on the new file", file);
+      return null;
+    }
+    RedoRecord.clear(record);
     if (after == null || after.size() == end) {
       return after;
     }

@@ -194,25 +194,25 @@ public final class BigLogBench {
    * requests with prose, replies with JSON and text values of varied sizes, console output, a failure now
    * and then and background blocks, and the footer.
    */
-  static void pad(Path log, String name, long bytes) throws IOException {
+  public static void pad(Path log, String realm, long bytes) throws IOException {
     Random r = new Random(42);
     try (Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8)) {
-      String title = "# " + name + " Session\n\nThis file is a live REPL into the realm `" + name + "`.\n\n";
+      String title = "# " + realm + " Session\n\nThis file is a live REPL into the realm `" + realm + "`.\n\n";
       w.write(title);
       long written = title.length();
       int i = 0;
       while (written < bytes) {
         StringBuilder b = new StringBuilder();
         String time = String.format(Locale.ROOT, "%02d:%02d:%02d", 9 + i / 3600 % 12, i / 60 % 60, i % 60);
-        b.append("### \uD83D\uDDE3\uFE0Fclaude to ").append(name).append(" at ").append(time).append('\n');
+        b.append("### \uD83D\uDDE3\uFE0Fclaude to ").append(realm).append(" at ").append(time).append('\n');
         b.append("Checking how many widgets rendered after step ").append(i).append(".\n");
         b.append("```js\ndocument.querySelectorAll('.widget').length + ").append(i).append("\n```\n");
         if (r.nextInt(20) == 0) {
-          b.append("#### \uD83D\uDEAB").append(name).append(" to claude at ").append(time).append(" (3ms)\n")
+          b.append("#### \uD83D\uDEAB").append(realm).append(" to claude at ").append(time).append(" (3ms)\n")
               .append("```Error\nTypeError: Cannot read properties of undefined (reading 'length')\n")
               .append("    at <anonymous>:1:40\n```\n");
         } else {
-          b.append("#### \uD83D\uDC4D").append(name).append(" to claude at ").append(time).append(" (")
+          b.append("#### \uD83D\uDC4D").append(realm).append(" to claude at ").append(time).append(" (")
               .append(1 + r.nextInt(40)).append("ms)\n```JSON\n{\n");
           int fields = 1 + r.nextInt(12);
           for (int f = 0; f < fields; f++) {
@@ -227,7 +227,7 @@ public final class BigLogBench {
               .append(" rendered widget ").append(r.nextInt(1000)).append(" in ").append(r.nextInt(50)).append("ms\n```\n");
         }
         if (r.nextInt(10) == 0) {
-          b.append("\n### \uD83D\uDDE3\uFE0F").append(name).append(" background at ").append(time)
+          b.append("\n### \uD83D\uDDE3\uFE0F").append(realm).append(" background at ").append(time)
               .append("\n##### \uD83C\uDD98console.warn\n```Text console.warn\n").append(time)
               .append(" slow frame: ").append(16 + r.nextInt(60)).append("ms\n```\n");
         }

@@ -20,24 +20,24 @@ import java.util.function.Function;
  * every run's output). This project's code is written by such agents, so the journal's properties run on
  * this runner instead; the generators are specific to markdown logs anyway, and so is the shrinking.
  */
-final class Props {
+public final class Props {
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
   private static final int MAX_SHRINK_STEPS = 2_000;
 
   /** Draws one case. */
-  interface Gen<T> {
+  public interface Gen<T> {
     T next(SplittableRandom random);
   }
 
   /** The property: returns normally when it holds for the case, throws (an assertion error) when not. */
-  interface Check<T> {
+  public interface Check<T> {
     void check(T value) throws Exception;
   }
 
   private Props() {}
 
   /** Checks {@code property} on {@code tries} cases from {@code gen}, without shrinking. */
-  static <T> void forAll(String name, int tries, Gen<T> gen, Check<T> property) {
+  public static <T> void forAll(String name, int tries, Gen<T> gen, Check<T> property) {
     forAll(name, tries, gen, t -> List.of(), Object::toString, property);
   }
 
@@ -45,7 +45,7 @@ final class Props {
    * Checks {@code property} on {@code tries} cases from {@code gen}; a failing case is shrunk with
    * {@code shrinks} (smaller variants of a case, best first) and reported with {@code show}.
    */
-  static <T> void forAll(String name, int tries, Gen<T> gen, Function<T, List<T>> shrinks,
+  public static <T> void forAll(String name, int tries, Gen<T> gen, Function<T, List<T>> shrinks,
       Function<T, String> show, Check<T> property) {
     long seed = seed(name);
     int count = Integer.getInteger("daebug.props.tries", tries);

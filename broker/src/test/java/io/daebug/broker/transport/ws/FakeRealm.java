@@ -221,6 +221,18 @@ public final class FakeRealm implements Session.Listener.AutoDemanding, AutoClos
     return next(RunJob.class);
   }
 
+  /** The next message if it comes within {@code wait} (it must be a job), else null: for realms that idle. */
+  public RunJob pollJob(Duration wait) throws InterruptedException {
+    Received r = received.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    if (r == null) {
+      return null;
+    }
+    if (!(r.message() instanceof RunJob job)) {
+      throw new AssertionError("expected a job from the broker, got: " + r.raw());
+    }
+    return job;
+  }
+
   public ErrorMessage awaitError() {
     return next(ErrorMessage.class);
   }
