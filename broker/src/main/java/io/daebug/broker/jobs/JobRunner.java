@@ -276,8 +276,9 @@ final class JobRunner {
     if (requests.isEmpty()) {
       return;
     }
-    enqueue(lane, realm, requests);
-    lane.accept = new Lane.PendingAccept(now, before, requests.size());
+    // The jobs are the requests the write itself accepts (handed 0: all of them are new), not the ones this
+    // read saw: an agent's save between the two can change which requests are there.
+    lane.accept = new Lane.PendingAccept(now, before, 0);
     commit(realm, batch(realm));
     pump(realm, null); // starts the first job, now that its placeholder is written
     registryChanged();
@@ -308,7 +309,7 @@ final class JobRunner {
     if (pending != null) {
       lane.accept = null;
       batch.accept(pending.now(), pending.ahead(), pending.handed(), more -> {
-        // Requests appended since the peek: queued now, started once this write (their placeholders) is done.
+        // The requests this write accepts: queued now, started once it (their placeholders) is done.
         enqueue(lane, realm, more);
         afterCommit.add(() -> {
           if (startNext(realm, lane)) {

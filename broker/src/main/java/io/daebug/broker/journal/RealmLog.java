@@ -2,16 +2,11 @@ package io.daebug.broker.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.Objects;
 import java.time.Duration;
 import java.util.ArrayList;
+import io.daebug.broker.journal.RegionReader.Snapshot;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -41,39 +36,14 @@ public final class RealmLog implements AutoCloseable {
   private final Orphans orphans = new Orphans();
   private final TailWriter writer;
   private AtomicFiles.Stamp lastSeen;
-  /** Where the live region starts and what it held when last read or written; null: read the whole file. */
-  private Region region;
-  /** The bytes from {@link #seenAt} to the end as the broker last read or wrote them, to notice text it merged unseen. */
-  private byte[] seen;
-  private long seenAt;
+  /** Where the live region is, and what the broker last read or wrote there. */
+  private final RegionReader reader;
   /** A broker write carried text the broker had not read yet (an agent's append racing it). */
   private boolean mergedUnseen;
   /** The log had its footer when the broker last read or wrote it: a version without one is probably half-saved. */
   private boolean hadFooter;
   private boolean recovered;
   private int cancels;
-  /** Reads of the live region only, and of the whole file (for tests and traces). */
-  private long regionReads;
-  private long wholeReads;
-
-  /**
-   * The live region (see {@link LiveRegion}) as the broker last left it: its byte offset, the bytes just
-   * above it, and the bytes from it to the end. The next read checks both byte runs are still where they
-   * were (an agent's edit above that adds or removes bytes moves them; appends below do not) and reads
-   * only from the offset on.
-   */
-  private record Region(long offset, byte[] guard, byte[] bytes) {}
-
-  /** What one read of the log saw: its stamp, and its bytes from {@code offset} (0 when whole) to the end. */
-  private record Snapshot(AtomicFiles.Stamp stamp, long offset, byte[] bytes) {
-    boolean whole() {
-      return offset == 0;
-    }
-
-    String text() {
-      return bytes == null ? null : Utf8.decode(bytes);
-    }
-  }
 
   /**
    * @param resultCap the largest value text written into the log, in UTF-8 bytes
@@ -92,6 +62,7 @@ public final class RealmLog implements AutoCloseable {
     this.language = language;
     this.resultCap = resultCap;
     this.writer = new TailWriter(file, dirSync, orphans, options.faults(), options.inPlaceAbove());
+    this.reader = new RegionReader(file);
   }
 
   public Path file() {
@@ -110,55 +81,8 @@ public final class RealmLog implements AutoCloseable {
     if (!recovered) {
       recovered = true;
       if (RedoRecord.recover(file)) {
-        region = null;
+        reader.forget();
       }
-    }
-  }
-
-  /**
-   * Reads the log: only its live region when the region is still where the broker left it, else all of it.
-   */
-  private Snapshot read(boolean whole) throws IOException {
-    recover();
-    AtomicFiles.Stamp stamp = AtomicFiles.Stamp.of(file);
-    if (stamp == null) {
-      return new Snapshot(null, 0, null);
-    }
-    if (!whole && region != null && lastSeen != null && Objects.equals(stamp.key(), lastSeen.key())) {
-      byte[] live = readRegion(region);
-      if (live != null) {
-        regionReads++;
-        return new Snapshot(stamp, region.offset, live);
-      }
-    }
-    try {
-      wholeReads++;
-      return new Snapshot(stamp, 0, Files.readAllBytes(file));
-    } catch (NoSuchFileException e) {
-      return new Snapshot(null, 0, null);
-    }
-  }
-
-  /** The bytes from the region's offset to the end, or null when the region is no longer where it was. */
-  private byte[] readRegion(Region r) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long from = r.offset - r.guard.length;
-      long size = ch.size();
-      if (size < r.offset + r.bytes.length || size - from > Integer.MAX_VALUE) {
-        return null;
-      }
-      ByteBuffer buf = ByteBuffer.allocate((int) (size - from));
-      while (buf.hasRemaining() && ch.read(buf, from + buf.position()) >= 0) {
-        // read to the end as it was when sized
-      }
-      byte[] all = buf.array();
-      int g = r.guard.length;
-      if (!Arrays.equals(all, 0, g, r.guard, 0, g) || !Arrays.equals(all, g, g + r.bytes.length, r.bytes, 0, r.bytes.length)) {
-        return null;
-      }
-      return Arrays.copyOfRange(all, g, buf.position());
-    } catch (NoSuchFileException e) {
-      return null;
     }
   }
 
@@ -181,54 +105,18 @@ public final class RealmLog implements AutoCloseable {
 
   /** How many reads took only the live region, and how many the whole file. */
   long[] reads() {
-    return new long[] {regionReads, wholeReads};
+    return reader.reads();
   }
 
-  /**
-   * A whole-file snapshot cut down to its live region, found by parsing it once, so that the edit, the
-   * rendering and the comparison cost only the region (the first read of a big adopted log); others as they are.
-   */
+  /** Reads the log (its live region, or all of it when the region moved), once recovered. */
+  private Snapshot read(boolean whole) throws IOException {
+    recover();
+    return reader.read(whole, lastSeen == null ? null : lastSeen.key());
+  }
+
+  /** A whole-file snapshot cut down to its live region (see {@link RegionReader#narrow}); others as they are. */
   private Snapshot narrow(Snapshot s) {
-    if (!s.whole() || s.bytes == null) {
-      return s;
-    }
-    remember(parse(s), 0, s.bytes, null);
-    return region != null && region.offset > 0 ? new Snapshot(s.stamp, region.offset, region.bytes) : s;
-  }
-
-  /** Whether a snapshot holds text beyond what the broker last read or wrote. */
-  private boolean unseenIn(Snapshot s) {
-    if (seen == null || s.offset > seenAt) {
-      return true;
-    }
-    int from = (int) (seenAt - s.offset);
-    return s.bytes.length - from != seen.length || !Arrays.equals(s.bytes, from, s.bytes.length, seen, 0, seen.length);
-  }
-
-  /** Remembers the content as read or written: the live region of {@code doc} (parsed from offset {@code at}). */
-  private void remember(LogDocument doc, long at, byte[] bytes, byte[] guardAbove) {
-    int start = LiveRegion.start(doc);
-    if (start < 0) {
-      region = null;
-      seen = bytes;
-      seenAt = at;
-      return;
-    }
-    int rel = (int) doc.byteLength(start);
-    long offset = at + rel;
-    byte[] guard;
-    if (rel >= RedoRecord.GUARD || guardAbove == null) {
-      guard = Arrays.copyOfRange(bytes, Math.max(0, rel - RedoRecord.GUARD), rel);
-    } else {
-      int fromAbove = Math.min(guardAbove.length, RedoRecord.GUARD - rel);
-      guard = new byte[fromAbove + rel];
-      System.arraycopy(guardAbove, guardAbove.length - fromAbove, guard, 0, fromAbove);
-      System.arraycopy(bytes, 0, guard, fromAbove, rel);
-    }
-    byte[] live = Arrays.copyOfRange(bytes, rel, bytes.length);
-    region = new Region(offset, guard, live);
-    seen = live;
-    seenAt = offset;
+    return s.whole() && s.bytes() != null ? reader.narrow(s, parse(s)) : s;
   }
 
   /**
@@ -271,10 +159,10 @@ public final class RealmLog implements AutoCloseable {
       return null;
     }
     hadFooter = doc.footer() >= 0;
-    lastSeen = s.stamp;
+    lastSeen = s.stamp();
     mergedUnseen = false;
-    if (s.bytes != null) {
-      remember(doc, s.offset, s.bytes, s.whole() || region == null ? null : region.guard);
+    if (s.bytes() != null) {
+      reader.remember(doc, s.offset(), s.bytes(), reader.guardAbove(s));
     }
     cancels = LogEditor.cancelLines(doc).size();
     return requests(LogEditor.accept(doc, realm, language, now, ahead));
@@ -534,30 +422,30 @@ public final class RealmLog implements AutoCloseable {
     long giveUp = start + HALF_SAVED_WAIT.toNanos();
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Snapshot s = read(whole);
-      if (s.bytes != null && hadFooter && System.nanoTime() < giveUp && halfSaved(s)) {
+      if (s.bytes() != null && hadFooter && System.nanoTime() < giveUp && halfSaved(s)) {
         // An editor is between the truncate and the last write of a save in place: wait for it, briefly.
         java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
         attempt--;
         continue;
       }
-      if (s.bytes != null && unseenIn(s)) {
+      if (s.bytes() != null && reader.unseenIn(s)) {
         mergedUnseen = true;
       }
       if (!whole) {
         s = narrow(s);
       }
-      byte[] guardAbove = s.whole() || region == null ? null : region.guard;
+      byte[] guardAbove = reader.guardAbove(s);
       LogDocument doc = edit.apply(s);
       if (!s.whole() && doc.footer() < 0) {
         whole = true; // the footer is gone from the region: the whole file decides where things go
         continue;
       }
       byte[] out = Utf8.encode(doc.text());
-      byte[] old = s.bytes == null ? new byte[0] : s.bytes;
+      byte[] old = s.bytes() == null ? new byte[0] : s.bytes();
       int common = Arrays.mismatch(old, out);
-      if (common < 0 && s.bytes != null) {
-        lastSeen = s.stamp;
-        remember(doc, s.offset, out, guardAbove);
+      if (common < 0 && s.bytes() != null) {
+        lastSeen = s.stamp();
+        reader.remember(doc, s.offset(), out, guardAbove);
         return;
       }
       if (common < 0) {
@@ -565,12 +453,12 @@ public final class RealmLog implements AutoCloseable {
       }
       AtomicFiles.Stamp written;
       try {
-        written = writer.write(s.stamp, s.offset + common, Arrays.copyOfRange(old, common, old.length),
+        written = writer.write(s.stamp(), s.offset() + common, Arrays.copyOfRange(old, common, old.length),
             Arrays.copyOfRange(out, common, out.length));
       } catch (IOException | RuntimeException e) {
         // The write may have stopped half way (disk full): its redo record finishes it before the next read.
         recovered = false;
-        region = null;
+        reader.forget();
         throw e;
       }
       if (written == null) {
@@ -578,9 +466,9 @@ public final class RealmLog implements AutoCloseable {
       }
       lastSeen = written;
       hadFooter = doc.footer() >= 0;
-      remember(doc, s.offset, out, guardAbove);
+      reader.remember(doc, s.offset(), out, guardAbove);
       if (log.isTraceEnabled()) {
-        log.trace("wrote {} from byte {} ({} bytes) in {} us", file.getFileName(), s.offset + common,
+        log.trace("wrote {} from byte {} ({} bytes) in {} us", file.getFileName(), s.offset() + common,
             out.length - common, (System.nanoTime() - start) / 1000);
       }
       String extra = orphans.drain();
