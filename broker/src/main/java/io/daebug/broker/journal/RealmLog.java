@@ -23,6 +23,8 @@ public final class RealmLog implements AutoCloseable {
    * be whole again: an editor saving in place (truncate, then write) caught between its writes.
    */
   static final Duration HALF_SAVED_WAIT = Duration.ofMillis(100);
+  /** How long after an agent's save in place the log is written whole rather than in place. */
+  private static final long SAVING_IN_PLACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
   /** A request accepted from the log. */
   public record Request(String agent, String code, String info, Duration timeout, Anchor anchor) {}
 
@@ -248,21 +250,24 @@ public final class RealmLog implements AutoCloseable {
     private final List<Consumer<LogDocument>> edits = new ArrayList<>();
     /** An edit of this batch may reach above the live region: read and edit the whole file. */
     private boolean whole;
+    /** Run once the batch is written, with what its last attempt found. */
+    private final List<Runnable> written = new ArrayList<>();
 
     private Batch() {}
 
     /**
-     * Accepts the requests below the footer as {@link #peek} saw them (same {@code now} and {@code ahead}),
-     * before every other edit of the batch. Requests beyond the first {@code handed} (appended since the
-     * peek) are given to {@code onNew} before the file is written.
+     * Accepts the requests below the footer (same {@code now} and {@code ahead} as the {@link #peek} that saw
+     * them), before every other edit of the batch. Once the file is written, the requests the write accepted
+     * beyond the first {@code handed} go to {@code onNew}: those of the content the write was made on, which an
+     * agent's save since the peek (or between a write's attempts) can have changed.
      */
     public Batch accept(String now, int ahead, int handed, Consumer<List<Request>> onNew) {
-      int[] seen = {handed};
-      edits.add(0, doc -> {
-        List<Request> all = requests(LogEditor.accept(doc, realm, language, now, ahead));
-        if (all.size() > seen[0]) {
-          onNew.accept(List.copyOf(all.subList(seen[0], all.size())));
-          seen[0] = all.size();
+      List<List<Request>> found = new ArrayList<>(List.of(List.of()));
+      edits.add(0, doc -> found.set(0, requests(LogEditor.accept(doc, realm, language, now, ahead))));
+      written.add(() -> {
+        List<Request> all = found.get(0);
+        if (all.size() > handed) {
+          onNew.accept(List.copyOf(all.subList(handed, all.size())));
         }
       });
       return this;
@@ -368,6 +373,7 @@ public final class RealmLog implements AutoCloseable {
           return doc;
         });
       }
+      written.forEach(Runnable::run);
     }
   }
 
@@ -453,8 +459,10 @@ public final class RealmLog implements AutoCloseable {
       }
       AtomicFiles.Stamp written;
       try {
+        // A log an agent saved in place moments ago is replaced whole for a while: an in-place write could mix
+        // with its next save, a whole-file one at worst replaces it (docs/journal-format.md, the merge rule).
         written = writer.write(s.stamp(), s.offset() + common, Arrays.copyOfRange(old, common, old.length),
-            Arrays.copyOfRange(out, common, out.length));
+            Arrays.copyOfRange(out, common, out.length), reader.rewrittenWithin(SAVING_IN_PLACE_NANOS));
       } catch (IOException | RuntimeException e) {
         // The write may have stopped half way (disk full): its redo record finishes it before the next read.
         recovered = false;

@@ -62,10 +62,19 @@ final class TailWriter {
    *     or null when the log changed since {@code before}: read it again and redo the edit
    */
   AtomicFiles.Stamp write(AtomicFiles.Stamp before, long at, byte[] old, byte[] tail) throws IOException {
+    return write(before, at, old, tail, false);
+  }
+
+  /**
+   * As {@link #write(AtomicFiles.Stamp, long, byte[], byte[])}; {@code replace} writes the whole file however
+   * big it is (a log someone is saving in place: a write in place could mix with that save).
+   */
+  AtomicFiles.Stamp write(AtomicFiles.Stamp before, long at, byte[] old, byte[] tail, boolean replace)
+      throws IOException {
     if (before != null && before.size() != at + old.length) {
       return null;
     }
-    if (before == null || at < inPlaceAbove) {
+    if (before == null || replace || at < inPlaceAbove) {
       return wholeFile(before, at, tail);
     }
     return inPlace(before, at, old, tail);
@@ -171,13 +180,6 @@ final class TailWriter {
     }
     long end = at + tail.length;
     AtomicFiles.Stamp after = AtomicFiles.Stamp.of(file);
-    if (after == null || !Objects.equals(after.key(), before.key())) {
-      // Renamed over (an editor's save) while the broker wrote: its write went to the replaced file. The
-      // caller makes its edit again on the new one.
-      RedoRecord.clear(record);
-      log.info("{} was replaced while the broker wrote to it; the broker's edit is made again on the new file", file);
-      return null;
-    }
     RedoRecord.clear(record);
     if (after == null || after.size() == end) {
       return after;
