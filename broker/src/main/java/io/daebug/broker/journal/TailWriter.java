@@ -16,23 +16,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the end of a log, from a byte offset on, without rewriting or re-reading what lies above it, so a
- * write costs the same on a big log as on a small one. Two protocols, chosen by how much lies above:
+ * write costs the same on a big log as on a small one (docs/big-logs.md):
  *
  * <ul>
- *   <li><b>Whole-file</b> (small logs, below {@code inPlaceAbove}): a temporary file gets the unchanged
- *       prefix (copied by the kernel) and the new end, is fsynced, and is renamed over the log if the log
- *       did not change meanwhile; the folder fsync follows off the caller's thread. A reader or a crash sees
- *       the old file or the new one. Text appended to the replaced version is carried over by {@link Orphans}.
- *   <li><b>In place</b> (big logs): a {@link RedoRecord} of the write is made durable, then the old end is
- *       overwritten, the rest appended with {@code O_APPEND} (so an agent's concurrent {@code >>} append is
- *       never overwritten; one that lands between the two steps is moved after the broker's text), or the
- *       file truncated, then fsynced. A crash in between is finished from the record by the next broker, so
- *       after a restart the log holds the old or the new content. A reader that reads in the microseconds
- *       of the write can see it half done.
+ *   <li><b>In place</b> (the default): a {@link RedoRecord} of the write is made durable; the log is checked to
+ *       be the version the edit was made on; the room a longer end needs is reserved at the end with an
+ *       {@code O_APPEND} write of a filler (a line of spaces and tabs, which reads as blank), so an agent's
+ *       concurrent {@code >>} append is never overwritten; the new end and whatever agents appended around the
+ *       room go over the old end in one write; a shorter end is truncated; the log is fsynced and the record
+ *       removed. Between any two steps a reader sees the old or the new log (with at most a blank line at its
+ *       end), and a crash is finished from the record by the next broker.
+ *   <li><b>Whole file</b> (logs smaller than {@code inPlaceAbove} above the write, a log being saved in place by
+ *       an agent, a log that does not exist yet): a temporary file gets the unchanged prefix (a kernel copy) and
+ *       the new end, is fsynced, checked and renamed over the log; the folder fsync follows off the caller's
+ *       thread. Text appended to the replaced version is carried over by {@link Orphans}.
  * </ul>
  *
- * Both check first that the log is still the version the edit was computed from, and report a change so
- * the caller redoes the edit on the new content. Not thread-safe: one per log, on the journal thread.
+ * Both report a change since the read so the caller redoes the edit on the new content. Not thread-safe: one per
+ * log, on the journal thread.
  */
 final class TailWriter {
   private static final Logger log = LoggerFactory.getLogger(TailWriter.class);
