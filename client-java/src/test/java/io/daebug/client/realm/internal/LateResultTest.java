@@ -29,6 +29,7 @@ class LateResultTest {
   @AfterEach
   void tearDown() {
     System.clearProperty("daebug.test.late");
+    System.clearProperty("daebug.test.started");
     if (core != null) {
       core.close();
     }
@@ -40,10 +41,12 @@ class LateResultTest {
   @Test
   void aJobRunningWhenTheConnectionDropsIsAnsweredAsALateReplyAfterTheReconnect() throws Exception {
     start("drops");
-    String code = "System.out.println(\"working\");\n"
+    String code = "System.setProperty(\"daebug.test.started\", \"yes\");\nSystem.out.println(\"working\");\n"
         + "while (System.getProperty(\"daebug.test.late\") == null) Thread.sleep(10);\n7";
     rig.request("drops", "java", code);
+    // The placeholder is written before the job is pushed: wait for the realm to be running it.
     await().untilAsserted(() -> assertThat(rig.log("drops")).contains("executing ("));
+    await().until(() -> System.getProperty("daebug.test.started") != null);
     core.dropConnection();
     assertThat(await().until(() -> rig.reply("drops", "java", code), r -> r != null))
         .startsWith(FAIL + "drops to tester at ").contains("```Error\nrealm disconnected while executing\n```\n");
@@ -56,9 +59,11 @@ class LateResultTest {
   @Test
   void aResultHeldOverABrokerRestartNeverAnswersTheNewBrokersJobOfTheSameId() throws Exception {
     start("held");
-    String old = "while (System.getProperty(\"daebug.test.late\") == null) Thread.sleep(10);\n\"old\"";
+    String old = "System.setProperty(\"daebug.test.started\", \"yes\");\n"
+        + "while (System.getProperty(\"daebug.test.late\") == null) Thread.sleep(10);\n\"old\"";
     rig.request("held", "java", old);
     await().untilAsserted(() -> assertThat(rig.log("held")).contains("executing ("));
+    await().until(() -> System.getProperty("daebug.test.started") != null); // the realm is running it
     rig.stop();
     System.setProperty("daebug.test.late", "go");
     // the old job's result (for j-1 of the stopped broker) now waits in the realm's outbox
