@@ -60,10 +60,15 @@ final class HostileInput {
 
   /**
    * Reads a log as the broker's parser does (CommonMark fences, any line ending) and asserts that exactly
-   * one footer lies outside every fence and that it is the end of the file.
+   * one footer lies outside every fence and that it is the end of the file. A write in place in progress (the
+   * next one can start as soon as a reply is in) shows its reserved room after the footer: one line of spaces
+   * and tabs, for microseconds (docs/big-logs.md); that line is not the broker's text and is read past.
    */
   void assertOneRealFooterLast(String name) {
     String log = broker.log(name);
+    if (!log.endsWith("\n\n" + FOOTER)) {
+      log = log.replaceFirst("[ \t]*\n$", "");
+    }
     assertThat(log).endsWith("\n\n" + FOOTER);
     String[] lines = log.split("\r\n|\r|\n", -1);
     char fenceChar = 0;
