@@ -23,8 +23,6 @@ public final class RealmLog implements AutoCloseable {
    * be whole again: an editor saving in place (truncate, then write) caught between its writes.
    */
   static final Duration HALF_SAVED_WAIT = Duration.ofMillis(100);
-  /** How long after an agent's save in place the log is written whole rather than in place. */
-  private static final long SAVING_IN_PLACE_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(2);
   /** A request accepted from the log. */
   public record Request(String agent, String code, String info, Duration timeout, Anchor anchor) {}
 
@@ -459,10 +457,8 @@ public final class RealmLog implements AutoCloseable {
       }
       AtomicFiles.Stamp written;
       try {
-        // A log an agent saved in place moments ago is replaced whole for a while: an in-place write could mix
-        // with its next save, a whole-file one at worst replaces it (docs/journal-format.md, the merge rule).
         written = writer.write(s.stamp(), s.offset() + common, Arrays.copyOfRange(old, common, old.length),
-            Arrays.copyOfRange(out, common, out.length), reader.rewrittenWithin(SAVING_IN_PLACE_NANOS));
+            Arrays.copyOfRange(out, common, out.length));
       } catch (IOException | RuntimeException e) {
         // The write may have stopped half way (disk full): its redo record finishes it before the next read.
         recovered = false;

@@ -39,8 +39,6 @@ final class RegionReader {
   private long seenAt;
   private long regionReads;
   private long wholeReads;
-  /** When a read last found the file rewritten in place by someone else (System.nanoTime), or never. */
-  private long rewrittenAt = Long.MIN_VALUE;
 
   RegionReader(Path file) {
     this.file = file;
@@ -61,7 +59,6 @@ final class RegionReader {
         regionReads++;
         return new Snapshot(stamp, region.offset, live);
       }
-      rewrittenAt = System.nanoTime(); // the same file, changed otherwise than by appends: saved in place
     }
     try {
       wholeReads++;
@@ -144,11 +141,6 @@ final class RegionReader {
     region = new Region(at + rel, guard, live);
     seen = live;
     seenAt = at + rel;
-  }
-
-  /** Whether a read found the file rewritten in place (an editor's save) within the last {@code nanos}. */
-  boolean rewrittenWithin(long nanos) {
-    return rewrittenAt != Long.MIN_VALUE && System.nanoTime() - rewrittenAt < nanos;
   }
 
   /** Forgets the region: the file changed in a way a read must see whole (a recovery, a failed write). */

@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
  *       be the version the edit was made on; the room a longer end needs is reserved at the end with an
  *       {@code O_APPEND} write of a filler (a line of spaces and tabs, which reads as blank), so an agent's
  *       concurrent {@code >>} append is never overwritten; the new end and whatever agents appended around the
- *       room go over the old end in one write; the log is fsynced and the record removed. Between any two steps a reader sees the old or the new log (with at most a blank line at its
+ *       room go over the old end in one write; a shorter end is truncated; the log is fsynced and the record
+ *       removed. Between any two steps a reader sees the old or the new log (with at most a blank line at its
  *       end), and a crash is finished from the record by the next broker.
- *   <li><b>Whole file</b> (logs smaller than {@code inPlaceAbove} above the write, a log being saved in place by
- *       an agent, a write that makes the end shorter, a log that does not exist yet): a temporary file gets the unchanged prefix (a kernel copy) and
+ *   <li><b>Whole file</b> (logs smaller than {@code inPlaceAbove} above the write, a log that does not exist
+ *       yet): a temporary file gets the unchanged prefix (a kernel copy) and
  *       the new end, is fsynced, checked and renamed over the log; the folder fsync follows off the caller's
  *       thread. Text appended to the replaced version is carried over by {@link Orphans}.
  * </ul>
@@ -74,9 +75,7 @@ final class TailWriter {
     if (before != null && before.size() != at + old.length) {
       return null;
     }
-    // A shorter end is written whole: in place it would take two steps (write, truncate) with the new end
-    // visible before the file has its final length. Rare: a queue moving up with no reply in the same write.
-    if (before == null || replace || at < inPlaceAbove || tail.length < old.length) {
+    if (before == null || replace || at < inPlaceAbove) {
       return wholeFile(before, at, tail);
     }
     return inPlace(before, at, old, tail);
@@ -133,10 +132,10 @@ final class TailWriter {
 
   private AtomicFiles.Stamp inPlace(AtomicFiles.Stamp before, long at, byte[] old, byte[] tail) throws IOException {
     long oldEnd = at + old.length;
-    int grow = tail.length - old.length; // never negative (see write)
-    // Room the write needs at the end: a whitespace line, which reads as a blank line below the footer
-    // (nothing), so that every state between two steps is a valid log.
-    byte[] filler = filler(grow);
+    int grow = tail.length - old.length;
+    // Room the write needs at the end, or the part of the old end it no longer needs: a whitespace line, which
+    // reads as a blank line below the footer (nothing), so that every state between two steps is a valid log.
+    byte[] filler = grow > 0 || (grow < 0 && endsWithLineBreak(tail)) ? filler(Math.abs(grow)) : new byte[0];
     byte[] agents = new byte[0];
     try (FileChannel rw = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileChannel append = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
@@ -164,6 +163,8 @@ final class TailWriter {
         faults.at(Point.RESERVED);
         agents = appendedAround(rw, oldEnd, filler);
         over = agents.length == 0 ? tail : concat(tail, agents);
+      } else if (grow < 0 && filler.length > 0) {
+        over = concat(tail, filler); // same size: one write, then the truncate drops the filler
       }
       int n = pageCut(at, over.length, faults.cut(Point.OVERWRITING, over.length));
       RedoRecord.writeFully(rw, ByteBuffer.wrap(over, 0, n), at);
@@ -171,6 +172,9 @@ final class TailWriter {
         faults.at(Point.OVERWRITING);
       }
       faults.at(Point.OVERWRITTEN);
+      if (grow < 0) {
+        shrink(rw, at + tail.length, oldEnd, filler.length > 0);
+      }
       faults.at(Point.TAIL_WRITTEN);
       rw.force(false);
       faults.at(Point.SYNCED);
@@ -203,6 +207,10 @@ final class TailWriter {
     return concat(Arrays.copyOfRange(after, 0, mine), Arrays.copyOfRange(after, mine + filler.length, after.length));
   }
 
+  private static boolean endsWithLineBreak(byte[] b) {
+    return b.length > 0 && (b[b.length - 1] == '\n' || b[b.length - 1] == '\r');
+  }
+
   /** {@code n} bytes of spaces and tabs in a random order ending with a line feed: a line that reads as blank. */
   static byte[] filler(int n) {
     byte[] f = new byte[n];
@@ -233,6 +241,27 @@ final class TailWriter {
     }
     long cut = RedoRecord.pageStart(offset + Math.max(0, allowed));
     return (int) Math.max(0, cut - offset);
+  }
+
+  /**
+   * Cuts the file to {@code end} unless an agent appended after {@code oldEnd} meanwhile: then the filler (a
+   * blank line) stays between the broker's text and the agent's, or without one the agent's text is moved down.
+   */
+  private static void shrink(FileChannel rw, long end, long oldEnd, boolean filled) throws IOException {
+    while (true) {
+      long size = rw.size();
+      if (size <= oldEnd) {
+        rw.truncate(end);
+        return;
+      }
+      if (filled) {
+        return;
+      }
+      byte[] appended = read(rw, oldEnd, (int) (size - oldEnd));
+      RedoRecord.writeFully(rw, ByteBuffer.wrap(appended), end);
+      end += appended.length;
+      oldEnd = size;
+    }
   }
 
   private static byte[] read(FileChannel ch, long at, int length) throws IOException {
