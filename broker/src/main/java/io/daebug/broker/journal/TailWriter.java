@@ -63,19 +63,10 @@ final class TailWriter {
    *     or null when the log changed since {@code before}: read it again and redo the edit
    */
   AtomicFiles.Stamp write(AtomicFiles.Stamp before, long at, byte[] old, byte[] tail) throws IOException {
-    return write(before, at, old, tail, false);
-  }
-
-  /**
-   * As {@link #write(AtomicFiles.Stamp, long, byte[], byte[])}; {@code replace} writes the whole file however
-   * big it is (a log someone is saving in place: a write in place could mix with that save).
-   */
-  AtomicFiles.Stamp write(AtomicFiles.Stamp before, long at, byte[] old, byte[] tail, boolean replace)
-      throws IOException {
     if (before != null && before.size() != at + old.length) {
       return null;
     }
-    if (before == null || replace || at < inPlaceAbove) {
+    if (before == null || at < inPlaceAbove) {
       return wholeFile(before, at, tail);
     }
     return inPlace(before, at, old, tail);
