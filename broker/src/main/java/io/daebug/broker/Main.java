@@ -3,6 +3,7 @@ package io.daebug.broker;
 import ch.qos.logback.classic.Level;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.config.Durations;
+import io.daebug.broker.journal.WriteOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -123,7 +124,7 @@ public final class Main implements Callable<Integer> {
           new BrokerConfig.Limits(maxMessage, resultCap, maxRealmsPerAddress, maxQueue),
           new BrokerConfig.Security(token, requireToken, allowHosts, allowOrigins,
               tlsKeystore == null ? null : tlsKeystore.toAbsolutePath(), password),
-          Clock.systemDefaultZone());
+          Clock.systemDefaultZone(), WriteOptions.fromSystemProperties());
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }

@@ -247,6 +247,12 @@ final class CrashLoad {
   /** Reads the log as the agent sees it and remembers its final replies; a log that does not parse is a problem. */
   private void observe(String realm) {
     String text = LogFile.read(log(realm));
+    if (!text.equals(LogFile.read(log(realm)))) {
+      // Written while read: Linux does not make a buffered read atomic against a concurrent write, so a read
+      // overlapping the broker's (or an agent's) one write can see part of it. Only a content read twice alike is
+      // a state the file held.
+      return;
+    }
     CrashReading.Log log;
     try {
       log = CrashReading.log(realm, "log of " + realm + " read by its agent while the broker ran", text);

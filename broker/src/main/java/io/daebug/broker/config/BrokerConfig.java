@@ -1,5 +1,6 @@
 package io.daebug.broker.config;
 
+import io.daebug.broker.journal.WriteOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.Objects;
  * @param limits sizes and counts the broker accepts
  * @param security who may connect, and over what
  * @param clock the wall clock for the journal's {@code HH:MM:SS}
+ * @param writes how the logs are written ({@link WriteOptions#fromSystemProperties()}; tests add a fault hook)
  */
 public record BrokerConfig(
     Path root,
@@ -30,7 +32,8 @@ public record BrokerConfig(
     Duration disconnectGrace,
     Limits limits,
     Security security,
-    Clock clock) {
+    Clock clock,
+    WriteOptions writes) {
 
   /**
    * Sizes and counts the broker accepts; each refusal says which limit and how to raise it.
@@ -112,6 +115,7 @@ public record BrokerConfig(
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(security, "security");
+    Objects.requireNonNull(writes, "writes");
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("port must be 0..65535, got " + port);
     }
@@ -129,7 +133,7 @@ public record BrokerConfig(
   public static BrokerConfig defaults(Path root) {
     return new BrokerConfig(root, "127.0.0.1", defaultPort(root), Duration.ofSeconds(60), Duration.ofSeconds(5),
         Duration.ofSeconds(15), Duration.ofMinutes(2), Limits.defaults(), Security.defaults(),
-        Clock.systemDefaultZone());
+        Clock.systemDefaultZone(), WriteOptions.fromSystemProperties());
   }
 
   /**
@@ -173,37 +177,38 @@ public record BrokerConfig(
 
   public BrokerConfig withPort(int newPort) {
     return new BrokerConfig(root, host, newPort, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        limits, security, clock);
+        limits, security, clock, writes);
   }
 
   public BrokerConfig withHost(String newHost) {
     return new BrokerConfig(root, newHost, port, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        limits, security, clock);
+        limits, security, clock, writes);
   }
 
   public BrokerConfig withJobTimeout(Duration timeout) {
     return new BrokerConfig(root, host, port, timeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        limits, security, clock);
+        limits, security, clock, writes);
   }
 
   public BrokerConfig withLiveness(Duration ping, Duration unresponsive, Duration grace) {
-    return new BrokerConfig(root, host, port, jobTimeout, ping, unresponsive, grace, limits, security, clock);
+    return new BrokerConfig(root, host, port, jobTimeout, ping, unresponsive, grace, limits, security, clock,
+        writes);
   }
 
   /** The same config rooted elsewhere (e.g. the absolute, normalised form of the root). */
   public BrokerConfig withRoot(Path newRoot) {
     return new BrokerConfig(newRoot, host, port, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        limits, security, clock);
+        limits, security, clock, writes);
   }
 
   public BrokerConfig withLimits(Limits newLimits) {
     return new BrokerConfig(root, host, port, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        newLimits, security, clock);
+        newLimits, security, clock, writes);
   }
 
   public BrokerConfig withSecurity(Security newSecurity) {
     return new BrokerConfig(root, host, port, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        limits, newSecurity, clock);
+        limits, newSecurity, clock, writes);
   }
 
   public BrokerConfig withToken(String newToken) {
@@ -216,9 +221,14 @@ public record BrokerConfig(
         security.tlsKeystore(), security.tlsPassword()));
   }
 
+  public BrokerConfig withWrites(WriteOptions newWrites) {
+    return new BrokerConfig(root, host, port, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
+        limits, security, clock, newWrites);
+  }
+
   public BrokerConfig withClock(Clock newClock) {
     return new BrokerConfig(root, host, port, jobTimeout, pingInterval, unresponsiveAfter, disconnectGrace,
-        limits, security, newClock);
+        limits, security, newClock, writes);
   }
 
   /** Whether the broker listens on loopback only (then no client can come from elsewhere). */

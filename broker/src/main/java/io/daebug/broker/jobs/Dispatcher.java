@@ -77,7 +77,8 @@ public final class Dispatcher {
     this.ticker = ticker;
     this.registry = registry;
     this.shutdownRequested = shutdownRequested;
-    this.realms = new Realms(logDir(), config.resultCap(), config.disconnectGrace(), ticker, core, this::expire);
+    this.realms = new Realms(logDir(), config.resultCap(), config.writes(), config.disconnectGrace(), ticker, core,
+        this::expire);
     this.jobs = new JobRunner(config, core, ticker, this::registryChanged, controllers);
     this.jobs.cancelSent = new OwnerRelay(realms)::cancelSent;
     core.scheduleWithFixedDelay(() -> guard("beats", this::checkBeats), BEAT_CHECK_MS, BEAT_CHECK_MS,

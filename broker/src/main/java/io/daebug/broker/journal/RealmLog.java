@@ -43,6 +43,7 @@ public final class RealmLog implements AutoCloseable {
   /** The log had its footer when the broker last read or wrote it: a version without one is probably half-saved. */
   private boolean hadFooter;
   private boolean recovered;
+  private final WriteFaults faults;
   private int cancels;
 
   /**
@@ -62,6 +63,7 @@ public final class RealmLog implements AutoCloseable {
     this.language = language;
     this.resultCap = resultCap;
     this.writer = new TailWriter(file, dirSync, orphans, options.faults(), options.inPlaceAbove());
+    this.faults = options.faults();
     this.reader = new RegionReader(file);
   }
 
@@ -80,7 +82,7 @@ public final class RealmLog implements AutoCloseable {
   private void recover() throws IOException {
     if (!recovered) {
       recovered = true;
-      if (RedoRecord.recover(file)) {
+      if (RedoRecord.recover(file, faults)) {
         reader.forget();
       }
     }

@@ -125,6 +125,15 @@ public final class RedoRecord {
    * @return true when the log was changed
    */
   static boolean recover(Path logFile) throws IOException {
+    return recover(logFile, WriteFaults.NONE);
+  }
+
+  /**
+   * {@link #recover(Path)}, reporting its write's window to {@code faults}. The log is replaced only if it is
+   * still the version the finished content was made from (an agent may be saving it meanwhile): otherwise the
+   * record is applied to the new content, or dropped when that is not a state the write could have left.
+   */
+  static boolean recover(Path logFile, WriteFaults faults) throws IOException {
     Path record = of(logFile);
     byte[] raw;
     try {
@@ -134,21 +143,52 @@ public final class RedoRecord {
     }
     Entry e = decode(raw);
     boolean changed = false;
-    if (e != null) {
+    for (int attempt = 0; e != null && attempt < ATTEMPTS; attempt++) {
+      AtomicFiles.Stamp stamp = AtomicFiles.Stamp.of(logFile);
       byte[] file = readOrNull(logFile);
-      byte[] tail = file == null ? null : finished(file, e);
+      if (stamp == null || file == null) {
+        break;
+      }
+      if (file.length != stamp.size()) {
+        continue; // changed while read
+      }
+      byte[] tail = finished(file, e);
       if (tail == null) {
         log.warn("{} changed since a write that a crash interrupted; left as it is (redo record dropped)", logFile);
-      } else if (!Arrays.equals(file, (int) e.at, file.length, tail, 0, tail.length)) {
-        byte[] out = Arrays.copyOf(file, (int) e.at + tail.length);
-        System.arraycopy(tail, 0, out, (int) e.at, tail.length);
-        AtomicFiles.replace(logFile, out);
-        log.info("finished a write to {} that a crash interrupted", logFile);
-        changed = true;
+        break;
+      }
+      if (Arrays.equals(file, (int) e.at, file.length, tail, 0, tail.length)) {
+        break;
+      }
+      byte[] out = Arrays.copyOf(file, (int) e.at + tail.length);
+      System.arraycopy(tail, 0, out, (int) e.at, tail.length);
+      faults.checking();
+      try {
+        if (AtomicFiles.replaceUnlessChanged(logFile, out, stamp, extra -> appendTo(logFile, extra))) {
+          log.info("finished a write to {} that a crash interrupted", logFile);
+          changed = true;
+          break;
+        }
+      } finally {
+        faults.ended();
       }
     }
     Files.deleteIfExists(record);
     return changed;
+  }
+
+  private static final int ATTEMPTS = 20;
+
+  /** Appends bytes an agent appended to the version a recovery replaced (in the instant after its check). */
+  private static void appendTo(Path logFile, byte[] extra) {
+    try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ByteBuffer buf = ByteBuffer.wrap(extra);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+    } catch (IOException ex) {
+      log.warn("cannot carry {} bytes appended to {} during its recovery over: {}", extra.length, logFile, ex.toString());
+    }
   }
 
   /**

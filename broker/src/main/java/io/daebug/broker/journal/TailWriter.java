@@ -66,10 +66,14 @@ final class TailWriter {
     if (before != null && before.size() != at + old.length) {
       return null;
     }
-    if (before == null || at < inPlaceAbove) {
-      return wholeFile(before, at, tail);
+    try {
+      if (before == null || at < inPlaceAbove) {
+        return wholeFile(before, at, tail);
+      }
+      return inPlace(before, at, old, tail);
+    } finally {
+      faults.ended();
     }
-    return inPlace(before, at, old, tail);
   }
 
   private AtomicFiles.Stamp wholeFile(AtomicFiles.Stamp before, long at, byte[] tail) throws IOException {
@@ -97,12 +101,14 @@ final class TailWriter {
         out.force(true);
       }
       faults.at(Point.TEMP_SYNCED);
+      faults.checking();
       if (!Objects.equals(before, AtomicFiles.Stamp.of(file))) {
         return null;
       }
       AtomicFiles.Stamp written = AtomicFiles.Stamp.of(tmp);
       AtomicFiles.move(tmp, file);
       moved = true;
+      faults.ended();
       faults.at(Point.RENAMED);
       dirSync.request();
       return written;
@@ -128,12 +134,14 @@ final class TailWriter {
     // reads as a blank line below the footer (nothing), so that every state between two steps is a valid log.
     byte[] filler = grow > 0 || (grow < 0 && endsWithLineBreak(tail)) ? filler(Math.abs(grow)) : new byte[0];
     byte[] agents = new byte[0];
+    AtomicFiles.Stamp after;
     try (FileChannel rw = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileChannel append = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       byte[] guard = read(rw, Math.max(0, at - RedoRecord.GUARD), (int) Math.min(at, RedoRecord.GUARD));
       RedoRecord.write(record, new RedoRecord.Entry(at, guard, old, tail, filler));
       // The check comes after the record's fsync, right before the writes, so that an agent's save has only
       // the microseconds of the next few system calls to slip in between.
+      faults.checking();
       if (!Objects.equals(before, AtomicFiles.Stamp.of(file))) {
         RedoRecord.clear(record);
         return null; // changed, or renamed over: the channels may be another version
@@ -153,9 +161,15 @@ final class TailWriter {
         }
         faults.at(Point.RESERVED);
         agents = appendedAround(rw, oldEnd, filler);
-        over = agents.length == 0 ? tail : concat(tail, agents);
+        over = agents == null ? null : agents.length == 0 ? tail : concat(tail, agents);
       } else if (grow < 0 && filler.length > 0) {
         over = concat(tail, filler); // same size: one write, then the truncate drops the filler
+      }
+      // Looked at again right before the overwrite: a save that replaced the content since the check (which only
+      // a filler, a blank line, has touched yet) keeps it, and the edit is redone on it.
+      if (over == null || !Arrays.equals(read(rw, at - guard.length, guard.length + old.length), concat(guard, old))) {
+        RedoRecord.clear(record);
+        return null;
       }
       int n = pageCut(at, over.length, faults.cut(Point.OVERWRITING, over.length));
       RedoRecord.writeFully(rw, ByteBuffer.wrap(over, 0, n), at);
@@ -167,11 +181,14 @@ final class TailWriter {
         shrink(rw, at + tail.length, oldEnd, filler.length > 0);
       }
       faults.at(Point.TAIL_WRITTEN);
+      // The stamp before the fsync (which changes neither size nor time): a save that lands during the fsync
+      // then shows as a change, however long the fsync takes.
+      after = AtomicFiles.Stamp.of(file);
+      faults.ended();
       rw.force(false);
       faults.at(Point.SYNCED);
     }
     long end = at + tail.length;
-    AtomicFiles.Stamp after = AtomicFiles.Stamp.of(file);
     RedoRecord.clear(record);
     if (after == null || after.size() == end) {
       return after;
@@ -182,19 +199,23 @@ final class TailWriter {
 
   /**
    * What agents appended around the broker's reservation (before or after it), in order; empty when nothing:
-   * the file then ends with the reservation.
+   * the file then ends with the reservation. Null when the reservation is gone: a save replaced the file's
+   * content since the check.
    */
   private byte[] appendedAround(FileChannel rw, long oldEnd, byte[] filler) throws IOException {
     long size = rw.size();
     if (size == oldEnd + filler.length) {
       return new byte[0];
     }
+    if (size < oldEnd + filler.length) {
+      return null;
+    }
     byte[] after = read(rw, oldEnd, (int) (size - oldEnd));
     int mine = RedoRecord.indexOf(after, filler);
-    log.info("an agent appended to {} while the broker wrote; its text goes below the broker's", file);
     if (mine < 0) {
-      throw new IOException(file + " changed while the broker wrote to it: its reservation is gone");
+      return null;
     }
+    log.info("an agent appended to {} while the broker wrote; its text goes below the broker's", file);
     return concat(Arrays.copyOfRange(after, 0, mine), Arrays.copyOfRange(after, mine + filler.length, after.length));
   }
 

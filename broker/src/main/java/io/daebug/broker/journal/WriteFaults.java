@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Fault injection for the journal's write path: named points between the write, fsync and rename steps
  * where a test stops the broker the way a crash would, so that what a crash at that instant leaves on disk
- * can be checked deterministically. The broker runs with {@link #NONE}; in-process tests throw from
+ * can be checked deterministically; and where each write's critical window begins and ends. The broker runs with {@link #NONE}; in-process tests throw from
  * {@link #at}; a broker started with {@code -Ddaebug.crashAt=POINT[:N]} halts its JVM the N-th time (default
  * the first) it reaches POINT, with nothing flushed or closed, as SIGKILL would.
  */
@@ -38,6 +38,20 @@ public interface WriteFaults {
 
   /** Called at {@code point}; a test throws (or halts) here to stop the write as a crash would. */
   default void at(Point point) {}
+
+  /**
+   * Called right before the broker checks that the log is still the version its edit was made on. From here to
+   * {@link #ended} is the window in which another writer's save can meet the broker's write
+   * (docs/journal-format.md, "Instants no one can close"): tests that race the broker order their saves by it.
+   */
+  default void checking() {}
+
+  /**
+   * Called when a write attempt can no longer meet another writer's save: its last change to the log is made (the
+   * fsync may follow), or it was given up because the log changed since it was read, or it failed. May be called
+   * again for the same attempt; the first call ends it.
+   */
+  default void ended() {}
 
   /**
    * How many of {@code length} bytes a write at a cut point ({@link Point#OVERWRITING}, {@link Point#APPENDING})

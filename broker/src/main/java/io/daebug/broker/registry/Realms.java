@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.journal.DirSync;
 import io.daebug.broker.journal.RealmLog;
+import io.daebug.broker.journal.WriteOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class Realms {
 
   private final Path logDir;
   private final int resultCap;
+  private final WriteOptions writes;
   private final DirSync dirSync;
   private final Map<String, Realm> byName = new LinkedHashMap<>();
   private final Cache<String, Realm> grace;
@@ -39,10 +41,11 @@ public final class Realms {
   /**
    * @param onExpired called on the core executor with a realm whose grace period ended while disconnected
    */
-  public Realms(Path logDir, int resultCap, Duration graceTime, Ticker ticker, Executor core,
+  public Realms(Path logDir, int resultCap, WriteOptions writes, Duration graceTime, Ticker ticker, Executor core,
       Consumer<Realm> onExpired) {
     this.logDir = logDir;
     this.resultCap = resultCap;
+    this.writes = writes;
     this.dirSync = new DirSync(logDir);
     this.grace = Caffeine.newBuilder()
         .expireAfterWrite(graceTime)
@@ -77,7 +80,8 @@ public final class Realms {
       String name = n == 1 ? base : RealmNames.withSuffix(base, n);
       Realm existing = byName.get(name);
       if (existing == null) {
-        Realm realm = new Realm(name, new RealmLog(logDir.resolve(name + ".md"), name, language, resultCap, dirSync), language);
+        Realm realm = new Realm(name, new RealmLog(logDir.resolve(name + ".md"), name, language, resultCap, dirSync,
+            writes), language);
         realm.attach(link, kind, url, tab, nowNanos, time);
         byName.put(name, realm);
         touch(realm);

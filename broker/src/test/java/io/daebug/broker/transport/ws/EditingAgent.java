@@ -32,11 +32,11 @@ import java.util.regex.Pattern;
  * then the content in two writes); an editor's rename-save (temporary file renamed over the log). A save
  * of the whole file starts from a read made just before it, as an editor that reloads changed files, so
  * it is stale only if the broker writes between that read and the save: that window is the race tested.
- * For every such save the agent notes what its read held (see {@link Save}), when the save ended, and what the
- * {@link RenameWitness} saw: whether the save replaced a version the broker wrote after the read (stale), and
- * whether the broker may have replaced the save with a version written from an earlier read (the instant
- * between the broker's last check and its rename, which no one can close); the lines and requests of such a
- * save are then expected at most once ({@link #maybe}, {@link #maybeRequests}) instead of exactly once.
+ *
+ * <p>The broker's {@link WriteWindows} tell exactly when a save may have met a broker write, the instant no one
+ * can close (docs/journal-format.md): the agent then does what the merge rule tells agents that save whole
+ * files to do, and saves again. For every save the agent notes what its read held (see {@link Save}), when
+ * the save ended, and whether a broker write fell between its read and its end (stale).
  */
 final class EditingAgent {
   static final String SAID = "### \uD83D\uDDE3\uFE0F"; // ### 🗣️
@@ -48,34 +48,27 @@ final class EditingAgent {
   enum Op { APPEND, APPEND_IN_PIECES, IN_PLACE_SAVE, TRUNCATING_SAVE, RENAME_SAVE, PAUSE }
 
   /**
-   * A save of the whole file: which replies and background events its read held, which requests it held
+   * A save of the whole file: which replies and background events it wrote, which requests it wrote
    * not yet accepted (no placeholder under them), when it ended ({@code System.nanoTime()}), and whether it
-   * may have replaced a version the broker wrote after the read ({@code stale}, see {@link RenameWitness}).
+   * may have replaced a version the broker wrote after the read ({@code stale}: a broker write window fell
+   * between the read and the end of the save).
    */
   record Save(Op op, Set<String> replies, Set<Integer> background, Set<String> unaccepted, long endedAt,
-      boolean stale) {
-    /** Whether the save may have replaced a version the broker wrote after the read. */
-    boolean mayBeStale() {
-      return stale;
-    }
-  }
+      boolean stale) {}
 
   private final Path log;
   private final String realm;
+  private static final int MAX_SAVES = 10;
   private final SplittableRandom random;
   private int next;
   /** Every line the agent wrote that must be in the log exactly once, in the order written. */
   final Set<String> lines = new LinkedHashSet<>();
-  /** Lines of saves the broker may have replaced (see {@link RenameWitness}): in the log at most once. */
-  final Set<String> maybe = new LinkedHashSet<>();
   /** Every request's marker. */
   final List<String> requests = new ArrayList<>();
-  /** Requests of saves the broker may have replaced: in the log with their reply, or not at all (never run). */
-  final List<String> maybeRequests = new ArrayList<>();
   final List<Save> saves = new ArrayList<>();
   final Map<Op, Integer> ops = new TreeMap<>();
-  /** Saves the broker may have replaced with a version written from an earlier read (the instant no one can close). */
-  int clobbered;
+  /** Saves that met a broker write (the instant no one can close) and were made again. */
+  int again;
   /** What the agent and the realm did, in order, for the report of a failure. */
   final java.util.Queue<String> timeline = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final long start = System.nanoTime();
@@ -84,10 +77,10 @@ final class EditingAgent {
     timeline.add(java.time.LocalTime.now() + " " + (System.nanoTime() - start) / 1000 + "us " + what);
   }
 
-  private final RenameWitness witness;
+  private final WriteWindows broker;
 
-  EditingAgent(Path log, String realm, SplittableRandom random, RenameWitness witness) {
-    this.witness = witness;
+  EditingAgent(Path log, String realm, SplittableRandom random, WriteWindows broker) {
+    this.broker = broker;
     this.log = log;
     this.realm = realm;
     this.random = random;
@@ -164,58 +157,61 @@ final class EditingAgent {
     }
   }
 
-  /** Reads the log, edits the buffer (a line at the top, and/or a request at the end), saves it. */
-  private void save(Op op) throws IOException, InterruptedException {
-    witness.drain();
-    String from = witness.mark();
+  /**
+   * Reads the log, edits the buffer (a line at the top, and/or a request at the end), saves it; when the save
+   * met a broker write, saves it again once that write is over.
+   */
+  private void save(Op op) throws IOException {
+    long readAt = System.nanoTime();
     String text = Files.readString(log, UTF_8);
     Set<String> had = new HashSet<>(Arrays.asList(text.split("\n", -1)));
     note("read " + text.length() + " chars, unaccepted " + found(REQUEST, text) + ", missing "
         + lines.stream().filter(l -> !had.contains(l)).toList());
-    Set<String> linesBefore = new LinkedHashSet<>(lines);
-    int requestsBefore = requests.size();
-    byte[] bytes = edit(text).getBytes(UTF_8);
-    String tmp = null;
+    String saved = edit(text);
+    byte[] bytes = saved.getBytes(UTF_8);
+    long ended;
+    for (int attempt = 1; ; attempt++) {
+      long from = write(op, bytes);
+      ended = System.nanoTime();
+      // A rename-save replaces the file a broker write in place checked and writes into, so the two never
+      // mix; only a broker's own rename can replace it in turn.
+      if (!broker.overlap(from, ended, op == Op.RENAME_SAVE)) {
+        break;
+      }
+      if (attempt == MAX_SAVES) {
+        throw new AssertionError(MAX_SAVES + " saves in a row met a broker write");
+      }
+      again++;
+      note("the save met a broker write: saving again once it is over");
+      TestAwait.await().until(() -> !broker.open());
+    }
+    boolean stale = broker.overlap(readAt, ended);
+    note("saved" + (stale ? ", maybe over a version the broker wrote after the read" : ""));
+    // What the save wrote: a save made again also undoes an accept of one of its own new requests.
+    saves.add(new Save(op, found(REPLY_VALUE, saved), foundNumbers(BACKGROUND, saved), found(REQUEST, saved),
+        ended, stale));
+  }
+
+  /** Writes {@code bytes} over the log as {@code op} does; returns when the log began to change. */
+  private long write(Op op, byte[] bytes) throws IOException {
     if (op == Op.RENAME_SAVE) {
-      tmp = random.nextBoolean() ? "." + log.getFileName() + ".swp" : log.getFileName() + "~";
+      String tmp = random.nextBoolean() ? "." + log.getFileName() + ".swp" : log.getFileName() + "~";
       Files.write(log.resolveSibling(tmp), bytes);
+      long from = System.nanoTime();
       Files.move(log.resolveSibling(tmp), log, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } else {
-      try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-        if (op == Op.IN_PLACE_SAVE) {
-          writeFully(ch, bytes);
-        } else {
-          int cut = random.nextInt(bytes.length + 1);
-          writeFully(ch, Arrays.copyOfRange(bytes, 0, cut));
-          writeFully(ch, Arrays.copyOfRange(bytes, cut, bytes.length));
-        }
+      return from;
+    }
+    long from = System.nanoTime();
+    try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      if (op == Op.IN_PLACE_SAVE) {
+        writeFully(ch, bytes);
+      } else {
+        int cut = random.nextInt(bytes.length + 1);
+        writeFully(ch, Arrays.copyOfRange(bytes, 0, cut));
+        writeFully(ch, Arrays.copyOfRange(bytes, cut, bytes.length));
       }
     }
-    long ended = System.nanoTime();
-    RenameWitness.Verdict verdict = witness.verdict(from, tmp);
-    if (verdict.clobbered()) {
-      // The broker's rename may have replaced this save (see RenameWitness): what it added may be missing,
-      // and what it changed may still be there as it was.
-      for (String l : new ArrayList<>(lines)) {
-        if (!linesBefore.contains(l)) {
-          lines.remove(l);
-          maybe.add(l);
-        }
-      }
-      for (String l : linesBefore) {
-        if (!lines.contains(l) && !maybe.contains(l)) {
-          maybe.add(l);
-        }
-      }
-      List<String> added = requests.subList(requestsBefore, requests.size());
-      maybeRequests.addAll(added);
-      added.clear();
-      clobbered++;
-    }
-    note("saved" + (verdict.stale() ? ", replacing a version the broker wrote after the read" : "")
-        + (verdict.clobbered() ? ", and the broker replaced it" : "") + " " + verdict.events());
-    saves.add(new Save(op, found(REPLY_VALUE, text), foundNumbers(BACKGROUND, text), found(REQUEST, text),
-        ended, verdict.stale()));
+    return from;
   }
 
   /** The buffer edit: insert or change a line at the top, append a request at the end, or both. */
@@ -251,7 +247,6 @@ final class EditingAgent {
       String changed = old + "~" + m;
       all.set(at, changed);
       lines.remove(old);
-      maybe.remove(old);
       lines.add(changed);
     }
     return String.join("\n", all);

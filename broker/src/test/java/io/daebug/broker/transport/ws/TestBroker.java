@@ -38,7 +38,7 @@ final class TestBroker implements AutoCloseable {
     BrokerConfig d = BrokerConfig.defaults(root);
     return new BrokerConfig(root, d.host(), 0, Duration.ofSeconds(10), Duration.ofMillis(200),
         Duration.ofSeconds(2), Duration.ofSeconds(30), d.limits(), d.security(),
-        Clock.fixed(CLOCK_INSTANT, ZoneOffset.UTC));
+        Clock.fixed(CLOCK_INSTANT, ZoneOffset.UTC), d.writes());
   }
 
   static TestBroker start(Path root) throws IOException {
