@@ -24,10 +24,11 @@ class LoadIT {
         Duration.ofMillis(500)), root, System.out);
 
     LoadAudit.Tally t = r.tally();
-    assertThat(t.problems).as("log findings").isEmpty();
-    assertThat(r.realmProblems()).as("realm findings").isEmpty();
-    assertThat(r.controllerProblems()).as("controller findings").isEmpty();
-    assertThat(r.waitProblems()).as("waits").isEmpty();
+    // One line each, so that CI's summary of a failure shows what was found.
+    none("log findings", t.problems);
+    none("realm findings", r.realmProblems());
+    none("controller findings", r.controllerProblems());
+    none("waits", r.waitProblems());
     assertThat(r.brokerExit()).as("broker exit code after %%SHUTDOWN%%").isZero();
     assertThat(t.clean()).as("tally clean").isTrue();
     // the load did run: both sources, both kinds of events
@@ -36,5 +37,12 @@ class LoadIT {
     assertThat(t.replies).isEqualTo(t.requests);
     assertThat(t.jobEvents).isEqualTo(t.requests);
     assertThat(t.background).as("background events sent").isGreaterThanOrEqualTo(200);
+  }
+
+  private static void none(String what, java.util.Collection<String> problems) {
+    if (!problems.isEmpty()) {
+      String all = String.join(" | ", problems).replaceAll("\\s+", " ");
+      throw new AssertionError(what + ": " + (all.length() > 2000 ? all.substring(0, 2000) + "..." : all));
+    }
   }
 }
