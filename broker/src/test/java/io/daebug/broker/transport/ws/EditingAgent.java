@@ -162,8 +162,19 @@ final class EditingAgent {
    * met a broker write, saves it again once that write is over.
    */
   private void save(Op op) throws IOException {
-    long readAt = System.nanoTime();
-    String text = Files.readString(log, UTF_8);
+    long readAt;
+    String text;
+    while (true) {
+      // A read that overlaps a broker write can see part of it (Linux does not make a buffered read atomic against
+      // a concurrent write), and a save of that read would write the torn part back: read again once it is over.
+      readAt = System.nanoTime();
+      text = Files.readString(log, UTF_8);
+      if (!broker.overlap(readAt, System.nanoTime())) {
+        break;
+      }
+      note("the read met a broker write: reading again once it is over");
+      TestAwait.await().until(() -> !broker.open());
+    }
     Set<String> had = new HashSet<>(Arrays.asList(text.split("\n", -1)));
     note("read " + text.length() + " chars, unaccepted " + found(REQUEST, text) + ", missing "
         + lines.stream().filter(l -> !had.contains(l)).toList());
