@@ -42,7 +42,7 @@ class LoadIT {
   private static void none(String what, java.util.Collection<String> problems) {
     if (!problems.isEmpty()) {
       String all = String.join(" | ", problems).replaceAll("\\s+", " ");
-      throw new AssertionError(what + ": " + (all.length() > 2000 ? all.substring(0, 2000) + "..." : all));
+      throw new AssertionError(what + ": " + (all.length() > 4000 ? all.substring(0, 4000) + "..." : all));
     }
   }
 }

@@ -181,8 +181,9 @@ final class LoadRun {
             watcher.unanswered(), controllerOutstanding.get());
         awaitOrNote(waitProblems, "every request answered in its log and every controller job completed",
             () -> watcher.unanswered() == 0 && controllerOutstanding.get() == 0,
-            () -> "unanswered in the logs: " + watcher.unansweredIds() + "; controller jobs outstanding: "
-                + controllerOutstanding.get());
+            () -> "controller jobs outstanding: " + controllerOutstanding.get() + "; broker warnings: "
+                + broker.output().lines().filter(l -> l.contains("WARN") || l.contains("ERROR")).limit(5).toList()
+                + "; unanswered in the logs: " + tails(watcher.unansweredIds()));
         awaitOrNote(waitProblems, "every background event in its log", this::allBackgroundWritten,
             () -> "background events not in the logs yet");
         if (watcher.failure() != null) {
@@ -383,6 +384,17 @@ final class LoadRun {
       }
     }
     return out;
+  }
+
+  /** The unanswered ids of up to three logs with the end of each log, then the count of the others. */
+  private static String tails(Map<Path, Set<String>> unanswered) {
+    StringBuilder b = new StringBuilder();
+    unanswered.entrySet().stream().limit(3).forEach(e -> {
+      String text = LogFile.read(e.getKey());
+      b.append(e.getKey().getFileName()).append(' ').append(e.getValue()).append(" ending: ")
+          .append(text.substring(Math.max(0, text.length() - 700)).replace("\n", "\\n")).append(" || ");
+    });
+    return b.append(unanswered.size()).append(" logs in all").toString();
   }
 
   private static void awaitOrNote(List<String> problems, String what, Callable<Boolean> done,

@@ -61,6 +61,12 @@ public final class Dispatcher {
   public static final String VERSION = "0.1.0";
   /** How often heartbeats are checked (docs/protocol.md, {@code beat}). */
   static final long BEAT_CHECK_MS = 250;
+  /**
+   * Every connected realm's log is looked at (one stat when unchanged) this often, so that a change the file
+   * watcher did not report (an event lost, or handled before the write it raced was over) costs latency, never
+   * a request.
+   */
+  static final long SWEEP_MS = 1000;
   /** While a realm is silent its registry line (with the running job's seconds) is refreshed this often. */
   static final long SILENT_REFRESH_NANOS = TimeUnit.SECONDS.toNanos(5);
   private long lastSilentRefreshNanos;
@@ -85,6 +91,15 @@ public final class Dispatcher {
         TimeUnit.MILLISECONDS);
     core.scheduleWithFixedDelay(() -> guard("ping", this::pingAll), config.pingInterval().toMillis(),
         config.pingInterval().toMillis(), TimeUnit.MILLISECONDS);
+    core.scheduleWithFixedDelay(() -> guard("sweep", this::sweepLogs), SWEEP_MS, SWEEP_MS, TimeUnit.MILLISECONDS);
+  }
+
+  private void sweepLogs() throws IOException {
+    for (Realm r : realms.all()) {
+      if (r.connected()) {
+        jobs.acceptFromLog(r, false);
+      }
+    }
   }
 
   /** {@code <root>/daebug}. */
