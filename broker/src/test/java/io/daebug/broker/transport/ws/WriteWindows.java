@@ -77,9 +77,4 @@ final class WriteWindows implements WriteFaults {
         "%d broker writes (windows of %d us median, %d us longest)", d.length, d[d.length / 2] / 1000,
         d[d.length - 1] / 1000);
   }
-
-  /** How many write windows the broker went through. */
-  synchronized int count() {
-    return closed.size() + open.size();
-  }
 }
