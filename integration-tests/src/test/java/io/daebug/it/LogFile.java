@@ -135,7 +135,19 @@ final class LogFile {
   }
 
   String awaitAppended(String template, Duration atMost) {
-    Pattern pattern = Pattern.compile(Pattern.quote(before) + "(" + regex(template) + ")" + Pattern.quote(FOOTER),
+    return awaitAppendedMatching(regex(template), template, atMost);
+  }
+
+  /**
+   * As {@link #awaitAppended(String)} for a part that a template cannot state, given as a regex; {@code shown} is
+   * what a failure prints as expected (a template of one of the texts the regex accepts).
+   */
+  String awaitAppendedMatching(String regex, String shown) {
+    return awaitAppendedMatching(regex, shown, TestAwait.AT_MOST);
+  }
+
+  private String awaitAppendedMatching(String regex, String template, Duration atMost) {
+    Pattern pattern = Pattern.compile(Pattern.quote(before) + "(" + regex + ")" + Pattern.quote(FOOTER),
         Pattern.DOTALL);
     String[] matched = new String[1];
     await(atMost).untilAsserted(() -> {
