@@ -49,7 +49,7 @@ class BrokerProcessIT {
 
       Path log = root.resolve("daebug").resolve(name + ".md");
       assertThat(log).as("the linked log").exists();
-      String text = Files.readString(log, StandardCharsets.UTF_8);
+      String text = LogFile.read(log);
       assertThat(text).startsWith("# " + name + " Session\n\n").endsWith("\n\n" + LogFile.FOOTER);
       assertThat(text.split(LogFile.RULE, -1)).as("footer rules in%n%s", text).hasSize(2);
       String guide = text.substring(("# " + name + " Session\n\n").length(),

@@ -67,12 +67,12 @@ public final class LatencyBench {
       Object now = List.of(a.size(), a.lastModifiedTime(), String.valueOf(a.fileKey()));
       if (!now.equals(seen)) {
         seen = now;
-        if (count(Files.readString(log), REPLY_VALUE) >= expected) {
+        if (count(LogFile.read(log), REPLY_VALUE) >= expected) {
           return System.nanoTime() - start;
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("no reply within 30 s; log:\n" + Files.readString(log));
+        throw new IllegalStateException("no reply within 30 s; log:\n" + LogFile.read(log));
       }
       LockSupport.parkNanos(100_000);
     }

@@ -4,11 +4,11 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.daebug.broker.Broker;
 import io.daebug.broker.config.BrokerConfig;
+import io.daebug.client.testing.RealBroker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -125,13 +125,7 @@ public final class BrokerRig implements AutoCloseable {
   }
 
   static String read(Path p) {
-    try {
-      return Files.readString(p, UTF_8);
-    } catch (NoSuchFileException e) {
-      return "";
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return RealBroker.read(p);
   }
 
   @Override

@@ -7,10 +7,12 @@ import io.daebug.broker.config.BrokerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
 /**
@@ -73,13 +75,33 @@ public final class RealBroker implements AutoCloseable {
 
   /** A realm's log, or "" while it does not exist. */
   public String log(String realm) {
-    Path p = root.resolve("daebug").resolve(realm + ".md");
+    return read(root.resolve("daebug").resolve(realm + ".md"));
+  }
+
+  /**
+   * A file's text, "" while it does not exist, read until two reads in a row agree (a read that overlaps one of
+   * the broker's writes in place can see part of it, even a character cut in two; see docs/journal-format.md).
+   */
+  public static String read(Path p) {
     try {
-      return Files.readString(p, UTF_8);
-    } catch (NoSuchFileException e) {
-      return "";
+      byte[] last = bytes(p);
+      while (true) {
+        byte[] now = bytes(p);
+        if (Arrays.equals(last, now)) {
+          return UTF_8.newDecoder().decode(ByteBuffer.wrap(now)).toString();
+        }
+        last = now;
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot read " + p, e);
+    }
+  }
+
+  private static byte[] bytes(Path p) throws IOException {
+    try {
+      return Files.readAllBytes(p);
+    } catch (NoSuchFileException e) {
+      return new byte[0];
     }
   }
 

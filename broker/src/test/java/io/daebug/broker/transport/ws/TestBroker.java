@@ -6,6 +6,7 @@ import io.daebug.broker.Broker;
 import io.daebug.broker.config.BrokerConfig;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
 /**
@@ -84,13 +86,30 @@ final class TestBroker implements AutoCloseable {
     Files.writeString(logFile(realm), text, UTF_8, StandardOpenOption.APPEND);
   }
 
+  /**
+   * The file's text, "" while it does not exist, read until two reads in a row agree (a read that overlaps one of
+   * the broker's writes in place can see part of it, even a character cut in two; see docs/journal-format.md).
+   */
   static String read(Path p) {
     try {
-      return Files.readString(p, UTF_8);
-    } catch (NoSuchFileException e) {
-      return "";
+      byte[] last = bytes(p);
+      while (true) {
+        byte[] now = bytes(p);
+        if (Arrays.equals(last, now)) {
+          return UTF_8.newDecoder().decode(ByteBuffer.wrap(now)).toString();
+        }
+        last = now;
+      }
     } catch (IOException e) {
       throw new AssertionError("cannot read " + p + ": " + e, e);
+    }
+  }
+
+  private static byte[] bytes(Path p) throws IOException {
+    try {
+      return Files.readAllBytes(p);
+    } catch (NoSuchFileException e) {
+      return new byte[0];
     }
   }
 
