@@ -109,6 +109,17 @@ final class Controllers {
     }
   }
 
+  /** The error a controller is told of for a job the broker ended ({@code timeout}, {@code cancelled}, ...). */
+  static ErrorInfo brokerError(String outcome, String message) {
+    String name = switch (outcome) {
+      case "timeout" -> "TimeoutError";
+      case "cancelled" -> "CancelledError";
+      case "disconnected" -> "DisconnectedError";
+      default -> "BrokerError";
+    };
+    return new ErrorInfo(name, message, null);
+  }
+
   /**
    * A submitted job ended (call after its reply is on disk).
    *

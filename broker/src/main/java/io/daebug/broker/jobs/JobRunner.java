@@ -8,14 +8,12 @@ import io.daebug.broker.journal.JournalEvent;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.RealmLog;
 import io.daebug.broker.protocol.CancelJob;
-import io.daebug.broker.protocol.ErrorInfo;
 import io.daebug.broker.protocol.RealmEvent;
 import io.daebug.broker.protocol.Result;
 import io.daebug.broker.protocol.RunJob;
 import io.daebug.broker.registry.Realm;
 import io.daebug.broker.registry.RealmLink;
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -25,23 +23,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The job lifecycle of every realm: requests accepted from its log, queued, pushed one at a time,
  * answered, timed out or failed, with their placeholders, replies and events journalled. Confined to the
- * core thread; the {@link Dispatcher} calls it.
+ * core thread; the {@link Dispatcher} calls it. Past the 500-line budget on purpose: it is one state machine
+ * (each transition writes its batch and then tells controllers), and what is not part of it lives in {@link Lane},
+ * {@link JobIds}, {@link EventBuffer} and {@link Controllers}.
  */
 final class JobRunner {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   private static final long REFRESH_SECONDS = 5;
   private static final Duration BACKGROUND_BATCH = Duration.ofSeconds(1);
   private static final long BACKGROUND_COALESCE_MS = 30;
-  private static final int MAX_FAILED_KEPT = 1000;
   private static final long ORPHAN_CHECK_MS = 250;
-  /** How long placeholders may wait to be written together with a fast result. */
   /** How long a log that looks half-written is given to settle before it is read as it is. */
   private static final long SETTLE_MS = 300;
   /** Event times beyond year 9999 are nonsense; such events get the broker's time. */
@@ -53,14 +50,7 @@ final class JobRunner {
   private final Runnable stateChanged;
   private final Map<Realm, Lane> lanes = new HashMap<>();
   private final Cache<String, Job> finished;
-  private final AtomicLong ids = new AtomicLong();
-  /**
-   * {@code j-<run>-}: job ids are {@code j-k3x9-1}, {@code j-k3x9-2}, ... with {@code run} random per broker run.
-   * A realm keeps the result of a job that ended while no broker ran and sends it to the next broker right after
-   * its hello; with plain {@code j-1} ids that result was taken for the reply to the new run's own {@code j-1}.
-   * Side files ({@code <realm>.results/<job>.json}) of earlier runs are not overwritten either.
-   */
-  private final String idPrefix = "j-" + runTag() + "-";
+  private final JobIds ids = new JobIds();
   private final Controllers controllers;
   /** Jobs queued or running, by id (for cancel). */
   private final Map<String, Job> live = new HashMap<>();
@@ -120,7 +110,7 @@ final class JobRunner {
   void endAll(Realm realm, String error, String outcome, boolean forget) {
     Lane lane = lane(realm);
     RealmLog.Batch batch = batch(realm);
-    List<Job> all = pendingJobs(lane);
+    List<Job> all = lane.pendingJobs();
     for (Job job : all) {
       failPending(realm, lane, job, batch, error, outcome);
     }
@@ -149,7 +139,7 @@ final class JobRunner {
     int ahead = lane.pending();
     // Its placeholder is written before it can start: it says executing when it starts right after.
     boolean startsNow = ahead == 0 && realm.connected() && !closed;
-    Job job = new Job(idPrefix + ids.incrementAndGet(), realm.name(), agent, code, realm.language(),
+    Job job = new Job(ids.next(), realm.name(), agent, code, realm.language(),
         timeout != null ? timeout : config.jobTimeout(), realm.log().insertedAnchor(agent, code, now),
         startsNow ? "executing (0s)" : "queued (" + ahead + " ahead)");
     job.submission = submission;
@@ -289,7 +279,7 @@ final class JobRunner {
     for (RealmLog.Request r : requests) {
       Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
       int ahead = lane.pending();
-      Job job = new Job(idPrefix + ids.incrementAndGet(), realm.name(), r.agent(), r.code(), realm.language(),
+      Job job = new Job(ids.next(), realm.name(), r.agent(), r.code(), realm.language(),
           timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
       if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
         job.refused = true;
@@ -378,16 +368,16 @@ final class JobRunner {
   /** Brings every pending placeholder's status line up to date. */
   private void syncStatuses(Realm realm, Lane lane, RealmLog.Batch batch) {
     int ahead = 0;
-    List<Job> pending = pendingJobs(lane);
+    List<Job> pending = lane.pendingJobs();
     for (Job job : pending) {
       String want = job == lane.running ? job.status.startsWith("executing") ? job.status : "executing (0s)"
           : "queued (" + ahead + " ahead)";
       if (!want.equals(job.status)) {
         job.status = want;
         if (job == lane.running) {
-          batch.executing(job.anchor, ordinal(pending, job), 0);
+          batch.executing(job.anchor, Lane.ordinal(pending, job), 0);
         } else {
-          batch.queued(job.anchor, ordinal(pending, job), ahead);
+          batch.queued(job.anchor, Lane.ordinal(pending, job), ahead);
         }
       }
       ahead++;
@@ -402,7 +392,7 @@ final class JobRunner {
     }
     long seconds = TimeUnit.NANOSECONDS.toSeconds(ticker.read() - job.dispatchedNanos);
     job.status = "executing (" + seconds + "s)";
-    commit(realm, batch(realm).executing(job.anchor, ordinal(pendingJobs(lane), job), seconds));
+    commit(realm, batch(realm).executing(job.anchor, lane.ordinal(job), seconds));
   }
 
   /** A realm's result: the running job's reply, a late reply, or a diagnostic. */
@@ -414,17 +404,17 @@ final class JobRunner {
     if (job != null && job.id.equals(r.id())) {
       took = Duration.ofNanos(ticker.read() - job.dispatchedNanos);
       RealmLog.Batch batch = batch(realm);
-      int ordinal = ordinal(pendingJobs(lane), job);
+      int ordinal = lane.ordinal(job);
       if (r.ok()) {
         batch.success(job.anchor, ordinal, job.id, job.agent, now(), took, r.value(), job.events.events(),
             job.events.omitted());
       } else {
-        batch.failure(job.anchor, ordinal, job.agent, now(), took, errorText(r), job.events.events(),
+        batch.failure(job.anchor, ordinal, job.agent, now(), took, r.failure().display(), job.events.events(),
             job.events.omitted());
       }
       finish(lane, job);
       Duration tookFinal = took;
-      afterCommit.add(() -> controllers.finished(job, r.ok() ? "ok" : "error", r.value(), errorOf(r), tookFinal,
+      afterCommit.add(() -> controllers.finished(job, r.ok() ? "ok" : "error", r.value(), r.failure(), tookFinal,
           ticker.read(), false));
       log.info("job {} realm={} agent={} {} in {}", job.id, realm.name(), job.agent, r.ok() ? "ok" : "error",
           JournalFormat.duration(took));
@@ -436,10 +426,10 @@ final class JobRunner {
     Job done = finished.getIfPresent(r.id());
     if (done != null && done.failedHeader != null && !done.lateWritten && done.realmName.equals(realm.name())) {
       took = Duration.ofNanos(ticker.read() - done.dispatchedNanos);
-      commit(realm, batch(realm).late(done.anchor, failedOrdinal(lane, done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
-          r.value(), r.ok() ? null : errorText(r), done.events.events(), done.events.omitted()));
+      commit(realm, batch(realm).late(done.anchor, lane.failedOrdinal(done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
+          r.value(), r.ok() ? null : r.failure().display(), done.events.events(), done.events.omitted()));
       done.lateWritten = true;
-      controllers.finished(done, r.ok() ? "ok" : "error", r.value(), errorOf(r), took, ticker.read(), true);
+      controllers.finished(done, r.ok() ? "ok" : "error", r.value(), r.failure(), took, ticker.read(), true);
       log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,
           r.ok() ? "ok" : "error", JournalFormat.duration(took));
       return;
@@ -534,31 +524,19 @@ final class JobRunner {
       took = job.timeout;
     }
     String time = now();
-    batch.failure(job.anchor, ordinal(pendingJobs(lane), job), job.agent, time, took, error, job.events.events(),
+    batch.failure(job.anchor, lane.ordinal(job), job.agent, time, took, error, job.events.events(),
         job.events.omitted());
     job.events.clear(); // written with this reply; a late reply must not repeat them
     if (job.state == Job.State.RUNNING) {
       job.failedHeader = realm.log().failureHeader(job.agent, time, took);
-      lane.failed.add(job);
-      if (lane.failed.size() > MAX_FAILED_KEPT) {
-        lane.failed.remove(0);
-      }
+      lane.keepFailed(job);
     }
     lane.queue.remove(job);
     finish(lane, job);
     Duration tookFinal = took;
     long end = ticker.read();
-    afterCommit.add(() -> controllers.finished(job, outcome, null, new ErrorInfo(errorName(outcome), error, null),
+    afterCommit.add(() -> controllers.finished(job, outcome, null, Controllers.brokerError(outcome, error),
         tookFinal, end, false));
-  }
-
-  private static String errorName(String outcome) {
-    return switch (outcome) {
-      case "timeout" -> "TimeoutError";
-      case "cancelled" -> "CancelledError";
-      case "disconnected" -> "DisconnectedError";
-      default -> "BrokerError";
-    };
   }
 
   private void finish(Lane lane, Job job) {
@@ -571,55 +549,8 @@ final class JobRunner {
     finished.put(job.id, job);
   }
 
-  /** Four random base-36 characters: 1.7 million values, so two runs meeting the same realm practically never clash. */
-  private static String runTag() {
-    StringBuilder tag = new StringBuilder();
-    SecureRandom random = new SecureRandom();
-    for (int i = 0; i < 4; i++) {
-      tag.append(Character.forDigit(random.nextInt(36), 36));
-    }
-    return tag.toString();
-  }
-
   private Lane lane(Realm realm) {
     return lanes.computeIfAbsent(realm, r -> new Lane());
-  }
-
-  private static List<Job> pendingJobs(Lane lane) {
-    List<Job> out = new ArrayList<>(lane.pending());
-    if (lane.running != null) {
-      out.add(lane.running);
-    }
-    out.addAll(lane.queue);
-    return out;
-  }
-
-  /** Rank of a failed job among earlier failed jobs whose 🚫 reply looks the same (same code, same header). */
-  private static int failedOrdinal(Lane lane, Job job) {
-    int n = 0;
-    for (Job other : lane.failed) {
-      if (other == job) {
-        return n;
-      }
-      if (other.anchor.code().equals(job.anchor.code()) && other.failedHeader.equals(job.failedHeader)) {
-        n++;
-      }
-    }
-    return n;
-  }
-
-  /** Rank of a job among pending jobs with an identical anchor (same code, same header). */
-  private static int ordinal(List<Job> pending, Job job) {
-    int n = 0;
-    for (Job other : pending) {
-      if (other == job) {
-        return n;
-      }
-      if (other.anchor.equals(job.anchor)) {
-        n++;
-      }
-    }
-    return n;
   }
 
   private void commit(Realm realm, RealmLog.Batch batch) {
@@ -657,17 +588,6 @@ final class JobRunner {
       }
       watchOrphans(realm);
     }), ORPHAN_CHECK_MS, TimeUnit.MILLISECONDS);
-  }
-
-  private static ErrorInfo errorOf(Result r) {
-    if (r.ok()) {
-      return null;
-    }
-    return r.error() != null ? r.error() : new ErrorInfo("Error", "the realm reported a failure without details", null);
-  }
-
-  private static String errorText(Result r) {
-    return r.error() == null ? "Error: the realm reported a failure without details" : r.error().display();
   }
 
 }

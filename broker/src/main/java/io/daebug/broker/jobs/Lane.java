@@ -24,7 +24,61 @@ final class Lane {
   /** Jobs in the queue marked {@link Job#refused}, failed by the next pump. */
   int refused;
 
+  /** Failed jobs kept for their late results, at most. */
+  private static final int MAX_FAILED_KEPT = 1000;
+
   int pending() {
     return (running == null ? 0 : 1) + queue.size();
+  }
+
+  /** The running job, then the queued ones: the order of their placeholders in the log. */
+  List<Job> pendingJobs() {
+    List<Job> out = new ArrayList<>(pending());
+    if (running != null) {
+      out.add(running);
+    }
+    out.addAll(queue);
+    return out;
+  }
+
+  /** Rank of a pending job among the pending jobs with an identical anchor (same code, same header). */
+  int ordinal(Job job) {
+    return ordinal(pendingJobs(), job);
+  }
+
+  /** Rank of {@code job} among the jobs of {@code pending} with an identical anchor. */
+  static int ordinal(List<Job> pending, Job job) {
+    int n = 0;
+    for (Job other : pending) {
+      if (other == job) {
+        return n;
+      }
+      if (other.anchor.equals(job.anchor)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** Keeps a job that failed without a result (its 🚫 header set), for a late result; the oldest go first. */
+  void keepFailed(Job job) {
+    failed.add(job);
+    if (failed.size() > MAX_FAILED_KEPT) {
+      failed.remove(0);
+    }
+  }
+
+  /** Rank of a failed job among earlier failed jobs whose 🚫 reply looks the same (same code, same header). */
+  int failedOrdinal(Job job) {
+    int n = 0;
+    for (Job other : failed) {
+      if (other == job) {
+        return n;
+      }
+      if (other.anchor.code().equals(job.anchor.code()) && other.failedHeader.equals(job.failedHeader)) {
+        n++;
+      }
+    }
+    return n;
   }
 }

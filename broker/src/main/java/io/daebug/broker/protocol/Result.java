@@ -18,4 +18,12 @@ public record Result(String id, boolean ok, JsonNode value, ErrorInfo error, Dou
       throw new IllegalArgumentException("result needs the job id");
     }
   }
+
+  /** The error to report for a failure: the realm's, or one that says it sent none; null when {@code ok}. */
+  public ErrorInfo failure() {
+    if (ok) {
+      return null;
+    }
+    return error != null ? error : new ErrorInfo("Error", "the realm reported a failure without details", null);
+  }
 }
