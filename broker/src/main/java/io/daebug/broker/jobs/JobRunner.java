@@ -298,7 +298,11 @@ final class JobRunner {
     Lane.PendingAccept pending = lane.accept;
     if (pending != null) {
       lane.accept = null;
-      batch.accept(pending.now(), pending.ahead(), pending.handed(), more -> {
+      List<RealmLog.Waiting> waiting = new ArrayList<>();
+      for (Job job : lane.pendingJobs()) {
+        waiting.add(new RealmLog.Waiting(job.agent, job.anchor, job.status));
+      }
+      batch.accept(pending.now(), pending.ahead(), pending.handed(), waiting, more -> {
         // The requests this write accepts: queued now, started once it (their placeholders) is done.
         enqueue(lane, realm, more);
         afterCommit.add(() -> {

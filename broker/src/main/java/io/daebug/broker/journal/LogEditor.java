@@ -16,6 +16,9 @@ final class LogEditor {
   /** Where a job's reply belongs: its code, the header written under it, and its rank among identical ones. */
   record Anchor(String code, String header, int ordinal) {}
 
+  /** A job still queued or running: its agent, code, placeholder header and current status line. */
+  record Waiting(String agent, String code, String header, String status) {}
+
   private LogEditor() {}
 
   /**
@@ -26,6 +29,20 @@ final class LogEditor {
    * @param ahead jobs already running or queued for this realm; decides executing/queued placeholders
    */
   static List<NewRequest> accept(LogDocument doc, String realm, String language, String now, int ahead) {
+    return accept(doc, realm, language, now, ahead, List.of());
+  }
+
+  /**
+   * As {@link #accept(LogDocument, String, String, String, int)}, and a request below the footer that is the
+   * request of a waiting job whose placeholder is gone from the file (same agent, same code) gets that job's
+   * placeholder back instead of becoming a new request: an agent's save of a copy read before the broker
+   * accepted the request puts it back below the footer, unaccepted, and it must not run a second time. Only a job
+   * whose placeholder is unique among the waiting ones is taken back this way, so that no reply can change
+   * places with another.
+   */
+  static List<NewRequest> accept(LogDocument doc, String realm, String language, String now, int ahead,
+      List<Waiting> waiting) {
+    List<Waiting> lost = lost(doc, waiting);
     int footer = doc.footer();
     int tailStart = footer < 0 ? 0 : footer + 2;
     LogDocument.Fence last = null;
@@ -99,11 +116,18 @@ final class LogEditor {
       int close = f.closed() ? f.close() : chunkEnd - 1;
       out.addAll(doc.slice(i, close + 1));
       if (runs) {
-        String pending = JournalFormat.pendingHeader(realm, agent, now);
-        int position = ahead + accepted.size();
-        out.add(new String[] {pending, "\n"});
-        out.add(new String[] {position == 0 ? JournalFormat.executing(0) : JournalFormat.queued(position), "\n"});
-        accepted.add(new NewRequest(agent, doc.content(f), f.info(), Requests.timeout(f.info()), pending));
+        String code = doc.content(f);
+        Waiting back = taken(lost, agent, code);
+        if (back != null) {
+          out.add(new String[] {back.header(), "\n"});
+          out.add(new String[] {back.status(), "\n"});
+        } else {
+          String pending = JournalFormat.pendingHeader(realm, agent, now);
+          int position = ahead + accepted.size();
+          out.add(new String[] {pending, "\n"});
+          out.add(new String[] {position == 0 ? JournalFormat.executing(0) : JournalFormat.queued(position), "\n"});
+          accepted.add(new NewRequest(agent, code, f.info(), Requests.timeout(f.info()), pending));
+        }
       }
       i = close;
     }
@@ -201,6 +225,29 @@ final class LogEditor {
     }
     aboveFooter(doc, moved, language);
     return moved.size();
+  }
+
+  /** The waiting jobs whose placeholder is gone from {@code doc}, among those whose placeholder is unique. */
+  private static List<Waiting> lost(LogDocument doc, List<Waiting> waiting) {
+    List<Waiting> out = new ArrayList<>();
+    for (Waiting w : waiting) {
+      long same = waiting.stream().filter(o -> o.code().equals(w.code()) && o.header().equals(w.header())).count();
+      if (same == 1 && findPending(doc, new Anchor(w.code(), w.header(), 0)) < 0) {
+        out.add(w);
+      }
+    }
+    return out;
+  }
+
+  /** Removes and returns the first of {@code lost} with this agent and code, or null. */
+  private static Waiting taken(List<Waiting> lost, String agent, String code) {
+    for (int i = 0; i < lost.size(); i++) {
+      Waiting w = lost.get(i);
+      if (w.agent().equals(agent) && w.code().equals(code)) {
+        return lost.remove(i);
+      }
+    }
+    return null;
   }
 
   /** Index of the placeholder header line for a pending job, or -1 when an edit removed it. */

@@ -29,6 +29,9 @@ public final class RealmLog implements AutoCloseable {
   /** Where a job's reply goes; see {@link LogEditor#findPending}. */
   public record Anchor(String code, String header) {}
 
+  /** A job queued or running: its agent, where its reply goes, and its placeholder's status line now. */
+  public record Waiting(String agent, Anchor anchor, String status) {}
+
   private final Path file;
   private final String realm;
   private final String language;
@@ -262,8 +265,20 @@ public final class RealmLog implements AutoCloseable {
      * agent's save since the peek (or between a write's attempts) can have changed.
      */
     public Batch accept(String now, int ahead, int handed, Consumer<List<Request>> onNew) {
+      return accept(now, ahead, handed, List.of(), onNew);
+    }
+
+    /**
+     * As {@link #accept(String, int, int, Consumer)}; a request of one of the {@code waiting} jobs that a stale save
+     * put back below the footer gets its placeholder back and is not new (see {@link LogEditor#accept}).
+     */
+    public Batch accept(String now, int ahead, int handed, List<Waiting> waiting, Consumer<List<Request>> onNew) {
+      List<LogEditor.Waiting> jobs = new ArrayList<>(waiting.size());
+      for (Waiting w : waiting) {
+        jobs.add(new LogEditor.Waiting(w.agent(), w.anchor().code(), w.anchor().header(), w.status()));
+      }
       List<List<Request>> found = new ArrayList<>(List.of(List.of()));
-      edits.add(0, doc -> found.set(0, requests(LogEditor.accept(doc, realm, language, now, ahead))));
+      edits.add(0, doc -> found.set(0, requests(LogEditor.accept(doc, realm, language, now, ahead, jobs))));
       written.add(() -> {
         List<Request> all = found.get(0);
         if (all.size() > handed) {

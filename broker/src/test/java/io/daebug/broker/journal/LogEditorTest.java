@@ -37,6 +37,49 @@ class LogEditorTest {
   }
 
   @Test
+  void aWaitingJobsRequestPutBackBelowTheFooterByAStaleSaveGetsItsPlaceholderBackAndIsNotNew() {
+    String request = "### 🗣️claude to 7-zen-1201-03 at 10:11:12\n```js\nslow()\n```\n";
+    LogDocument accepted = LogDocument.parse(NEW + request);
+    assertThat(LogEditor.accept(accepted, R, "javascript", "10:11:13", 0)).hasSize(1);
+    String header = "#### 👍7-zen-1201-03 to claude at 10:11:13";
+    assertThat(accepted.text()).contains(request + header + "\nexecuting (0s)\n");
+
+    // The agent saves the copy it read before the accept, with a new request appended: the log is back to
+    // the request below the footer, and the job is running.
+    LogDocument stale = LogDocument.parse(NEW + request + "```js\nfast()\n```\n");
+    List<LogEditor.Waiting> waiting = List.of(new LogEditor.Waiting("claude", "slow()", header, "executing (3s)"));
+    assertThat(LogEditor.accept(stale, R, "javascript", "10:11:20", 1, waiting)).extracting(LogEditor.NewRequest::code)
+        .containsExactly("fast()");
+    assertThat(stale.text()).isEqualTo(NEW.replace(FOOTER, "") + request + header + "\nexecuting (3s)\n"
+        + "```js\nfast()\n```\n#### 👍7-zen-1201-03 to claude at 10:11:20\nqueued (1 ahead)\n\n" + FOOTER);
+    assertThat(LogEditor.findPending(stale, new LogEditor.Anchor("slow()", header, 0))).isPositive();
+  }
+
+  @Test
+  void theSameCodeAppendedAgainWhileItsFirstRunWaitsIsANewRequest() {
+    String header = "#### 👍7-zen-1201-03 to claude at 10:11:13";
+    String running = "### 🗣️claude to 7-zen-1201-03 at 10:11:12\n```js\nslow()\n```\n" + header + "\nexecuting (0s)\n";
+    LogDocument doc = LogDocument.parse(NEW.replace(FOOTER, "") + running + "\n" + FOOTER
+        + "### 🗣️claude to 7-zen-1201-03 at 10:11:14\n```js\nslow()\n```\n");
+    List<LogEditor.Waiting> waiting = List.of(new LogEditor.Waiting("claude", "slow()", header, "executing (1s)"));
+    assertThat(LogEditor.accept(doc, R, "javascript", "10:11:15", 1, waiting)).extracting(LogEditor.NewRequest::code)
+        .containsExactly("slow()");
+    assertThat(doc.text()).contains("#### 👍7-zen-1201-03 to claude at 10:11:15\nqueued (1 ahead)\n");
+  }
+
+  @Test
+  void aRequestOfSomeoneElseOrOfTwoIdenticalWaitingJobsIsNeverTakenBack() {
+    String header = "#### 👍7-zen-1201-03 to claude at 10:11:13";
+    LogDocument other = LogDocument.parse(NEW + "### 🗣️gemini to 7-zen-1201-03 at 10:11:12\n```js\nslow()\n```\n");
+    assertThat(LogEditor.accept(other, R, "javascript", "10:11:15", 1,
+        List.of(new LogEditor.Waiting("claude", "slow()", header, "executing (1s)")))).hasSize(1);
+
+    LogDocument twins = LogDocument.parse(NEW + "### 🗣️claude to 7-zen-1201-03 at 10:11:12\n```js\nslow()\n```\n");
+    LogEditor.Waiting twin = new LogEditor.Waiting("claude", "slow()", header, "queued (1 ahead)");
+    assertThat(LogEditor.accept(twins, R, "javascript", "10:11:15", 2, List.of(twin, twin))).hasSize(1);
+  }
+
+  @Test
   void aCancelLineInAnAcceptedChunkStaysBelowTheFooterForTheCancelToActOn() {
     LogDocument doc = LogDocument.parse(NEW + "```js\nslow()\n```\n%%CANCEL%%\n```js\nfast()\n```\n");
     assertThat(LogEditor.accept(doc, R, "javascript", "10:00:00", 0)).extracting(LogEditor.NewRequest::code)
