@@ -17,6 +17,8 @@ final class Job {
   final EventBuffer events = new EventBuffer();
   State state = State.QUEUED;
   String status;
+  /** The reply written for it (its 🚫 reply when the broker ended it), while its lane keeps it; else null. */
+  java.util.List<String> replyLines;
   long dispatchedNanos;
   ScheduledFuture<?> timer;
   ScheduledFuture<?> refresher;

@@ -253,7 +253,7 @@ final class JobRunner {
     }
     int before = lane.pending();
     String now = now();
-    List<RealmLog.Request> requests = realm.log().peek(now, before, !force);
+    List<RealmLog.Request> requests = realm.log().peek(now, before, !force, lane.answeredAnchors());
     if (requests == null) {
       // Half-written, it seems: look again when the writer is done, or act on it as it is if it stays so.
       core.schedule(() -> Guard.run("settle", () -> acceptFromLog(realm, true)), SETTLE_MS, TimeUnit.MILLISECONDS);
@@ -263,15 +263,24 @@ final class JobRunner {
     if (realm.log().cancelsAtLastPeek() > 0) {
       cancelFromLog(realm, lane);
     }
-    if (requests.isEmpty()) {
+    List<RealmLog.Anchor> undone = realm.log().answeredAtLastPeek();
+    if (requests.isEmpty() && undone.isEmpty()) {
       return;
     }
     // The jobs are the requests the write itself accepts (handed 0: all of them are new), not the ones this
     // read saw: an agent's save between the two can change which requests are there.
-    lane.accept = new Lane.PendingAccept(now, before, 0);
-    commit(realm, batch(realm));
-    pump(realm, null); // starts the first job, now that its placeholder is written
-    registryChanged();
+    lane.accept = requests.isEmpty() ? null : new Lane.PendingAccept(now, before, 0);
+    RealmLog.Batch batch = batch(realm);
+    for (RealmLog.Anchor a : undone) {
+      Job job = lane.answered(a);
+      log.info("realm {}: the reply to job {} was undone by a save, written again", realm.name(), job.id);
+      batch.restore(a, job.replyLines);
+    }
+    commit(realm, batch);
+    if (!requests.isEmpty()) {
+      pump(realm, null); // starts the first job, now that its placeholder is written
+      registryChanged();
+    }
   }
 
   /** Turns accepted requests into queued jobs (started by the caller once their placeholders are written). */
@@ -416,6 +425,7 @@ final class JobRunner {
         batch.failure(job.anchor, ordinal, job.agent, now(), took, r.failure().display(), job.events.events(),
             job.events.omitted());
       }
+      lane.keepAnswered(job, batch.replyLines());
       finish(lane, job);
       Duration tookFinal = took;
       afterCommit.add(() -> controllers.finished(job, r.ok() ? "ok" : "error", r.value(), r.failure(), tookFinal,
@@ -531,6 +541,7 @@ final class JobRunner {
     batch.failure(job.anchor, lane.ordinal(job), job.agent, time, took, error, job.events.events(),
         job.events.omitted());
     job.events.clear(); // written with this reply; a late reply must not repeat them
+    lane.keepAnswered(job, batch.replyLines());
     if (job.state == Job.State.RUNNING) {
       job.failedHeader = realm.log().failureHeader(job.agent, time, took);
       lane.keepFailed(job);

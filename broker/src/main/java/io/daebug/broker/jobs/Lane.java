@@ -26,6 +26,13 @@ final class Lane {
 
   /** Failed jobs kept for their late results, at most. */
   private static final int MAX_FAILED_KEPT = 1000;
+  /** Answered jobs whose reply is kept, to be written again where a stale save put a placeholder back. */
+  private static final int ANSWERED_KEPT = 16;
+  /** Replies longer than this (in characters) are not kept. */
+  private static final int KEPT_REPLY_CHARS = 256 * 1024;
+
+  /** The last answered jobs, oldest first, with their reply lines. */
+  final ArrayDeque<Job> answered = new ArrayDeque<>();
 
   int pending() {
     return (running == null ? 0 : 1) + queue.size();
@@ -58,6 +65,45 @@ final class Lane {
       }
     }
     return n;
+  }
+
+  /** Keeps the reply of a job just answered (a few, and not huge ones), for {@link #answeredAnchors}. */
+  void keepAnswered(Job job, List<String> lines) {
+    if (lines == null || lines.stream().mapToInt(String::length).sum() > KEPT_REPLY_CHARS) {
+      return;
+    }
+    job.replyLines = lines;
+    answered.addLast(job);
+    if (answered.size() > ANSWERED_KEPT) {
+      answered.removeFirst().replyLines = null;
+    }
+  }
+
+  /**
+   * Where the kept replies' placeholders were: only those unique among the kept and pending jobs, so a reply
+   * written again cannot take another job's place.
+   */
+  List<io.daebug.broker.journal.RealmLog.Anchor> answeredAnchors() {
+    List<io.daebug.broker.journal.RealmLog.Anchor> out = new ArrayList<>();
+    List<Job> pending = pendingJobs();
+    for (Job job : answered) {
+      boolean unique = answered.stream().filter(o -> o.anchor.equals(job.anchor)).count() == 1
+          && pending.stream().noneMatch(o -> o.anchor.equals(job.anchor));
+      if (unique) {
+        out.add(job.anchor);
+      }
+    }
+    return out;
+  }
+
+  /** The kept job whose placeholder is {@code anchor}, or null. */
+  Job answered(io.daebug.broker.journal.RealmLog.Anchor anchor) {
+    for (Job job : answered) {
+      if (job.anchor.equals(anchor)) {
+        return job;
+      }
+    }
+    return null;
   }
 
   /** Keeps a job that failed without a result (its 🚫 header set), for a late result; the oldest go first. */

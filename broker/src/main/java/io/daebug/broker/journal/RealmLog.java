@@ -48,6 +48,7 @@ public final class RealmLog implements AutoCloseable {
   private boolean recovered;
   private final WriteFaults faults;
   private int cancels;
+  private List<Anchor> answeredFound = List.of();
 
   /**
    * @param resultCap the largest value text written into the log, in UTF-8 bytes
@@ -138,6 +139,11 @@ public final class RealmLog implements AutoCloseable {
     return cancels;
   }
 
+  /** The answered jobs (of those given to the last {@link #peek}) whose placeholder was in the file. */
+  public List<Anchor> answeredAtLastPeek() {
+    return answeredFound;
+  }
+
   /** Whether the file changed since the broker last wrote or read it (cheap: one stat). */
   public boolean changedSinceLastSeen() throws IOException {
     AtomicFiles.Stamp now = AtomicFiles.Stamp.of(file);
@@ -154,6 +160,14 @@ public final class RealmLog implements AutoCloseable {
    * @return the requests in file order, or null when the file looked half-written
    */
   public List<Request> peek(String now, int ahead, boolean settledOnly) throws IOException {
+    return peek(now, ahead, settledOnly, List.of());
+  }
+
+  /**
+   * As {@link #peek(String, int, boolean)}, and notes which of the {@code answered} jobs' placeholders are in the
+   * file ({@link #answeredAtLastPeek()}): a save of a copy read before the reply was written puts one back.
+   */
+  public List<Request> peek(String now, int ahead, boolean settledOnly, List<Anchor> answered) throws IOException {
     Snapshot s = narrow(read(false));
     LogDocument doc = parse(s);
     if (doc.footer() < 0 && !s.whole()) {
@@ -170,6 +184,13 @@ public final class RealmLog implements AutoCloseable {
       reader.remember(doc, s.offset(), s.bytes(), reader.guardAbove(s));
     }
     cancels = LogEditor.cancelLines(doc).size();
+    List<Anchor> found = new ArrayList<>();
+    for (Anchor a : answered) {
+      if (LogEditor.findPending(doc, anchor(a, 0)) >= 0) {
+        found.add(a);
+      }
+    }
+    answeredFound = found;
     return requests(LogEditor.accept(doc, realm, language, now, ahead));
   }
 
@@ -255,6 +276,7 @@ public final class RealmLog implements AutoCloseable {
     private boolean whole;
     /** Run once the batch is written, with what its last attempt found. */
     private final List<Runnable> written = new ArrayList<>();
+    private List<String> replied;
 
     private Batch() {}
 
@@ -337,6 +359,26 @@ public final class RealmLog implements AutoCloseable {
         JsonNode value, List<JournalEvent> events, long omitted) throws IOException {
       List<String> lines = successLines(jobId, agent, time, took, false, value, events, omitted);
       edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
+      replied = lines;
+      return this;
+    }
+
+    /** The lines of the reply the last {@link #success} or {@link #failure} of this batch writes. */
+    public List<String> replyLines() {
+      return replied;
+    }
+
+    /**
+     * Writes a reply again in place of its job's placeholder, if the placeholder is there: an agent's save of a
+     * copy read before the reply was written put it back (and the job is done).
+     */
+    public Batch restore(Anchor a, List<String> reply) {
+      edits.add(doc -> {
+        int h = LogEditor.findPending(doc, anchor(a, 0));
+        if (h >= 0) {
+          doc.replace(h, h + 2, reply);
+        }
+      });
       return this;
     }
 
@@ -345,6 +387,7 @@ public final class RealmLog implements AutoCloseable {
         List<JournalEvent> events, long omitted) {
       List<String> lines = Replies.failure(realm, agent, time, took, false, error, events, omitted);
       edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
+      replied = lines;
       return this;
     }
 

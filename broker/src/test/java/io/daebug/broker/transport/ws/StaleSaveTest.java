@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * An agent saves a copy of the log it read before the broker accepted its requests (a stale save,
  * docs/journal-format.md "Writing: the merge rule"): the requests are back below the footer, unaccepted. Those of
- * jobs still queued or running get their placeholders back and do not run a second time.
+ * jobs still queued or running get their placeholders back and do not run a second time; a placeholder put back
+ * for a job already answered gets its reply again.
  */
 class StaleSaveTest {
   private static final String RULE = "-".repeat(70);
@@ -86,6 +87,25 @@ class StaleSaveTest {
         + OK + "app to agent at " + NOW + " (Nms)\n```JSON\n\"slow done\"\n```\n```js\n'second'\n```\n"
         + OK + "app to agent at " + NOW + " (Nms)\n```JSON\n\"second\"\n```\n\n" + FOOTER));
     assertThat(realm.pending()).as("jobs sent to the realm beyond the two").isZero();
+  }
+
+  @Test
+  @DisplayName("a stale in-place save that puts back the placeholder of an answered job: its reply is written again")
+  void aReplyUndoneByAStaleSaveIsWrittenAgain() throws Exception {
+    FakeRealm realm = start();
+    broker.append("app", "```js\n'value'\n```\n");
+    RunJob job = realm.awaitJob();
+    await().untilAsserted(() -> assertThat(broker.log("app")).endsWith("executing (0s)\n\n" + FOOTER));
+    String read = broker.log("app"); // the agent's copy, with the placeholder
+
+    realm.sendResult(job.id(), "\"value\"");
+    String reply = "'value'\n```\n" + OK + "app to agent at " + NOW + " (Nms)\n```JSON\n\"value\"\n```\n\n" + FOOTER;
+    await().untilAsserted(() -> assertThat(normalised(broker.log("app"))).endsWith(reply));
+    String answered = broker.log("app");
+
+    Files.writeString(broker.logFile("app"), read.replaceFirst("\n\n", "\n\n" + NOTE + "\n"), StandardCharsets.UTF_8);
+    await().untilAsserted(() -> assertThat(broker.log("app")).isEqualTo(answered.replaceFirst("\n\n", "\n\n" + NOTE
+        + "\n")));
   }
 
   @Test
