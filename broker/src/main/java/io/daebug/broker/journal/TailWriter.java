@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -44,6 +46,8 @@ final class TailWriter {
   private final Orphans orphans;
   private final WriteFaults faults;
   private final long inPlaceAbove;
+  /** The last modification time {@link #touch} gave the log. */
+  private Instant touched = Instant.EPOCH;
 
   TailWriter(Path file, DirSync dirSync, Orphans orphans, WriteFaults faults, long inPlaceAbove) {
     this.file = file;
@@ -181,9 +185,14 @@ final class TailWriter {
         shrink(rw, at + tail.length, oldEnd, filler.length > 0);
       }
       faults.at(Point.TAIL_WRITTEN);
+      touch(before);
       // The stamp before the fsync (which changes neither size nor time): a save that lands during the fsync
       // then shows as a change, however long the fsync takes.
       after = AtomicFiles.Stamp.of(file);
+      if (after != null && !Objects.equals(after.key(), before.key())) {
+        // Renamed over since the check: what is there now is an agent's file, not yet read.
+        after = new AtomicFiles.Stamp(-1, after.modified(), before.key());
+      }
       faults.ended();
       rw.force(false);
       faults.at(Point.SYNCED);
@@ -195,6 +204,28 @@ final class TailWriter {
     }
     // An agent appended while the broker wrote: its text is in the file, not yet read.
     return new AtomicFiles.Stamp(end, after.modified(), after.key());
+  }
+
+  /**
+   * Gives the log a modification time of its own once a write in place is done. The kernel sets the time when a
+   * write starts, before it copies the bytes (and on many kernels only to the last tick of a coarse clock), and an
+   * overwrite keeps the size its reservation gave: whoever looked during the overwrite (a watcher that reads when a
+   * stat changes, an editor checking whether the file changed on disk) could see the final size and time with the
+   * old end, and never look again. The time is the clock's, at least a microsecond after the file's and after the
+   * last one given, and only for the file the write went into.
+   */
+  private void touch(AtomicFiles.Stamp before) throws IOException {
+    AtomicFiles.Stamp now = AtomicFiles.Stamp.of(file);
+    if (now == null || !Objects.equals(now.key(), before.key())) {
+      return; // renamed over: not ours to touch
+    }
+    Instant floor = now.modified().toInstant().isAfter(touched) ? now.modified().toInstant() : touched;
+    Instant t = Instant.now();
+    if (!t.isAfter(floor.plusNanos(999))) {
+      t = floor.plusNanos(1000);
+    }
+    touched = t;
+    Files.setLastModifiedTime(file, FileTime.from(t));
   }
 
   /**

@@ -52,6 +52,37 @@ class TailWriterTest {
   }
 
   @Test
+  void anInPlaceWriteChangesTheStampOnceItsNewEndIsAllThere() throws Exception {
+    // The kernel sets a file's modification time when a write starts, before it copies the bytes: a watcher that
+    // stats the log during the overwrite (which keeps the size the reservation gave) and then reads it can get the
+    // final stamp with the old end, and would never look again unless the stamp changes once the end is there.
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "history\nexecuting (0s)\nfooter\n");
+    AtomicFiles.Stamp[] overwritten = new AtomicFiles.Stamp[1];
+    WriteFaults seeOverwrite = new WriteFaults() {
+      @Override
+      public void at(Point point) {
+        if (point == Point.OVERWRITTEN) {
+          try {
+            overwritten[0] = AtomicFiles.Stamp.of(f);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      }
+    };
+    try (Orphans orphans = new Orphans(); DirSync sync = new DirSync(dir)) {
+      AtomicFiles.Stamp written = write(writer(f, orphans, sync, IN_PLACE, seeOverwrite), f, 8,
+          "(3ms)\n```JSON\n2\n```\nfooter\n");
+      assertThat(written).isEqualTo(AtomicFiles.Stamp.of(f));
+    }
+    assertThat(Files.readString(f)).isEqualTo("history\n(3ms)\n```JSON\n2\n```\nfooter\n");
+    assertThat(overwritten[0]).as("the stamp right after the overwrite").isNotNull();
+    assertThat(overwritten[0].size()).isEqualTo(Files.size(f));
+    assertThat(AtomicFiles.Stamp.of(f)).isNotEqualTo(overwritten[0]);
+  }
+
+  @Test
   void anInPlaceWriteKeepsTheFileAndRemovesItsRedoRecord() throws Exception {
     Path f = dir.resolve("a.md");
     Files.writeString(f, "history\nqueued (10 ahead)\nfooter\n");
