@@ -6,56 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daebug.broker.protocol.CancelJob;
 import io.daebug.broker.protocol.RunJob;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A {@code %%CANCEL%%} line appended to a log cancels the running job (docs/journal-format.md). */
-class CancelFromLogTest {
-  private static final String RULE = "-".repeat(70);
-  private static final String FOOTER = RULE + "\n"
-      + "> Append your JavaScript snippet below to execute against this page.\n\n";
-  private static final String OK = "#### \uD83D\uDC4D"; // #### 👍
-  private static final String FAIL = "#### \uD83D\uDEAB"; // #### 🚫
-  private static WebSocketClient client;
-
-  @TempDir Path root;
-  private TestBroker broker;
-  private final List<FakeRealm> realms = new ArrayList<>();
-
-  @BeforeAll
-  static void startClient() throws Exception {
-    client = new WebSocketClient();
-    client.start();
-  }
-
-  @AfterAll
-  static void stopClient() throws Exception {
-    client.stop();
-  }
-
-  @AfterEach
-  void tearDown() {
-    try {
-      realms.forEach(FakeRealm::assertExhausted);
-    } finally {
-      realms.forEach(FakeRealm::abort);
-      broker.close();
-    }
-  }
-
+class CancelFromLogTest extends BrokerAndRealms {
   @Test
   @DisplayName("%%CANCEL%% cancels the running job: the realm is told, the reply says so, the line stays under it, and a late result is still written")
   void cancelsTheRunningJob() throws Exception {
-    FakeRealm realm = start();
+    FakeRealm realm = start("app");
     broker.append("app", "```js\nwhile (true) {}\n```\n");
     RunJob job = realm.awaitJob();
     await().untilAsserted(() -> assertThat(broker.log("app")).contains("executing (0s)"));
@@ -76,7 +35,7 @@ class CancelFromLogTest {
   @Test
   @DisplayName("a cancel and a new request in one append: the old job is cancelled, the new one runs")
   void cancelThenNewRequest() throws Exception {
-    FakeRealm realm = start();
+    FakeRealm realm = start("app");
     broker.append("app", "```js\nslow()\n```\n");
     RunJob slow = realm.awaitJob();
     await().untilAsserted(() -> assertThat(broker.log("app")).contains("executing (0s)"));
@@ -99,7 +58,7 @@ class CancelFromLogTest {
   @Test
   @DisplayName("with nothing running the line is only moved above the footer; inside a fence it is code, not a cancel")
   void nothingToCancelAndFencedCancel() throws Exception {
-    FakeRealm realm = start();
+    FakeRealm realm = start("app");
     broker.append("app", "%%CANCEL%%\n");
     await().untilAsserted(() -> assertThat(broker.log("app")).endsWith("\n%%CANCEL%%\n\n" + FOOTER));
     broker.append("app", "```js\n`\n%%CANCEL%%\n`\n```\n");
@@ -108,18 +67,5 @@ class CancelFromLogTest {
     realm.sendResult(job.id(), "\"\\n%%CANCEL%%\\n\"");
     await().untilAsserted(() -> assertThat(broker.log("app")).endsWith("```JSON\n\"\\n%%CANCEL%%\\n\"\n```\n\n" + FOOTER));
     assertThat(realm.pending()).isZero();
-  }
-
-  private FakeRealm start() throws Exception {
-    broker = TestBroker.start(root);
-    FakeRealm r = FakeRealm.connect(client, broker.realmUri(), Map.of());
-    realms.add(r);
-    r.hello("app");
-    await().untilAsserted(() -> assertThat(broker.log("app")).endsWith(FOOTER));
-    return r;
-  }
-
-  private static String normalised(String log) {
-    return log.replaceAll("\\(\\d+ms\\)", "(Nms)");
   }
 }

@@ -5,49 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.daebug.broker.protocol.CancelJob;
 import io.daebug.broker.protocol.RunJob;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Realm heartbeats ({@code beat}) and the owner's copy of a worker's {@code cancel} (docs/protocol.md). */
-class HeartbeatAndOwnerTest {
-  private static final String FOOTER = "-".repeat(70) + "\n"
-      + "> Append your JavaScript snippet below to execute against this page.\n\n";
-  private static WebSocketClient client;
-
-  @TempDir Path root;
-  private TestBroker broker;
-  private final List<FakeRealm> realms = new ArrayList<>();
-
-  @BeforeAll
-  static void startClient() throws Exception {
-    client = new WebSocketClient();
-    client.start();
-  }
-
-  @AfterAll
-  static void stopClient() throws Exception {
-    client.stop();
-  }
-
-  @AfterEach
-  void tearDown() {
-    try {
-      realms.forEach(FakeRealm::assertExhausted);
-    } finally {
-      realms.forEach(FakeRealm::abort);
-      broker.close();
-    }
-  }
-
+class HeartbeatAndOwnerTest extends BrokerAndRealms {
   @Test
   @DisplayName("a cancel of a worker's job is copied to its owner page, naming the worker")
   void cancelOfAWorkerJobIsCopiedToItsOwner() throws Exception {
@@ -110,11 +72,5 @@ class HeartbeatAndOwnerTest {
     // The silent realm's state is published after the hidden one's last beat by more than its own
     // threshold, so the hidden realm had every chance to be marked too.
     assertThat(broker.registry()).containsPattern("\\[hidden\\].*: live\n");
-  }
-
-  private FakeRealm connect() throws Exception {
-    FakeRealm r = FakeRealm.connect(client, broker.realmUri(), Map.of());
-    realms.add(r);
-    return r;
   }
 }

@@ -9,16 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An agent saves a copy of the log it read before the broker accepted its requests (a stale save,
@@ -26,43 +18,13 @@ import org.junit.jupiter.api.io.TempDir;
  * jobs still queued or running get their placeholders back and do not run a second time; a placeholder put back
  * for a job already answered gets its reply again.
  */
-class StaleSaveTest {
-  private static final String RULE = "-".repeat(70);
-  private static final String FOOTER = RULE + "\n"
-      + "> Append your JavaScript snippet below to execute against this page.\n\n";
-  private static final String OK = "#### \uD83D\uDC4D"; // #### 👍
+class StaleSaveTest extends BrokerAndRealms {
   private static final String NOTE = "A note the agent added at the top.\n";
-  private static WebSocketClient client;
-
-  @TempDir Path root;
-  private TestBroker broker;
-  private final List<FakeRealm> realms = new ArrayList<>();
-
-  @BeforeAll
-  static void startClient() throws Exception {
-    client = new WebSocketClient();
-    client.start();
-  }
-
-  @AfterAll
-  static void stopClient() throws Exception {
-    client.stop();
-  }
-
-  @AfterEach
-  void tearDown() {
-    try {
-      realms.forEach(FakeRealm::assertExhausted);
-    } finally {
-      realms.forEach(FakeRealm::abort);
-      broker.close();
-    }
-  }
 
   @Test
   @DisplayName("a stale rename-save of a running and a queued job's requests: both keep their placeholders and run once")
   void requestsOfWaitingJobsPutBackByAStaleSaveRunOnce() throws Exception {
-    FakeRealm realm = start();
+    FakeRealm realm = start("app");
     String fresh = broker.log("app");
     String requests = "```js\nslow()\n```\n```js\n'second'\n```\n";
     broker.append("app", requests);
@@ -92,7 +54,7 @@ class StaleSaveTest {
   @Test
   @DisplayName("a stale in-place save that puts back the placeholder of an answered job: its reply is written again")
   void aReplyUndoneByAStaleSaveIsWrittenAgain() throws Exception {
-    FakeRealm realm = start();
+    FakeRealm realm = start("app");
     broker.append("app", "```js\n'value'\n```\n");
     RunJob job = realm.awaitJob();
     await().untilAsserted(() -> assertThat(broker.log("app")).endsWith("executing (0s)\n\n" + FOOTER));
@@ -111,7 +73,7 @@ class StaleSaveTest {
   @Test
   @DisplayName("the same code appended again while its first run waits is a new request and runs again")
   void theSameRequestAppendedAgainRunsAgain() throws Exception {
-    FakeRealm realm = start();
+    FakeRealm realm = start("app");
     broker.append("app", "```js\nslow()\n```\n");
     RunJob first = realm.awaitJob();
     await().untilAsserted(() -> assertThat(broker.log("app")).endsWith("executing (0s)\n\n" + FOOTER));
@@ -122,18 +84,5 @@ class StaleSaveTest {
     assertThat(again.code()).isEqualTo("slow()");
     realm.sendResult(again.id(), "2");
     await().untilAsserted(() -> assertThat(broker.log("app")).endsWith("```JSON\n2\n```\n\n" + FOOTER));
-  }
-
-  private FakeRealm start() throws Exception {
-    broker = TestBroker.start(root);
-    FakeRealm r = FakeRealm.connect(client, broker.realmUri(), Map.of());
-    realms.add(r);
-    r.hello("app");
-    await().untilAsserted(() -> assertThat(broker.log("app")).endsWith(FOOTER));
-    return r;
-  }
-
-  private static String normalised(String log) {
-    return log.replaceAll("\\(\\d+ms\\)", "(Nms)");
   }
 }
