@@ -2,12 +2,14 @@ package io.daebug.it;
 
 import static io.daebug.it.TestAwait.await;
 
+import io.daebug.broker.journal.JournalFiles;
 import io.daebug.client.DaebugClient;
 import io.daebug.client.JobRequest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -246,11 +248,17 @@ final class CrashLoad {
 
   /** Reads the log as the agent sees it and remembers its final replies; a log that does not parse is a problem. */
   private void observe(String realm) {
-    String text = LogFile.read(log(realm));
-    if (!text.equals(LogFile.read(log(realm)))) {
-      // Written while read: Linux does not make a buffered read atomic against a concurrent write, so a read
-      // overlapping the broker's (or an agent's) one write can see part of it. Only a content read twice alike is
-      // a state the file held.
+    // Only a read no broker write overlapped is a state the file held: Linux does not make a buffered read atomic
+    // against a concurrent write (JournalFiles). An agent's own writes are on this thread, between reads.
+    String text;
+    try {
+      text = JournalFiles.readIfClean(log(realm)).orElse(null);
+    } catch (NoSuchFileException e) {
+      return;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (text == null) {
       return;
     }
     CrashReading.Log log;

@@ -3,9 +3,9 @@ package io.daebug.it;
 import static io.daebug.it.TestAwait.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.daebug.broker.journal.JournalFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -58,32 +57,14 @@ final class LogFile {
     return read(path);
   }
 
-  /**
-   * The file's text, {@code ""} while it does not exist, read as docs/journal-format.md advises agents to: until two
-   * reads in a row agree. A read that overlaps one of the broker's writes in place can see part of it (Linux does
-   * not make a buffered read atomic against a write), even a character cut in two; text that is not UTF-8 when two
-   * reads agree is an error.
-   */
+  /** The file's text, {@code ""} while it does not exist, read as agents should (see {@link JournalFiles#read}). */
   static String read(Path file) {
     try {
-      byte[] last = bytes(file);
-      while (true) {
-        byte[] now = bytes(file);
-        if (Arrays.equals(last, now)) {
-          return StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(now)).toString();
-        }
-        last = now;
-      }
+      return JournalFiles.read(file);
+    } catch (NoSuchFileException e) {
+      return "";
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
-    }
-  }
-
-  private static byte[] bytes(Path file) throws IOException {
-    try {
-      return Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      return new byte[0];
     }
   }
 

@@ -1,18 +1,14 @@
 package io.daebug.client.testing;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import io.daebug.broker.Broker;
 import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.journal.JournalFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
 /**
@@ -78,30 +74,14 @@ public final class RealBroker implements AutoCloseable {
     return read(root.resolve("daebug").resolve(realm + ".md"));
   }
 
-  /**
-   * A file's text, "" while it does not exist, read until two reads in a row agree (a read that overlaps one of
-   * the broker's writes in place can see part of it, even a character cut in two; see docs/journal-format.md).
-   */
+  /** A file's text, "" while it does not exist, from a read no broker write overlapped ({@link JournalFiles}). */
   public static String read(Path p) {
     try {
-      byte[] last = bytes(p);
-      while (true) {
-        byte[] now = bytes(p);
-        if (Arrays.equals(last, now)) {
-          return UTF_8.newDecoder().decode(ByteBuffer.wrap(now)).toString();
-        }
-        last = now;
-      }
+      return JournalFiles.read(p);
+    } catch (NoSuchFileException e) {
+      return "";
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + p, e);
-    }
-  }
-
-  private static byte[] bytes(Path p) throws IOException {
-    try {
-      return Files.readAllBytes(p);
-    } catch (NoSuchFileException e) {
-      return new byte[0];
     }
   }
 

@@ -4,9 +4,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import io.daebug.broker.Broker;
 import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.journal.JournalFiles;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
 /**
@@ -86,30 +85,14 @@ final class TestBroker implements AutoCloseable {
     Files.writeString(logFile(realm), text, UTF_8, StandardOpenOption.APPEND);
   }
 
-  /**
-   * The file's text, "" while it does not exist, read until two reads in a row agree (a read that overlaps one of
-   * the broker's writes in place can see part of it, even a character cut in two; see docs/journal-format.md).
-   */
+  /** The file's text, "" while it does not exist, from a read no broker write overlapped ({@link JournalFiles}). */
   static String read(Path p) {
     try {
-      byte[] last = bytes(p);
-      while (true) {
-        byte[] now = bytes(p);
-        if (Arrays.equals(last, now)) {
-          return UTF_8.newDecoder().decode(ByteBuffer.wrap(now)).toString();
-        }
-        last = now;
-      }
+      return JournalFiles.read(p);
+    } catch (NoSuchFileException e) {
+      return "";
     } catch (IOException e) {
       throw new AssertionError("cannot read " + p + ": " + e, e);
-    }
-  }
-
-  private static byte[] bytes(Path p) throws IOException {
-    try {
-      return Files.readAllBytes(p);
-    } catch (NoSuchFileException e) {
-      return new byte[0];
     }
   }
 
