@@ -35,6 +35,31 @@ final class LogDocument {
     this.ends = ends;
   }
 
+  /**
+   * Whether the file is probably being written right now: its last line has no line ending (writers
+   * flush whole lines far more often than not), or the broker's footer is missing from a file that has
+   * the broker's replies (an editor rewriting the file in place, caught halfway). Acting on such a
+   * snapshot could run a request whose reply is still in the part not yet written.
+   */
+  boolean looksUnsettled() {
+    int n = size();
+    if (n == 0) {
+      return false;
+    }
+    if (ends.get(n - 1).isEmpty()) {
+      return true;
+    }
+    if (footer() >= 0) {
+      return false;
+    }
+    for (String line : lines) {
+      if (line.startsWith(JournalFormat.OK_MARK) || line.startsWith(JournalFormat.FAIL_MARK)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static LogDocument parse(String text) {
     return parse(text, true);
   }

@@ -153,19 +153,13 @@ public final class RealmLog implements AutoCloseable {
   /**
    * Reads the log and returns the requests that an accept would take now, without writing anything;
    * {@link Batch#accept} writes them later with the same {@code now} and {@code ahead}. The file as read
-   * counts as seen for {@link #changedSinceLastSeen()}.
+   * counts as seen for {@link #changedSinceLastSeen()}. It also notes which of the {@code answered} jobs'
+   * placeholders are in the file ({@link #answeredAtLastPeek()}): a save of a copy read before the reply was
+   * written puts one back.
    *
    * @param ahead jobs already running or queued, to number the placeholders
-   * @param settledOnly when true, a file that looks half-written yields null (see {@link #looksUnsettled})
+   * @param settledOnly when true, a file that looks half-written yields null (see {@link LogDocument#looksUnsettled})
    * @return the requests in file order, or null when the file looked half-written
-   */
-  public List<Request> peek(String now, int ahead, boolean settledOnly) throws IOException {
-    return peek(now, ahead, settledOnly, List.of());
-  }
-
-  /**
-   * As {@link #peek(String, int, boolean)}, and notes which of the {@code answered} jobs' placeholders are in the
-   * file ({@link #answeredAtLastPeek()}): a save of a copy read before the reply was written puts one back.
    */
   public List<Request> peek(String now, int ahead, boolean settledOnly, List<Anchor> answered) throws IOException {
     Snapshot s = narrow(read(false));
@@ -174,7 +168,7 @@ public final class RealmLog implements AutoCloseable {
       s = read(true);
       doc = parse(s);
     }
-    if (settledOnly && (looksUnsettled(doc) || halfSaved(doc))) {
+    if (settledOnly && (doc.looksUnsettled() || halfSaved(doc))) {
       return null;
     }
     hadFooter = doc.footer() >= 0;
@@ -200,31 +194,6 @@ public final class RealmLog implements AutoCloseable {
       out.add(new Request(r.agent(), r.code(), r.info(), r.timeout(), new Anchor(r.code(), r.pendingHeader())));
     }
     return out;
-  }
-
-  /**
-   * Whether the file is probably being written right now: its last line has no line ending (writers
-   * flush whole lines far more often than not), or the broker's footer is missing from a file that has
-   * the broker's replies (an editor rewriting the file in place, caught halfway). Acting on such a
-   * snapshot could run a request whose reply is still in the part not yet written.
-   */
-  static boolean looksUnsettled(LogDocument doc) {
-    int n = doc.size();
-    if (n == 0) {
-      return false;
-    }
-    if (doc.ends.get(n - 1).isEmpty()) {
-      return true;
-    }
-    if (doc.footer() >= 0) {
-      return false;
-    }
-    for (String line : doc.lines) {
-      if (line.startsWith(JournalFormat.OK_MARK) || line.startsWith(JournalFormat.FAIL_MARK)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -285,14 +254,8 @@ public final class RealmLog implements AutoCloseable {
      * them), before every other edit of the batch. Once the file is written, the requests the write accepted
      * beyond the first {@code handed} go to {@code onNew}: those of the content the write was made on, which an
      * agent's save since the peek (or between a write's attempts) can have changed.
-     */
-    public Batch accept(String now, int ahead, int handed, Consumer<List<Request>> onNew) {
-      return accept(now, ahead, handed, List.of(), onNew);
-    }
-
-    /**
-     * As {@link #accept(String, int, int, Consumer)}; a request of one of the {@code waiting} jobs that a stale save
-     * put back below the footer gets its placeholder back and is not new (see {@link LogEditor#accept}).
+     * A request of one of the {@code waiting} jobs that a stale save put back below the footer gets its
+     * placeholder back and is not new (see {@link LogEditor#accept}).
      */
     public Batch accept(String now, int ahead, int handed, List<Waiting> waiting, Consumer<List<Request>> onNew) {
       List<LogEditor.Waiting> jobs = new ArrayList<>(waiting.size());
@@ -357,7 +320,7 @@ public final class RealmLog implements AutoCloseable {
      */
     public Batch success(Anchor a, int ordinal, String jobId, String agent, String time, Duration took,
         JsonNode value, List<JournalEvent> events, long omitted) throws IOException {
-      List<String> lines = successLines(jobId, agent, time, took, false, value, events, omitted);
+      List<String> lines = Replies.success(file, realm, resultCap, jobId, agent, time, took, false, value, events, omitted);
       edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
       replied = lines;
       return this;
@@ -400,7 +363,7 @@ public final class RealmLog implements AutoCloseable {
         Duration took, boolean ok, JsonNode value, String error, List<JournalEvent> events, long omitted)
         throws IOException {
       List<String> lines = ok
-          ? successLines(jobId, agent, time, took, true, value, events, omitted)
+          ? Replies.success(file, realm, resultCap, jobId, agent, time, took, true, value, events, omitted)
           : Replies.failure(realm, agent, time, took, true, error, events, omitted);
       whole = true; // the 🚫 reply it goes under can be anywhere above
       edits.add(doc -> LogEditor.lateReply(doc, new LogEditor.Anchor(a.code(), failedHeader, ordinal), lines,
@@ -435,21 +398,6 @@ public final class RealmLog implements AutoCloseable {
     }
   }
 
-  private List<String> successLines(String jobId, String agent, String time, Duration took, boolean late,
-      JsonNode value, List<JournalEvent> events, long omitted) throws IOException {
-    ValueRenderer.Rendered rendered = ValueRenderer.render(value);
-    String cut = Replies.cut(rendered.text(), resultCap);
-    String link = null;
-    if (cut != null) {
-      String side = realm + ".results/" + jobId + ".json";
-      Path sideFile = file.resolveSibling(side);
-      java.nio.file.Files.createDirectories(sideFile.getParent());
-      AtomicFiles.replace(sideFile, value == null ? "null" : value.toPrettyString());
-      rendered = new ValueRenderer.Rendered(rendered.language(), cut);
-      link = "Full value: [" + side + "](" + side + ")";
-    }
-    return Replies.success(realm, agent, time, took, late, rendered, link, events, omitted);
-  }
 
   /** Where the reply of a request written by {@link Batch#insert} goes (its code as the file will hold it). */
   public Anchor insertedAnchor(String agent, String code, String time) {

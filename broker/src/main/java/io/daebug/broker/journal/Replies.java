@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +34,26 @@ public final class Replies {
    *
    * @param link a line written after the value fence (the side file of a cut value), or null
    */
+  /**
+   * A successful reply as {@link RealmLog} writes it: a value longer than {@code resultCap} is cut in the log and
+   * written whole to {@code <realm>.results/<job>.json} beside {@code log}, linked from the reply.
+   */
+  static List<String> success(Path log, String realm, int resultCap, String jobId, String agent, String time,
+      Duration took, boolean late, JsonNode value, List<JournalEvent> events, long omitted) throws IOException {
+    ValueRenderer.Rendered rendered = ValueRenderer.render(value);
+    String cut = cut(rendered.text(), resultCap);
+    String link = null;
+    if (cut != null) {
+      String side = realm + ".results/" + jobId + ".json";
+      Path sideFile = log.resolveSibling(side);
+      Files.createDirectories(sideFile.getParent());
+      AtomicFiles.replace(sideFile, value == null ? "null" : value.toPrettyString());
+      rendered = new ValueRenderer.Rendered(rendered.language(), cut);
+      link = "Full value: [" + side + "](" + side + ")";
+    }
+    return success(realm, agent, time, took, late, rendered, link, events, omitted);
+  }
+
   static List<String> success(String realm, String agent, String time, Duration took, boolean late,
       ValueRenderer.Rendered value, String link, List<JournalEvent> events, long omitted) {
     List<String> out = new ArrayList<>();

@@ -23,7 +23,7 @@ class AppendMergedByBrokerWriteTest {
     try (DirSync sync = new DirSync(dir); RealmLog log = new RealmLog(dir.resolve("app.md"), "app", "javascript",
         64 * 1024, sync)) {
       log.create();
-      assertThat(log.peek("10:00:00", 0, true)).isEmpty();
+      assertThat(log.peek("10:00:00", 0, true, List.of())).isEmpty();
       assertThat(log.changedSinceLastSeen()).isFalse();
 
       Files.writeString(dir.resolve("app.md"), "```js\n1 + 1\n```\n", UTF_8, StandardOpenOption.APPEND);
@@ -31,7 +31,7 @@ class AppendMergedByBrokerWriteTest {
 
       assertThat(log.mergedUnseen()).isTrue();
       assertThat(log.changedSinceLastSeen()).isTrue();
-      assertThat(log.peek("10:00:02", 0, true)).extracting(RealmLog.Request::code).containsExactly("1 + 1");
+      assertThat(log.peek("10:00:02", 0, true, List.of())).extracting(RealmLog.Request::code).containsExactly("1 + 1");
       assertThat(log.mergedUnseen()).isFalse();
     }
   }
@@ -41,7 +41,7 @@ class AppendMergedByBrokerWriteTest {
     try (DirSync sync = new DirSync(dir); RealmLog log = new RealmLog(dir.resolve("app.md"), "app", "javascript",
         64 * 1024, sync)) {
       log.create();
-      log.peek("10:00:00", 0, true);
+      log.peek("10:00:00", 0, true, List.of());
       log.batch().background("10:00:01", List.of(new JournalEvent("log", "10:00:01", "one")), 0).commit();
       log.batch().background("10:00:02", List.of(new JournalEvent("log", "10:00:02", "two")), 0).commit();
       assertThat(log.mergedUnseen()).isFalse();

@@ -55,16 +55,16 @@ class HalfSavedLogRegressionTest {
     try (DirSync sync = new DirSync(dir); RealmLog log = new RealmLog(file, R, L, 1024, sync)) {
       log.create();
       Files.writeString(file, "```js\n1\n```\n", UTF_8, StandardOpenOption.APPEND);
-      List<RealmLog.Request> handed = log.peek(NOW, 0, true);
+      List<RealmLog.Request> handed = log.peek(NOW, 0, true, List.of());
       assertThat(handed).hasSize(1); // the broker has sent "1" to the realm; its accept is written next
       String saved = withTopEdit(Files.readString(file, UTF_8));
 
-      halfSave(file, saved, saved.indexOf(JournalFormat.RULE), () -> log.batch().accept(NOW, 0, handed.size(), more -> {
+      halfSave(file, saved, saved.indexOf(JournalFormat.RULE), () -> log.batch().accept(NOW, 0, handed.size(), List.of(), more -> {
         throw new AssertionError("nothing new was appended: " + more);
       }).commit());
       log.recoverOrphans();
 
-      assertThat(log.peek(NOW, 1, true)).as("requests the broker would run (again)").isEmpty();
+      assertThat(log.peek(NOW, 1, true, List.of())).as("requests the broker would run (again)").isEmpty();
       String text = Files.readString(file, UTF_8);
       assertThat(text).contains("\n" + TOP_EDIT + "\n").contains("```js\n1\n```\n" + JournalFormat.OK_MARK);
       assertOneFooter(text);
@@ -93,8 +93,8 @@ class HalfSavedLogRegressionTest {
 
   private static RealmLog.Request acceptOne(RealmLog log, Path file, String code) throws Exception {
     Files.writeString(file, "```js\n" + code + "\n```\n", UTF_8, StandardOpenOption.APPEND);
-    RealmLog.Request q = log.peek(NOW, 0, true).get(0);
-    log.batch().accept(NOW, 0, 1, more -> { }).commit();
+    RealmLog.Request q = log.peek(NOW, 0, true, List.of()).get(0);
+    log.batch().accept(NOW, 0, 1, List.of(), more -> { }).commit();
     return q;
   }
 

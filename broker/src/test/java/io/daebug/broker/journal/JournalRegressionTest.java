@@ -108,7 +108,7 @@ class JournalRegressionTest {
     Path file = dir.resolve(R + ".md");
     try (DirSync sync = new DirSync(dir); RealmLog log = new RealmLog(file, R, L, 1024, sync)) {
       log.create();
-      assertThat(log.peek("10:00:00", 0, true)).isEmpty();
+      assertThat(log.peek("10:00:00", 0, true, List.of())).isEmpty();
       // The agent appends a request; before the broker reads it, a background block is written.
       Files.writeString(file, "```js\n1\n```\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
       log.batch().background("10:00:01", List.of(new JournalEvent("log", "10:00:01", "hi")), 0).commit();
@@ -116,7 +116,7 @@ class JournalRegressionTest {
       // The write carried the request over unaccepted: the file must still count as changed, so that the
       // watcher's event for it (or for the write) makes the broker read it and run the request.
       assertThat(log.changedSinceLastSeen()).isTrue();
-      assertThat(log.peek("10:00:02", 0, true)).extracting(RealmLog.Request::code).containsExactly("1");
+      assertThat(log.peek("10:00:02", 0, true, List.of())).extracting(RealmLog.Request::code).containsExactly("1");
     }
   }
 }

@@ -71,8 +71,8 @@ class LiveRegionPropertiesTest {
         LogDocument expected = LogDocument.parse(Utf8.decode(before));
         if (op < 45) {
           int ahead = pending.size();
-          List<RealmLog.Request> got = realmLog.peek(NOW, ahead, false);
-          realmLog.batch().accept(NOW, ahead, got.size(), more -> {
+          List<RealmLog.Request> got = realmLog.peek(NOW, ahead, false, List.of());
+          realmLog.batch().accept(NOW, ahead, got.size(), List.of(), more -> {
             throw new AssertionError("nothing was appended since the peek");
           }).commit();
           List<LogEditor.NewRequest> want = LogEditor.accept(expected, R, L, NOW, ahead);

@@ -251,14 +251,14 @@ class LogEditorTest {
 
   @Test
   void halfWrittenFilesAreRecognised() {
-    assertThat(RealmLog.looksUnsettled(LogDocument.parse(NEW + "```js\n1\n```\n"))).isFalse();
-    assertThat(RealmLog.looksUnsettled(LogDocument.parse(NEW + "```js\n1\n```"))).isTrue();
-    assertThat(RealmLog.looksUnsettled(LogDocument.parse(""))).isFalse();
+    assertThat(LogDocument.parse(NEW + "```js\n1\n```\n").looksUnsettled()).isFalse();
+    assertThat(LogDocument.parse(NEW + "```js\n1\n```").looksUnsettled()).isTrue();
+    assertThat(LogDocument.parse("").looksUnsettled()).isFalse();
     // an in-place rewrite caught before it reached the footer
     String written = "# r Session\n\n```js\n1\n```\n#### 👍r to a at 01:00:00 (1ms)\n```JSON\n1\n```\n```js\n2\n```\n";
-    assertThat(RealmLog.looksUnsettled(LogDocument.parse(written))).isTrue();
+    assertThat(LogDocument.parse(written).looksUnsettled()).isTrue();
     // an agent's own file with no broker output yet is fine
-    assertThat(RealmLog.looksUnsettled(LogDocument.parse("```js\n1\n```\n"))).isFalse();
+    assertThat(LogDocument.parse("```js\n1\n```\n").looksUnsettled()).isFalse();
   }
 
   @Test

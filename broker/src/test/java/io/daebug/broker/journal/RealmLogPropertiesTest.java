@@ -64,10 +64,10 @@ class RealmLogPropertiesTest {
 
           try (DirSync sync = new DirSync(dir); RealmLog realmLog = new RealmLog(log, R, L, 64 * 1024, sync)) {
             realmLog.create();
-            List<RealmLog.Request> requests = realmLog.peek(NOW, 0, false);
+            List<RealmLog.Request> requests = realmLog.peek(NOW, 0, false, List.of());
             assertThat(requests).extracting(RealmLog.Request::code)
                 .containsExactlyElementsOf(accepted.stream().map(LogEditor.NewRequest::code).toList());
-            realmLog.batch().accept(NOW, 0, requests.size(), more -> {
+            realmLog.batch().accept(NOW, 0, requests.size(), List.of(), more -> {
               throw new AssertionError("nothing was appended since the peek");
             }).commit();
             if (!requests.isEmpty()) {

@@ -147,8 +147,8 @@ class WriteCrashTest {
     try (DirSync sync = new DirSync(dir);
         RealmLog realmLog = new RealmLog(log, R, L, 64 * 1024, sync, new WriteOptions(inPlaceAbove, WriteFaults.NONE))) {
       realmLog.create();
-      List<RealmLog.Request> got = realmLog.peek(NOW, 0, false);
-      realmLog.batch().accept(NOW, 0, got.size(), more -> {}).commit();
+      List<RealmLog.Request> got = realmLog.peek(NOW, 0, false, List.of());
+      realmLog.batch().accept(NOW, 0, got.size(), List.of(), more -> {}).commit();
       return got;
     }
   }
@@ -158,12 +158,12 @@ class WriteCrashTest {
     try (DirSync sync = new DirSync(dir);
         RealmLog realmLog = new RealmLog(log, R, L, 64 * 1024, sync, new WriteOptions(inPlaceAbove, faults))) {
       realmLog.create();
-      realmLog.peek(NOW, 0, false); // learns where the live region is
+      realmLog.peek(NOW, 0, false, List.of()); // learns where the live region is
       RealmLog.Request first = requests.get(0);
       switch (change) {
         case ACCEPT -> {
-          List<RealmLog.Request> more = realmLog.peek(NOW, 1, false);
-          realmLog.batch().accept(NOW, 1, more.size(), x -> {}).commit();
+          List<RealmLog.Request> more = realmLog.peek(NOW, 1, false, List.of());
+          realmLog.batch().accept(NOW, 1, more.size(), List.of(), x -> {}).commit();
         }
         case BIG_REPLY -> realmLog.batch().success(first.anchor(), 0, "j-1", first.agent(), NOW, Duration.ofMillis(3),
             TextNode.valueOf("x".repeat(5000 + r.nextInt(9000))), List.of(), 0).commit();
