@@ -87,7 +87,7 @@ class BrokerRestartIT {
     try (NodeRealmProcess node = NodeRealmProcess.start(first.awaitUri(), "orphan", root)) {
       int port = first.port();
       LogFile log = registry.awaitNode("orphan", node, "live", first::output);
-      String old = "const fs = require('node:fs');\n"
+      String old = "const fs = require('node:fs'); fs.writeFileSync('orphan.started', '');\n"
           + "while (!fs.existsSync('orphan.go')) await new Promise(r => setTimeout(r, 20));\n"
           + "fs.writeFileSync('orphan.done', ''); 'from the job of the killed broker'";
       log.append("```js\n" + old + "\n```\n");
@@ -100,6 +100,8 @@ class BrokerRestartIT {
           executing (0s)
 
           """.formatted(old));
+      // The placeholder is written before the job is pushed: only the job itself can say the realm has it.
+      await().untilAsserted(() -> assertThat(root.resolve("orphan.started")).exists());
       first.kill();
       await().untilAsserted(() -> assertThat(node.output()).contains("disconnected (1006); reconnecting"));
 
