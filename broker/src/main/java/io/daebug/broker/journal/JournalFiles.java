@@ -39,29 +39,24 @@ public final class JournalFiles {
    * @throws IOException when it cannot be read
    */
   public static String read(Path log) throws IOException {
-    Path redo = RedoRecord.of(log);
     byte[] last = null;
     BasicFileAttributes stuck = null;
     long stuckSince = 0;
     while (true) {
-      BasicFileAttributes before = Files.readAttributes(log, BasicFileAttributes.class);
-      boolean writing = Files.exists(redo);
-      byte[] bytes = Files.readAllBytes(log);
-      writing |= Files.exists(redo);
-      BasicFileAttributes after = Files.readAttributes(log, BasicFileAttributes.class);
-      if (same(before, after) && bytes.length == after.size()) {
-        if (!writing) {
-          return decode(bytes);
+      Attempt a = attempt(log);
+      if (a.unchanged()) {
+        if (!a.writing()) {
+          return decode(a.bytes());
         }
         // A redo record, and the log unchanged: a write about to start, or a record a killed broker left.
-        if (stuck == null || !same(stuck, after)) {
-          stuck = after;
+        if (stuck == null || !same(stuck, a.after())) {
+          stuck = a.after();
           stuckSince = System.nanoTime();
-        } else if (System.nanoTime() - stuckSince > SETTLE_NANOS && Arrays.equals(bytes, last)) {
-          return decode(bytes);
+        } else if (System.nanoTime() - stuckSince > SETTLE_NANOS && Arrays.equals(a.bytes(), last)) {
+          return decode(a.bytes());
         }
       }
-      last = bytes;
+      last = a.bytes();
     }
   }
 
@@ -75,17 +70,21 @@ public final class JournalFiles {
    * @throws IOException when it cannot be read
    */
   public static Optional<String> readIfClean(Path log) throws IOException {
+    Attempt a = attempt(log);
+    return a.unchanged() && !a.writing() ? Optional.of(decode(a.bytes())) : Optional.empty();
+  }
+
+  /** One read, with whether a redo record was there just before or after it and whether the log changed meanwhile. */
+  private record Attempt(byte[] bytes, BasicFileAttributes after, boolean writing, boolean unchanged) {}
+
+  private static Attempt attempt(Path log) throws IOException {
     Path redo = RedoRecord.of(log);
     BasicFileAttributes before = Files.readAttributes(log, BasicFileAttributes.class);
-    if (Files.exists(redo)) {
-      return Optional.empty();
-    }
+    boolean writing = Files.exists(redo);
     byte[] bytes = Files.readAllBytes(log);
+    writing |= Files.exists(redo);
     BasicFileAttributes after = Files.readAttributes(log, BasicFileAttributes.class);
-    if (Files.exists(redo) || !same(before, after) || bytes.length != after.size()) {
-      return Optional.empty();
-    }
-    return Optional.of(decode(bytes));
+    return new Attempt(bytes, after, writing, same(before, after) && bytes.length == after.size());
   }
 
   private static boolean same(BasicFileAttributes a, BasicFileAttributes b) {

@@ -2,7 +2,11 @@ package io.daebug.broker.journal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The edits the broker makes to a realm log, each applied to a fresh read of the file so an agent's
@@ -229,10 +233,25 @@ final class LogEditor {
 
   /** The waiting jobs whose placeholder is gone from {@code doc}, among those whose placeholder is unique. */
   private static List<Waiting> lost(LogDocument doc, List<Waiting> waiting) {
+    if (waiting.isEmpty()) {
+      return new ArrayList<>();
+    }
+    // One pass over the waiting jobs and one over the fences, however long the queue (up to --max-queue).
+    Map<List<String>, Integer> placeholders = new HashMap<>();
+    for (Waiting w : waiting) {
+      placeholders.merge(List.of(w.code(), w.header()), 1, Integer::sum);
+    }
+    Set<List<String>> inFile = new HashSet<>();
+    for (LogDocument.Fence f : doc.fences()) {
+      int h = f.close() + 1;
+      if (f.closed() && h + 1 < doc.size() && doc.isPendingStatus(h + 1)) {
+        inFile.add(List.of(doc.content(f), doc.line(h)));
+      }
+    }
     List<Waiting> out = new ArrayList<>();
     for (Waiting w : waiting) {
-      long same = waiting.stream().filter(o -> o.code().equals(w.code()) && o.header().equals(w.header())).count();
-      if (same == 1 && findPending(doc, new Anchor(w.code(), w.header(), 0)) < 0) {
+      List<String> key = List.of(w.code(), w.header());
+      if (placeholders.get(key) == 1 && !inFile.contains(key)) {
         out.add(w);
       }
     }

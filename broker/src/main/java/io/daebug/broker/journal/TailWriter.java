@@ -48,8 +48,6 @@ final class TailWriter {
   private final Orphans orphans;
   private final WriteFaults faults;
   private final long inPlaceAbove;
-  /** The last modification time {@link #touch} gave the log. */
-  private Instant touched = Instant.EPOCH;
 
   TailWriter(Path file, DirSync dirSync, Orphans orphans, WriteFaults faults, long inPlaceAbove) {
     this.file = file;
@@ -216,20 +214,18 @@ final class TailWriter {
    * write starts, before it copies the bytes (and on many kernels only to the last tick of a coarse clock), and an
    * overwrite keeps the size its reservation gave: whoever looked during the overwrite (a watcher that reads when a
    * stat changes, an editor checking whether the file changed on disk) could see the final size and time with the
-   * old end, and never look again. The time is the clock's, at least a microsecond after the file's and after the
-   * last one given; {@code now} is the file's stamp, as this writer left it.
+   * old end, and never look again. The time is the clock's, at least a microsecond after the file's (so it always
+   * changes); {@code now} is the file's stamp, as this writer left it.
    *
    * @return the file's stamp after the touch
    */
   private AtomicFiles.Stamp touch(AtomicFiles.Stamp now) throws IOException {
     // Whole microseconds, which every way of setting file times keeps exactly.
-    Instant floor = (now.modified().toInstant().isAfter(touched) ? now.modified().toInstant() : touched)
-        .truncatedTo(ChronoUnit.MICROS);
+    Instant floor = now.modified().toInstant().truncatedTo(ChronoUnit.MICROS);
     Instant t = Instant.now().truncatedTo(ChronoUnit.MICROS);
     if (!t.isAfter(floor)) {
       t = floor.plus(1, ChronoUnit.MICROS);
     }
-    touched = t;
     FileTime time = FileTime.from(t);
     // Both times given, as touch(1) does: with one left out, the JDK stats the file first to keep the other.
     Files.getFileAttributeView(file, BasicFileAttributeView.class).setTimes(time, time, null);
