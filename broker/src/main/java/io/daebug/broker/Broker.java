@@ -2,6 +2,7 @@ package io.daebug.broker;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.http.BrokerExtension;
 import io.daebug.broker.http.TokenGate;
 import io.daebug.broker.jobs.Dispatcher;
 import io.daebug.broker.jobs.SerialExecutor;
@@ -38,12 +39,14 @@ public final class Broker implements AutoCloseable {
   private final WsServer server;
   private final JournalWatcher watcher;
   private final RegistryFile registry;
+  private final List<BrokerExtension> extensions;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private Broker(BrokerConfig config, ScheduledExecutorService core, Dispatcher dispatcher, WsServer server,
-      JournalWatcher watcher, RegistryFile registry) {
+      JournalWatcher watcher, RegistryFile registry, List<BrokerExtension> extensions) {
     this.registry = registry;
+    this.extensions = List.copyOf(extensions);
     this.config = config;
     this.core = core;
     this.dispatcher = dispatcher;
@@ -57,6 +60,17 @@ public final class Broker implements AutoCloseable {
    * @throws IOException when the root is not a folder or the port is busy (the message says what to do)
    */
   public static Broker start(BrokerConfig config) throws IOException {
+    return start(config, List.of());
+  }
+
+  /**
+   * Starts a broker with extensions on its HTTP side (the executable jar's MCP endpoint): each answers its
+   * path behind the controllers' Host, Origin and token checks, hears {@link BrokerExtension#started} before
+   * this returns and {@link BrokerExtension#close()} when the broker stops.
+   *
+   * @throws IOException when the root is not a folder or the port is busy (the message says what to do)
+   */
+  public static Broker start(BrokerConfig config, List<BrokerExtension> extensions) throws IOException {
     Path root = config.root().toAbsolutePath().normalize();
     if (!Files.isDirectory(root)) {
       throw new IOException("root " + root + " is not a folder; pass an existing folder with --root");
@@ -77,7 +91,7 @@ public final class Broker implements AutoCloseable {
     Dispatcher dispatcher = new Dispatcher(cfg, core, Ticker.systemTicker(), registry, onShutdownRequest);
     WsServer server = null;
     try {
-      server = WsServer.start(cfg, dispatcher, new MessageCodec(), dispatcher::health);
+      server = WsServer.start(cfg, dispatcher, new MessageCodec(), dispatcher::health, extensions);
       bound[0] = server;
       StaleTemps.delete(root);
       RedoRecord.recoverAll(root.resolve("daebug"));
@@ -100,8 +114,11 @@ public final class Broker implements AutoCloseable {
         }
       });
       watcher.start();
-      Broker broker = new Broker(cfg, core, dispatcher, server, watcher, registry);
+      Broker broker = new Broker(cfg, core, dispatcher, server, watcher, registry, extensions);
       self[0] = broker;
+      for (BrokerExtension e : extensions) {
+        e.started(broker.uri(), cfg);
+      }
       log.info("Daebug broker serving {} at {}", root, server.uri(cfg.host()));
       return broker;
     } catch (IOException | RuntimeException e) {
@@ -143,6 +160,9 @@ public final class Broker implements AutoCloseable {
       watcher.close();
     } catch (IOException e) {
       log.debug("closing watcher: {}", e.toString());
+    }
+    for (BrokerExtension e : extensions) {
+      e.close();
     }
     dispatcher.shutdown(startCommand());
     server.close();

@@ -1,7 +1,9 @@
 package io.daebug.broker.transport.ws;
 
 import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.http.BrokerExtension;
 import io.daebug.broker.http.DaebugHttpHandler;
+import io.daebug.broker.http.ExtensionRouter;
 import io.daebug.broker.http.HostOriginPolicy;
 import io.daebug.broker.http.PlainTextErrorHandler;
 import io.daebug.broker.http.TokenGate;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -58,6 +61,16 @@ public final class WsServer implements AutoCloseable {
    */
   public static WsServer start(BrokerConfig config, Dispatcher dispatcher, MessageCodec codec,
       Supplier<Object> health) throws IOException {
+    return start(config, dispatcher, codec, health, List.of());
+  }
+
+  /**
+   * Starts the server with extensions mounted behind the controllers' checks ({@link ExtensionRouter}).
+   *
+   * @throws IOException with a message that says what to do when the port is busy
+   */
+  public static WsServer start(BrokerConfig config, Dispatcher dispatcher, MessageCodec codec,
+      Supplier<Object> health, List<BrokerExtension> extensions) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("daebug-http");
     Server server = new Server(threads);
@@ -84,7 +97,7 @@ public final class WsServer implements AutoCloseable {
       container.addMapping(ECHO_PATH, (request, response, callback) ->
           admitted("echo", policy, controlGate, request, response, callback) ? new WsEchoEndpoint() : null);
     });
-    ws.setHandler(http);
+    ws.setHandler(extensions.isEmpty() ? http : new ExtensionRouter(extensions, policy, controlGate, http));
     server.setHandler(ws);
     server.setStopTimeout(2000);
     try {
