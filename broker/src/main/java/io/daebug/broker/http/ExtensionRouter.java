@@ -7,6 +7,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,15 @@ public final class ExtensionRouter extends Handler.Wrapper {
         throw new IllegalArgumentException("an extension's path must be under /-daebug/, got " + e.path());
       }
       addBean(e.handler(), true);
+    }
+  }
+
+  /** The extensions' handlers are beans, not children: they learn of the server here, as a child would. */
+  @Override
+  public void setServer(Server server) {
+    super.setServer(server);
+    for (BrokerExtension e : extensions) {
+      e.handler().setServer(server);
     }
   }
 
