@@ -146,8 +146,8 @@ class Realm:
     # -- protocol --------------------------------------------------------------------------------------------
 
     def _hello(self) -> str:
-        return json.dumps({"type": "hello", "name": self.name, "kind": self.kind, "url": self.url,
-                           "language": "python", "tab": self.tab, "protocol": 1})
+        return _dumps({"type": "hello", "name": self.name, "kind": self.kind, "url": self.url,
+                       "language": "python", "tab": self.tab, "protocol": 1})
 
     def _on_frame(self, frame: str) -> None:
         try:

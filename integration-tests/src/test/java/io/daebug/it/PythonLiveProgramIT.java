@@ -77,8 +77,20 @@ class PythonLiveProgramIT {
 
   @AfterAll
   static void stop() {
-    try (BrokerProcess b = broker; TcpForwarder n = network; PythonRealmProcess a = app) {
-      // closed in reverse order
+    try {
+      if (app != null) {
+        app.close();
+      }
+    } finally {
+      try {
+        if (network != null) {
+          network.close();
+        }
+      } finally {
+        if (broker != null) {
+          broker.close();
+        }
+      }
     }
   }
 

@@ -233,7 +233,7 @@ class PythonRealmIT {
         #### 🚫py-it to agent at {time} ({duration}) (late)
         ```Error
         Traceback (most recent call last):
-        """) + "  File \"<job j-[0-9a-z]+-\\d+>\", line [34], in <module>\n.*\n"
+        """) + "  File \"<job j-[0-9a-z]+-\\d+>\", line [2-4], in <module>\n.*\n"
         + LogFile.regex("Timeout: job stopped by the realm after 1000ms\n```\n\n"),
         request + "#### 🚫py-it to agent at {time} ({duration}) (late) ... Timeout: job stopped by the realm after 1000ms");
 
@@ -261,7 +261,7 @@ class PythonRealmIT {
     log.appendMore("%%CANCEL%%\n");
     log.awaitFind("#### 🚫py-it to agent at {time} ({duration})\n```Error\njob cancelled by a %%CANCEL%% line\n```\n"
         + "#### 🚫py-it to agent at {time} ({duration}) (late)\n```Error\nTraceback (most recent call last):\n");
-    log.awaitFind("Cancelled: job stopped by the realm: job cancelled by a %%CANCEL%% line\n```\n");
+    log.awaitFind("Cancelled: job stopped by the realm: cancelled by a %%CANCEL%% line\n```\n");
 
     log.append("```python\nimport time\nbefore = turns\ntime.sleep(0.2)\n('after the cancel', turns == before)\n```\n");
     log.awaitAppended("""
