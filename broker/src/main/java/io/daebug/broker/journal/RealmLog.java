@@ -386,8 +386,10 @@ public final class RealmLog implements AutoCloseable {
     }
 
     /** Applies every edit to the file's current content in one atomic write. */
-    public void commit() throws IOException {
-      if (!edits.isEmpty()) {
+    /** Writes the batch's edits, if it has any; true when it wrote. */
+    public boolean commit() throws IOException {
+      boolean writes = !edits.isEmpty();
+      if (writes) {
         write(whole, s -> {
           LogDocument doc = parse(s);
           edits.forEach(e -> e.accept(doc));
@@ -395,6 +397,7 @@ public final class RealmLog implements AutoCloseable {
         });
       }
       written.forEach(Runnable::run);
+      return writes;
     }
   }
 
