@@ -154,8 +154,10 @@ public final class Main implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
     Broker broker;
+    List<BrokerExtension> mounted;
     try {
-      broker = Broker.start(config, extensions.get());
+      mounted = extensions.get();
+      broker = Broker.start(config, mounted);
     } catch (IOException e) {
       System.err.println("daebug: " + e.getMessage());
       return 1;
@@ -167,6 +169,12 @@ public final class Main implements Callable<Integer> {
       System.out.println("  " + (broker.config().requireToken() ? "Controllers, and clients" : "Clients")
           + " that are not on this machine, must present the token " + broker.config().token()
           + " (the URL above carries it).");
+    }
+    for (BrokerExtension e : mounted) {
+      String line = e.banner(broker.uri());
+      if (line != null) {
+        System.out.println("  " + line);
+      }
     }
     System.out.println("  Stop with Ctrl+C or a line %%SHUTDOWN%% in daebug.md.");
     broker.awaitStopped();

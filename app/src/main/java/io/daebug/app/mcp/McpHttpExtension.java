@@ -51,6 +51,12 @@ public final class McpHttpExtension implements BrokerExtension {
   }
 
   @Override
+  public String banner(URI brokerUri) {
+    return "Agents: MCP at " + brokerUri.resolve(PATH).toString().replaceAll("\\?.*", "")
+        + " (or the stdio server: java -jar <this jar> mcp; see docs/mcp.md).";
+  }
+
+  @Override
   public void started(URI controllerUri, BrokerConfig config) {
     ClientPool clients = new ClientPool(agent -> ClientOptions.of(controllerUri).withClientName(agent)
         .withConnectTimeout(Duration.ofSeconds(5)));

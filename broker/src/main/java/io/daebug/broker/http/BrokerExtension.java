@@ -39,6 +39,16 @@ public interface BrokerExtension extends AutoCloseable {
    */
   default void started(URI controllerUri, BrokerConfig config) {}
 
+  /**
+   * A line for the broker's start-up banner, such as where to point an agent.
+   *
+   * @param brokerUri the broker's address as it prints it (with its {@code ?token=} when it has one)
+   * @return the line, or null for none
+   */
+  default String banner(URI brokerUri) {
+    return null;
+  }
+
   /** Called when the broker stops, before its server does. Must not throw. */
   @Override
   default void close() {}
