@@ -220,9 +220,9 @@ public final class Dispatcher {
       } else if (message instanceof Cancel x) {
         onCancel(link, c, x);
       } else if (message instanceof Watch w) {
-        c.watches.add(w.realm().equals("*") ? "*" : RealmNames.sanitise(w.realm()));
+        controllers.watch(c, w.realm(), true, Boolean.TRUE.equals(w.jobs()));
       } else if (message instanceof Unwatch u) {
-        c.watches.remove(u.realm().equals("*") ? "*" : RealmNames.sanitise(u.realm()));
+        controllers.watch(c, u.realm(), false, false);
       } else if (message instanceof ListRealms) {
         link.send(new RealmList(realmInfos()));
       } else {

@@ -301,6 +301,7 @@ final class JobRunner {
       job.queuedNanos = ticker.read();
       lane.queue.add(job);
       live.put(job.id, job);
+      controllers.queued(job, ahead);
       log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
     }
   }
