@@ -93,7 +93,8 @@ form.addEventListener('submit', (event) => {
     status(!realm ? 'no realm to run it in' : 'nothing to run', true);
     return;
   }
-  const seconds = Number(document.getElementById('run-timeout').value);
+  const timeout = document.getElementById('run-timeout').value.trim();
+  const seconds = timeout === '' ? NaN : Number(timeout); // empty: the broker's --job-timeout
   const ref = `dash-${++refs}`;
   state.refs.set(ref, realm);
   const message = { type: 'submit', ref, realm, code: text };

@@ -122,13 +122,13 @@ function entryItem(e, selected) {
   if (selected === null) head.append(el('span', 'realm', e.realm));
   switch (e.type) {
     case 'request':
-      head.append(el('span', 'what', `🗣️ ${e.agent || 'agent'} to ${e.realm}`), el('span', 'status', e.status));
+      head.append(el('span', 'what', `${e.agent || 'agent'} → ${e.realm}`), el('span', 'status', e.status));
       item.append(head, el('pre', 'code', e.code));
       break;
     case 'reply': {
       const ok = e.outcome === 'ok';
       const took = typeof e.durationMs === 'number' ? ` (${Math.round(e.durationMs)}ms)` : '';
-      head.append(el('span', 'what', `${ok ? '👍' : '🚫'} ${e.realm}${e.agent ? ` to ${e.agent}` : ''}${took}${e.late ? ' (late)' : ''}`),
+      head.append(el('span', 'what', `${e.realm} → ${e.agent || '?'}${took}${e.late ? ' (late)' : ''}`),
         el('span', 'status', e.outcome));
       item.append(head, el('pre', ok ? 'value' : 'error', e.stack && !ok && e.outcome === 'error' ? e.stack : e.text));
       break;
