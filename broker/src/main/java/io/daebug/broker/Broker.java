@@ -138,6 +138,12 @@ public final class Broker implements AutoCloseable {
     return config.token() == null ? base : URI.create(base + "?" + TokenGate.PARAM + "=" + config.token());
   }
 
+  /** The dashboard's address (docs/operations.md); it carries the token when the broker has one. */
+  public URI dashboardUri() {
+    URI base = server.uri(config.host());
+    return URI.create(base + "-daebug/" + (config.token() == null ? "" : "?" + TokenGate.PARAM + "=" + config.token()));
+  }
+
   public BrokerConfig config() {
     return config;
   }
