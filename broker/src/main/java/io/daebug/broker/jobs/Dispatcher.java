@@ -57,6 +57,7 @@ public final class Dispatcher {
   private final Map<RealmLink, Realm> byLink = new HashMap<>();
   private final JobRunner jobs;
   private final Controllers controllers = new Controllers();
+  private final HelloDeadlines greetings;
   /** The broker's version, as controllers are told. */
   public static final String VERSION = "0.1.0";
   /** How often heartbeats are checked (docs/protocol.md, {@code beat}). */
@@ -83,6 +84,7 @@ public final class Dispatcher {
     this.ticker = ticker;
     this.registry = registry;
     this.shutdownRequested = shutdownRequested;
+    this.greetings = new HelloDeadlines(ticker, HelloDeadlines.TIMEOUT);
     this.realms = new Realms(logDir(), config.resultCap(), config.writes(), config.disconnectGrace(), ticker, core,
         this::expire);
     this.jobs = new JobRunner(config, core, ticker, this::registryChanged, controllers);
@@ -108,6 +110,19 @@ public final class Dispatcher {
   }
 
   // ---- entry points (any thread) ----
+
+  /** A realm or controller connection opened: it is closed unless its {@code hello} comes in time. */
+  public void opened(Object link, java.util.function.BiConsumer<Integer, String> close) {
+    submit("open", () -> greetings.opened(link, () -> {
+      log.warn("closed {}: no hello within {}s", link, HelloDeadlines.TIMEOUT.toSeconds());
+      close.accept(1008, "no hello within " + HelloDeadlines.TIMEOUT.toSeconds() + "s");
+    }));
+  }
+
+  /** A connection closed before its {@code hello}. */
+  public void closedUngreeted(Object link) {
+    submit("close", () -> greetings.settled(link));
+  }
 
   /** A realm's first frame. */
   public void hello(RealmLink link, Hello hello) {
@@ -190,6 +205,7 @@ public final class Dispatcher {
   /** A controller's first frame. */
   public void controllerHello(ControllerLink link, ControllerHello hello) {
     submit("controller hello", () -> {
+      greetings.settled(link);
       if (closed) {
         link.close(1001, "broker shutting down");
         return;
@@ -340,6 +356,7 @@ public final class Dispatcher {
   }
 
   private void onHello(RealmLink link, Hello hello) throws IOException {
+    greetings.settled(link);
     if (closed) {
       link.close(1001, "broker shutting down");
       return;
@@ -432,6 +449,7 @@ public final class Dispatcher {
 
   /** Marks realms that stopped beating; refreshes the registry now and then while one stays silent. */
   private void checkBeats() {
+    greetings.closeExpired();
     long now = ticker.read();
     boolean changed = false;
     boolean anySilent = false;

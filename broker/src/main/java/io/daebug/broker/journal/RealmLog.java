@@ -345,10 +345,11 @@ public final class RealmLog implements AutoCloseable {
       return this;
     }
 
-    /** Replaces the placeholder with a 🚫 reply holding {@code error} and the job's events. */
+    /** Replaces the placeholder with a 🚫 reply holding {@code error} (cut to the result cap) and the job's events. */
     public Batch failure(Anchor a, int ordinal, String agent, String time, Duration took, String error,
         List<JournalEvent> events, long omitted) {
-      List<String> lines = Replies.failure(realm, agent, time, took, false, error, events, omitted);
+      List<String> lines = Replies.failure(realm, agent, time, took, false, Replies.capped(error, resultCap), events,
+          omitted);
       edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
       replied = lines;
       return this;
@@ -364,7 +365,7 @@ public final class RealmLog implements AutoCloseable {
         throws IOException {
       List<String> lines = ok
           ? Replies.success(file, realm, resultCap, jobId, agent, time, took, true, value, events, omitted)
-          : Replies.failure(realm, agent, time, took, true, error, events, omitted);
+          : Replies.failure(realm, agent, time, took, true, Replies.capped(error, resultCap), events, omitted);
       whole = true; // the 🚫 reply it goes under can be anywhere above
       edits.add(doc -> LogEditor.lateReply(doc, new LogEditor.Anchor(a.code(), failedHeader, ordinal), lines,
           language));

@@ -83,6 +83,12 @@ public final class Replies {
     return kept + (kept.endsWith("\n") ? "" : "\n") + "... (" + (bytes.length - end) + " more bytes omitted) ...";
   }
 
+  /** {@code text} cut as {@link #cut} does when longer than {@code cap} UTF-8 bytes, else {@code text} itself. */
+  static String capped(String text, int cap) {
+    String cut = cut(text, cap);
+    return cut == null ? text : cut;
+  }
+
   /** A failed reply: 🚫 header, {@code Error} fence, events. */
   static List<String> failure(String realm, String agent, String time, Duration took, boolean late, String error,
       List<JournalEvent> events, long omitted) {

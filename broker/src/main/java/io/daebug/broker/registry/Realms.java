@@ -65,8 +65,10 @@ public final class Realms {
   }
 
   /**
-   * Finds or creates the realm for a hello. A disconnected realm of that name is resumed; a live one
-   * with the same tab id is taken over (a reload racing its own close); any other clash gets a suffix.
+   * Finds or creates the realm for a hello. A realm of that name with the same tab id is resumed when
+   * disconnected (its grace period) or taken over when live (a reload racing its own close); any other clash,
+   * a hello without a tab id included, gets a suffix: only the tab that held a name may have its queue,
+   * its log and its controllers' jobs (docs/protocol.md, {@code tab}).
    *
    * @return null when the name sanitises to nothing
    */
@@ -88,7 +90,7 @@ public final class Realms {
         return new Claimed(realm, Claim.NEW, null);
       }
       boolean sameTab = tab != null && Objects.equals(tab, existing.tab());
-      if (!existing.connected() && (sameTab || tab == null || existing.tab() == null)) {
+      if (!existing.connected() && sameTab) {
         grace.invalidate(name);
         existing.attach(link, kind, url, tab, nowNanos, time);
         touch(existing);
