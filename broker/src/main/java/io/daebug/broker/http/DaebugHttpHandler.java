@@ -60,6 +60,9 @@ public final class DaebugHttpHandler extends Handler.Abstract {
   /** The HTML encoding prescan looks at the first 1024 bytes for a charset declaration. */
   private static final int CHARSET_PRESCAN = 1024;
 
+  /** The longest a {@code /-daebug/glob} walk may take. */
+  static final java.time.Duration GLOB_TIME = java.time.Duration.ofSeconds(5);
+
   private final Path root;
   private final HostOriginPolicy policy;
   private final TokenGate gate;
@@ -189,16 +192,47 @@ public final class DaebugHttpHandler extends Handler.Abstract {
 
   /**
    * {@code /-daebug/glob?pattern=P}: the served files matching P as JSON
-   * {@code {"pattern":P,"files":["/a/b.js",...],"truncated":false}}, by {@link FileGlob}'s rules.
+   * {@code {"pattern":P,"files":["/a/b.js",...],"truncated":false}}, by {@link FileGlob}'s rules. It costs work,
+   * so only the broker's own pages (and {@code --allow-origin}s) may ask, as for the WebSocket endpoints: a
+   * request with a foreign {@code Origin}, or without one from another site or port ({@code Sec-Fetch-Site},
+   * e.g. an {@code <img src>} on any web page), is a 403. A pattern too costly is a 400; the walk stops when the
+   * client leaves or after {@link #GLOB_TIME} (503).
    */
   private void serveGlob(Request request, Response response, Callback callback, boolean head)
       throws IOException {
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    String site = request.getHeaders().get("Sec-Fetch-Site");
+    if (!policy.originAllowed(origin, request.isSecure() ? "https" : "http",
+        request.getHeaders().get(HttpHeader.HOST), Request.getLocalPort(request))
+        || (origin == null && site != null && !site.equals("same-origin") && !site.equals("none"))) {
+      LOG.warn("refused /-daebug/glob from {}: origin '{}' (Sec-Fetch-Site {}) not allowed",
+          Request.getRemoteAddr(request), origin, site);
+      sendText(response, callback, 403, "origin not allowed", head);
+      return;
+    }
     String pattern = Request.extractQueryParameters(request).getValue("pattern");
     if (pattern == null || pattern.isEmpty()) {
       sendText(response, callback, 400, "missing ?pattern=", head);
       return;
     }
-    FileGlob.Listing listing = FileGlob.list(root, pattern);
+    org.eclipse.jetty.io.EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    org.eclipse.jetty.server.Connector connector = request.getConnectionMetaData().getConnector();
+    long deadline = System.nanoTime() + GLOB_TIME.toNanos();
+    FileGlob.Listing listing;
+    try {
+      listing = FileGlob.list(root, pattern,
+          () -> !endPoint.isOpen() || !connector.isRunning() || System.nanoTime() - deadline > 0);
+    } catch (GlobMatcher.TooComplexException e) {
+      sendText(response, callback, 400, "pattern too costly: " + e.getMessage(), head);
+      return;
+    } catch (FileGlob.StoppedException e) {
+      LOG.info("/-daebug/glob?pattern={} stopped: {}", abbreviate(pattern),
+          endPoint.isOpen() && connector.isRunning() ? "it took longer than " + GLOB_TIME.toSeconds() + " s"
+              : "the client left");
+      sendText(response, callback, 503, "listing took longer than " + GLOB_TIME.toSeconds()
+          + " s; use a narrower pattern", head);
+      return;
+    }
     List<String> files = new ArrayList<>();
     for (String f : listing.files()) {
       StringBuilder url = new StringBuilder();
@@ -368,5 +402,9 @@ public final class DaebugHttpHandler extends Handler.Abstract {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, head ? BufferUtil.EMPTY_BUFFER : ByteBuffer.wrap(body), callback);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
   }
 }
