@@ -77,6 +77,7 @@ public final class RealmLog implements AutoCloseable {
 
   /** Creates the log with its title, guide and footer unless it exists (an agent's file is adopted as is). */
   public void create() throws IOException {
+    LogPaths.requireRegularOrAbsent(file);
     recover();
     AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language));
     lastSeen = AtomicFiles.Stamp.of(file);
@@ -116,6 +117,7 @@ public final class RealmLog implements AutoCloseable {
 
   /** Reads the log (its live region, or all of it when the region moved), once recovered. */
   private Snapshot read(boolean whole) throws IOException {
+    LogPaths.requireRegularOrAbsent(file); // an lstat: a FIFO or a link put there since is never opened
     recover();
     return reader.read(whole, lastSeen == null ? null : lastSeen.key());
   }

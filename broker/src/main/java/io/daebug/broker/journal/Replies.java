@@ -46,6 +46,10 @@ public final class Replies {
     if (cut != null) {
       String side = realm + ".results/" + jobId + ".json";
       Path sideFile = log.resolveSibling(side);
+      String unsafe = LogPaths.problem(log); // the results folder is no link out of the root
+      if (unsafe != null) {
+        throw new LogPaths.UnsafeLogException(unsafe);
+      }
       Files.createDirectories(sideFile.getParent());
       AtomicFiles.replace(sideFile, value == null ? "null" : value.toPrettyString());
       rendered = new ValueRenderer.Rendered(rendered.language(), cut);
