@@ -67,6 +67,7 @@ public final class DaebugHttpHandler extends Handler.Abstract {
   private final HostOriginPolicy policy;
   private final TokenGate gate;
   private final Supplier<Object> health;
+  private final Supplier<String> metrics;
   private final ObjectMapper json = new ObjectMapper();
 
   /**
@@ -77,7 +78,16 @@ public final class DaebugHttpHandler extends Handler.Abstract {
    * @throws IllegalArgumentException when {@code root} is not an existing folder
    */
   public DaebugHttpHandler(Path root, HostOriginPolicy policy, TokenGate gate, Supplier<Object> health) {
+    this(root, policy, gate, health, null);
+  }
+
+  /**
+   * @param metrics supplies the Prometheus text served at {@code /-daebug/metrics}; null serves none (404)
+   */
+  public DaebugHttpHandler(Path root, HostOriginPolicy policy, TokenGate gate, Supplier<Object> health,
+      Supplier<String> metrics) {
     super(InvocationType.BLOCKING);
+    this.metrics = metrics;
     this.gate = Objects.requireNonNull(gate, "gate");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.health = Objects.requireNonNull(health, "health");
@@ -164,6 +174,10 @@ public final class DaebugHttpHandler extends Handler.Abstract {
       sendBytes(response, callback, 200, body, head);
       return;
     }
+    if (name.equals("metrics") && metrics != null) {
+      serveMetrics(request, response, callback, head);
+      return;
+    }
     if (name.equals("glob")) {
       serveGlob(request, response, callback, head);
       return;
@@ -191,6 +205,41 @@ public final class DaebugHttpHandler extends Handler.Abstract {
   }
 
   /**
+   * {@code /-daebug/metrics}: Prometheus text. A browser's request from a page of another origin is refused
+   * (403), like a socket's; a scraper sends no {@code Origin}.
+   */
+  private void serveMetrics(Request request, Response response, Callback callback, boolean head) {
+    if (!fromOwnPage(request, "/-daebug/metrics")) {
+      sendText(response, callback, 403, "origin not allowed", head);
+      return;
+    }
+    byte[] body = metrics.get().getBytes(StandardCharsets.UTF_8);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+    sendBytes(response, callback, 200, body, head);
+  }
+
+  /**
+   * Whether a request comes from one of the broker's own pages (or an {@code --allow-origin}), or from no browser
+   * page at all (a program): its {@code Origin}, when present, passes the sockets' rule (scheme, host and port);
+   * without one, a browser's {@code Sec-Fetch-Site} must say {@code same-origin} or {@code none} (an
+   * {@code <img src>} on another site or port sends {@code cross-site} or {@code same-site} and no Origin).
+   * A refusal is logged.
+   */
+  private boolean fromOwnPage(Request request, String what) {
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    String site = request.getHeaders().get("Sec-Fetch-Site");
+    if (policy.originAllowed(origin, request.isSecure() ? "https" : "http", request.getHeaders().get(HttpHeader.HOST),
+        Request.getLocalPort(request))
+        && (origin != null || site == null || site.equals("same-origin") || site.equals("none"))) {
+      return true;
+    }
+    LOG.warn("refused {} from {}: origin '{}' (Sec-Fetch-Site {}) not allowed", what, Request.getRemoteAddr(request),
+        origin, site);
+    return false;
+  }
+
+  /**
    * {@code /-daebug/glob?pattern=P}: the served files matching P as JSON
    * {@code {"pattern":P,"files":["/a/b.js",...],"truncated":false}}, by {@link FileGlob}'s rules. It costs work,
    * so only the broker's own pages (and {@code --allow-origin}s) may ask, as for the WebSocket endpoints: a
@@ -200,13 +249,7 @@ public final class DaebugHttpHandler extends Handler.Abstract {
    */
   private void serveGlob(Request request, Response response, Callback callback, boolean head)
       throws IOException {
-    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-    String site = request.getHeaders().get("Sec-Fetch-Site");
-    if (!policy.originAllowed(origin, request.isSecure() ? "https" : "http",
-        request.getHeaders().get(HttpHeader.HOST), Request.getLocalPort(request))
-        || (origin == null && site != null && !site.equals("same-origin") && !site.equals("none"))) {
-      LOG.warn("refused /-daebug/glob from {}: origin '{}' (Sec-Fetch-Site {}) not allowed",
-          Request.getRemoteAddr(request), origin, site);
+    if (!fromOwnPage(request, "/-daebug/glob")) {
       sendText(response, callback, 403, "origin not allowed", head);
       return;
     }
