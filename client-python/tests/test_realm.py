@@ -178,3 +178,11 @@ def test_realm_urls():
 def test_default_port_matches_the_broker():
     # BrokerConfig.defaultPort: 8100 + abs("daebug".hashCode()) % 1000; "daebug".hashCode() == -1339363860 (Java)
     assert urls.default_port("/x/Daebug") == 8100 + 1339363860 % 1000
+
+
+def test_wss_verifies_certificates_with_the_system_cas():
+    from daebug.realm import ssl_context
+
+    assert ssl_context("ws://h:1/-daebug/realm", None) is None
+    ctx = ssl_context("wss://h:1/-daebug/realm", None)
+    assert ctx is not None and ctx.verify_mode.name == "CERT_REQUIRED" and ctx.check_hostname
