@@ -221,3 +221,15 @@ def test_attach_never_blocks_the_program_even_without_a_broker():
         assert not realm.connected
     finally:
         daebug.detach()
+
+
+def test_asyncio_exceptions_of_a_jobs_loop_are_events(broker, realm):
+    ws, _ = broker.accept()
+    broker.send(ws, {"type": "job", "id": "j-9", "language": "python", "code":
+                     "import asyncio\nawait asyncio.sleep(0)\n"
+                     "asyncio.get_running_loop().call_exception_handler({'message': 'lost task', "
+                     "'exception': ValueError('bad')})\n'ok'"})
+    event = broker.next("event")
+    assert event["kind"] == "asyncio" and event["job"] == "j-9"
+    assert event["text"].startswith("lost task\n") and event["text"].endswith("ValueError: bad")
+    assert broker.next()["value"] == "ok"  # the next frame: the default handler's own logging is not recorded again
