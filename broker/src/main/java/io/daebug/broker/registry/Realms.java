@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.daebug.broker.journal.Dialect;
 import io.daebug.broker.journal.DirSync;
 import io.daebug.broker.journal.RealmLog;
 import io.daebug.broker.journal.WriteOptions;
@@ -80,8 +81,8 @@ public final class Realms {
       String name = n == 1 ? base : RealmNames.withSuffix(base, n);
       Realm existing = byName.get(name);
       if (existing == null) {
-        Realm realm = new Realm(name, new RealmLog(logDir.resolve(name + ".md"), name, language, resultCap, dirSync,
-            writes), language);
+        Realm realm = new Realm(name, new RealmLog(logDir.resolve(name + ".md"), name, Dialect.key(kind, language),
+            resultCap, dirSync, writes), language);
         realm.attach(link, kind, url, tab, nowNanos, time);
         byName.put(name, realm);
         touch(realm);
