@@ -31,11 +31,18 @@ final class Adapter implements AutoCloseable {
       "(?i)listen\\w*\\b.*?((?:\\d{1,3}(?:\\.\\d{1,3}){3})|\\[[0-9a-f:.]+\\]|localhost):(\\d{1,5})");
   private static final int KEPT_LINES = 20;
 
+  /** Where the adapter process's own output goes: {@code stdout}/{@code stderr} of a TCP adapter, else {@code adapter}. */
+  @FunctionalInterface
+  interface Output {
+    void line(String category, String line);
+  }
+
   private final Process process;
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
   private final Deque<String> lastLines = new ArrayDeque<>();
+  private final List<ProcessHandle> children = new java.util.ArrayList<>();
   private final String description;
 
   private Adapter(Process process, Socket socket, InputStream in, OutputStream out, String description) {
@@ -59,14 +66,9 @@ final class Adapter implements AutoCloseable {
    * @param startTimeout how long to wait for its listening line
    * @param log where its own output goes, line by line
    */
-  static Adapter start(List<String> command, boolean tcp, Duration startTimeout, Consumer<String> log)
+  static Adapter start(List<String> command, boolean tcp, Duration startTimeout, Output log)
       throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command);
-    if (!tcp) {
-      pb.redirectError(ProcessBuilder.Redirect.PIPE);
-    } else {
-      pb.redirectErrorStream(true);
-    }
     Process p;
     try {
       p = pb.start();
@@ -76,12 +78,14 @@ final class Adapter implements AutoCloseable {
     String what = "`" + String.join(" ", command) + "` (pid " + p.pid() + ")";
     if (!tcp) {
       Adapter a = new Adapter(p, null, p.getInputStream(), p.getOutputStream(), what);
-      a.pump(p.getErrorStream(), log, null);
+      a.pump(p.getErrorStream(), line -> log.line("adapter", line), null);
       return a;
     }
+    // A TCP adapter's own stdout and stderr carry the debuggee's (dlv dap runs the program with them)
     CompletableFuture<InetSocketAddress> address = new CompletableFuture<>();
     Adapter reader = new Adapter(p, null, null, null, what);
-    reader.pump(p.getInputStream(), log, address);
+    reader.pump(p.getInputStream(), line -> log.line("stdout", line), address);
+    reader.pump(p.getErrorStream(), line -> log.line("stderr", line), address);
     InetSocketAddress at;
     try {
       at = address.get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -150,13 +154,31 @@ final class Adapter implements AutoCloseable {
       } catch (IOException e) {
         // the adapter exited
       } finally {
-        if (address != null) {
-          address.completeExceptionally(new IOException("the adapter's output ended"));
+        if (address != null && !process.isAlive()) {
+          address.completeExceptionally(new IOException("the adapter exited"));
         }
       }
     }, "daebug-debug-adapter-output");
     t.setDaemon(true);
     t.start();
+  }
+
+  /** The processes the adapter started (the launched program), remembered so a dead adapter leaves none behind. */
+  void rememberDebuggee() {
+    if (process != null) {
+      synchronized (children) {
+        children.clear();
+        process.descendants().forEach(children::add);
+      }
+    }
+  }
+
+  /** Kills the launched program of an adapter that died (its processes are orphans now). */
+  void killOrphans() {
+    synchronized (children) {
+      children.forEach(ProcessHandle::destroyForcibly);
+      children.clear();
+    }
   }
 
   InputStream in() {
@@ -207,6 +229,7 @@ final class Adapter implements AutoCloseable {
       // closing anyway
     }
     if (process != null) {
+      List<ProcessHandle> descendants = process.descendants().toList();
       process.destroy();
       try {
         if (!process.waitFor(3, TimeUnit.SECONDS)) {
@@ -216,7 +239,8 @@ final class Adapter implements AutoCloseable {
         Thread.currentThread().interrupt();
         process.destroyForcibly();
       }
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      descendants.forEach(ProcessHandle::destroyForcibly);
+      killOrphans();
     }
   }
 }

@@ -114,6 +114,7 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
       lock.notifyAll();
     }
     initialized.completeExceptionally(new DapException(reason));
+    adapter.killOrphans();
     listener.lifecycle("debug adapter gone: " + reason);
     listener.status("adapter died" + (adapter.process() != null && !adapter.process().isAlive()
         ? " (exit " + adapter.process().exitValue() + ")" : ""));
@@ -173,6 +174,9 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
     }
     call("configurationDone", server.configurationDone(new ConfigurationDoneArguments()), REQUEST_TIMEOUT);
     call(request, launched, REQUEST_TIMEOUT);
+    if (!"attach".equals(request)) {
+      adapter.rememberDebuggee();
+    }
     synchronized (lock) {
       if (phase == Phase.RUNNING) {
         listener.status("running");
@@ -280,10 +284,12 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
   /** The program is about to run (a continue or step was sent). */
   void resumed() {
     synchronized (lock) {
-      if (phase == Phase.STOPPED || phase == Phase.STARTING) {
-        phase = Phase.RUNNING;
+      if (phase != Phase.STOPPED && phase != Phase.STARTING) {
+        return;
       }
+      phase = Phase.RUNNING;
     }
+    listener.status("running");
   }
 
   /**
