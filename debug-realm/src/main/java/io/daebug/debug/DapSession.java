@@ -115,9 +115,33 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
     }
     initialized.completeExceptionally(new DapException(reason));
     adapter.killOrphans();
-    listener.lifecycle("debug adapter gone: " + reason);
-    listener.status("adapter died" + (adapter.process() != null && !adapter.process().isAlive()
-        ? " (exit " + adapter.process().exitValue() + ")" : ""));
+    String status = "adapter died" + (adapter.process() != null && !adapter.process().isAlive()
+        ? " (exit " + adapter.process().exitValue() + ")" : "");
+    post(() -> {
+      listener.lifecycle("debug adapter gone: " + reason);
+      listener.status(status);
+    });
+  }
+
+  /**
+   * Hands a listener call to {@code daebug-debug-events}: output, lifecycle events and status reach the realm in
+   * the order the adapter sent them (a stop's event waits for its location).
+   */
+  private void post(Runnable r) {
+    try {
+      events.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /** Waits (up to 2 s) until the events the adapter sent so far reached the realm, so a job's come with it. */
+  void settle() {
+    try {
+      events.submit(() -> { }).get(2, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      // late events become background events
+    }
   }
 
   IDebugProtocolServer server() {
@@ -179,7 +203,7 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
     }
     synchronized (lock) {
       if (phase == Phase.RUNNING) {
-        listener.status("running");
+        post(() -> listener.status("running"));
       }
     }
   }
@@ -289,7 +313,7 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
       }
       phase = Phase.RUNNING;
     }
-    listener.status("running");
+    post(() -> listener.status("running"));
   }
 
   /**
@@ -346,28 +370,31 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
     }
     String reason = stopReason();
     long stop = stops();
-    events.execute(() -> {
-      String where = describeTop(thread);
+    post(() -> {
+      StackFrame top = topFrame(thread);
+      String where = top == null ? "" : Locations.where(top);
+      String source = top == null ? null : Locations.sourceLine(top);
       if (stops() == stop && phase() == Phase.STOPPED) {
         listener.status("stopped" + (where.isEmpty() ? "" : " at " + where) + " (" + reason + ")");
       }
       listener.lifecycle("stopped (" + reason + ") in thread " + thread + (where.isEmpty() ? "" : " at " + where)
-          + (args.getText() != null ? ": " + args.getText() : "")
+          + (source == null ? "" : ": " + source)
+          + (args.getText() != null ? " [" + args.getText() + "]" : "")
           + (args.getDescription() != null && !args.getDescription().equalsIgnoreCase(reason)
               ? " (" + args.getDescription() + ")" : ""));
     });
   }
 
-  /** {@code main.go:42} of a thread's top frame, with its source line, or "". */
-  private String describeTop(int thread) {
+  /** A thread's top frame, or null. */
+  private StackFrame topFrame(int thread) {
     try {
       StackTraceArguments a = new StackTraceArguments();
       a.setThreadId(thread);
       a.setLevels(1);
       StackFrame[] frames = call("stackTrace", server.stackTrace(a), Duration.ofSeconds(10)).getStackFrames();
-      return frames == null || frames.length == 0 ? "" : Locations.where(frames[0]);
+      return frames == null || frames.length == 0 ? null : frames[0];
     } catch (DapException e) {
-      return "";
+      return null;
     }
   }
 
@@ -379,8 +406,10 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
       }
       phase = Phase.RUNNING;
     }
-    listener.lifecycle("continued");
-    listener.status("running");
+    post(() -> {
+      listener.lifecycle("continued");
+      listener.status("running");
+    });
   }
 
   @Override
@@ -393,8 +422,10 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
       }
       lock.notifyAll();
     }
-    listener.lifecycle("exited with code " + args.getExitCode());
-    listener.status("exited " + args.getExitCode());
+    post(() -> {
+      listener.lifecycle("exited with code " + args.getExitCode());
+      listener.status("exited " + args.getExitCode());
+    });
   }
 
   @Override
@@ -408,10 +439,12 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
       }
       lock.notifyAll();
     }
-    listener.lifecycle("terminated");
-    if (!wasExited) {
-      listener.status("terminated");
-    }
+    post(() -> {
+      listener.lifecycle("terminated");
+      if (!wasExited) {
+        listener.status("terminated");
+      }
+    });
   }
 
   @Override
@@ -431,9 +464,7 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
         sb.delete(0, nl + 1);
       }
     }
-    for (String line : lines) {
-      listener.output(category, line);
-    }
+    post(() -> lines.forEach(line -> listener.output(category, line)));
   }
 
   /** Sends output that did not end with a line break (the program stopped or exited meanwhile). */
@@ -447,7 +478,7 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
         }
       });
     }
-    rest.forEach(r -> listener.output(r[0], r[1]));
+    post(() -> rest.forEach(r -> listener.output(r[0], r[1])));
   }
 
   @Override
@@ -464,6 +495,6 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
     }
     adapter.close();
     listening.cancel(true);
-    events.shutdownNow();
+    events.shutdown();
   }
 }

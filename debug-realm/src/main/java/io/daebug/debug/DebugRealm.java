@@ -50,7 +50,9 @@ final class DebugRealm implements JobExecutor, DapSession.Listener, Commands.Con
   private DebugRealm(RealmOptions options, LaunchSpec spec, Consumer<String> log) {
     this.spec = spec;
     this.log = log;
-    this.debugger = new Debugger(spec.cwd());
+    // lldb-vscode 15 numbers the variables of a `repl` evaluation from 2^32, past the int lsp4j (and most
+    // clients) hold; its `watch` context evaluates the same way with small references
+    this.debugger = new Debugger(spec.cwd(), LaunchSpec.flavour(spec.adapter()).equals("lldb") ? "watch" : "repl");
     this.connection = RealmConnection.open(options, "debug", spec.language(), spec.url(), this);
     jobs.execute(this::startSession);
   }
@@ -247,6 +249,7 @@ final class DebugRealm implements JobExecutor, DapSession.Listener, Commands.Con
       throw notStopped(wait == Debugger.Wait.CANCELLED ? "was cancelled while the program ran"
           : "reached its timeout while the program ran");
     }
+    s.settle();
     if (s.phase() == DapSession.Phase.DEAD) {
       throw new DapException("AdapterError", s.deathReason(), null);
     }

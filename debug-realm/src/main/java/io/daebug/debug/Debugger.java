@@ -50,8 +50,15 @@ final class Debugger {
   /** How a wait ended. */
   enum Wait { CHANGED, TIMED_OUT, CANCELLED }
 
-  Debugger(Path cwd) {
+  private final String evaluateContext;
+
+  /**
+   * @param cwd where relative source paths are looked up
+   * @param evaluateContext the {@code evaluate} context: {@code repl}, or {@code watch} where repl's references break
+   */
+  Debugger(Path cwd, String evaluateContext) {
     this.cwd = cwd;
+    this.evaluateContext = evaluateContext;
   }
 
   void session(DapSession s) {
@@ -268,7 +275,7 @@ final class Debugger {
     EvaluateArguments a = new EvaluateArguments();
     a.setExpression(expression);
     a.setFrameId(frame(limit).getId());
-    a.setContext("repl");
+    a.setContext(evaluateContext);
     EvaluateResponse r = session.call("evaluate", session.server().evaluate(a), limit);
     return new Values(session, limit).render(r.getResult(), r.getType(), r.getVariablesReference(),
         r.getIndexedVariables(), r.getNamedVariables());

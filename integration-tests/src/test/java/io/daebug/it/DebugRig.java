@@ -31,12 +31,23 @@ final class DebugRig implements AutoCloseable {
   static final Duration WAIT = Duration.ofSeconds(60);
   private final Path root;
   private final Broker broker;
+  private final boolean ownsBroker;
   private final List<Realm> realms = new ArrayList<>();
   private final AtomicInteger asks = new AtomicInteger();
 
   DebugRig(Path root) throws IOException {
+    this(root, Broker.start(BrokerConfig.defaults(root).withPort(0).withJobTimeout(Duration.ofSeconds(30))), true);
+  }
+
+  private DebugRig(Path root, Broker broker, boolean ownsBroker) {
     this.root = root;
-    this.broker = Broker.start(BrokerConfig.defaults(root).withPort(0).withJobTimeout(Duration.ofSeconds(30)));
+    this.broker = broker;
+    this.ownsBroker = ownsBroker;
+  }
+
+  /** Realms of a broker someone else started (and closes). */
+  static DebugRig around(Path root, Broker broker) {
+    return new DebugRig(root, broker, false);
   }
 
   String uri() {
@@ -79,6 +90,13 @@ final class DebugRig implements AutoCloseable {
 
     String read() {
       return LogFile.read(log());
+    }
+
+    /** Waits until the log contains {@code text} (a background event is written within a second); returns it. */
+    String awaitLogContains(String text) {
+      String[] log = new String[1];
+      await(WAIT).untilAsserted(() -> assertThat(log[0] = read()).contains(text));
+      return log[0];
     }
 
     /** Waits for the realm's registry line to contain {@code text}; returns the line. */
@@ -188,6 +206,8 @@ final class DebugRig implements AutoCloseable {
   @Override
   public void close() {
     realms.forEach(Realm::close);
-    broker.close();
+    if (ownsBroker) {
+      broker.close();
+    }
   }
 }
