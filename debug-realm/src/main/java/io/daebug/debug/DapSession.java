@@ -366,7 +366,6 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
       }
       thread = stoppedThread;
       stopReason = args.getReason() == null ? "pause" : args.getReason();
-      lock.notifyAll();
     }
     String reason = stopReason();
     long stop = stops();
@@ -383,6 +382,7 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
           + (args.getDescription() != null && !args.getDescription().equalsIgnoreCase(reason)
               ? " (" + args.getDescription() + ")" : ""));
     });
+    wake(); // after the post: a job that waits for this stop finds its event queued (settle)
   }
 
   /** A thread's top frame, or null. */
@@ -415,6 +415,10 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
   @Override
   public void exited(ExitedEventArguments args) {
     flushOutput();
+    post(() -> {
+      listener.lifecycle("exited with code " + args.getExitCode());
+      listener.status("exited " + args.getExitCode());
+    });
     synchronized (lock) {
       exitCode = args.getExitCode();
       if (phase != Phase.DEAD) {
@@ -422,10 +426,6 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
       }
       lock.notifyAll();
     }
-    post(() -> {
-      listener.lifecycle("exited with code " + args.getExitCode());
-      listener.status("exited " + args.getExitCode());
-    });
   }
 
   @Override
@@ -433,11 +433,7 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
     flushOutput();
     boolean wasExited;
     synchronized (lock) {
-      wasExited = phase == Phase.EXITED;
-      if (phase != Phase.DEAD) {
-        phase = Phase.EXITED;
-      }
-      lock.notifyAll();
+      wasExited = exitCode != null;
     }
     post(() -> {
       listener.lifecycle("terminated");
@@ -445,6 +441,12 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
         listener.status("terminated");
       }
     });
+    synchronized (lock) {
+      if (phase != Phase.DEAD) {
+        phase = Phase.EXITED;
+      }
+      lock.notifyAll();
+    }
   }
 
   @Override

@@ -22,7 +22,8 @@ final class Values {
   static final int MAX_DEPTH = 3;
   static final int MAX_ITEMS = 50;
   private static final Pattern NUMBER = Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
-  private static final Pattern INDEX = Pattern.compile("\\[\\d+\\]");
+  /** An element's name: {@code [3]} (Delve, LLDB) or {@code 3} (debugpy). */
+  private static final Pattern INDEX = Pattern.compile("\\[\\d+\\]|\\d+");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -83,7 +84,11 @@ final class Values {
       a.setCount(MAX_ITEMS);
     }
     Variable[] vars = session.call("variables", session.server().variables(a), limit).getVariables();
-    vars = vars == null ? new Variable[0] : vars;
+    vars = vars == null ? new Variable[0] : java.util.Arrays.stream(vars)
+        .filter(v -> v.getName() != null && !v.getName().equals("len()") && !v.getName().startsWith("special variables")
+            && !v.getName().equals("function variables") && !v.getName().equals("class variables")
+            && !v.getName().equals("protected variables"))
+        .toArray(Variable[]::new);
     int total = indexed != null && indexed > vars.length && (named == null || named == 0) ? indexed : vars.length;
     boolean array = vars.length > 0;
     for (Variable v : vars) {
