@@ -43,6 +43,10 @@ public final class JournalFormat {
     return Dialect.of(language).prompt();
   }
 
+  static String normalLanguage(String language) {
+    return language == null ? "javascript" : language.trim().toLowerCase(Locale.ROOT);
+  }
+
   /** Whether a fence whose info string's first word is {@code tag} runs in a realm of this dialect. */
   static boolean isRunnable(String tag, String realmLanguage) {
     return Dialect.of(realmLanguage).runs(tag);
@@ -64,10 +68,10 @@ public final class JournalFormat {
         + "(an optional `### \uD83D\uDDE3\uFE0Fyour-name to " + realm + " at HH:MM:SS` header, then a ```" + fence
         + " fence)\n"
         + "and the broker runs it there at once and writes the reply, its duration and any console\n"
-        + "output below your request. " + ("JavaScript".equals(lang)
+        + "output below your request. " + (!dialect.extraTags().isEmpty() ? "A ```" + dialect.extraTags().get(0)
+                + " fence holds debugger commands, one per line (`help` lists them).\n"
+            : "JavaScript".equals(lang) || "Python".equals(lang)
             ? "Top-level `await` works; the last expression is the value.\n"
-            : !dialect.extraTags().isEmpty() ? "A ```" + dialect.extraTags().get(0) + " fence holds debugger"
-                + " commands, one per line (`help` lists them).\n"
             : "State persists between snippets; the last expression is the value.\n")
         + "Several fences run in order; an unclosed fence is a draft and does not run.\n"
         + "\n"
