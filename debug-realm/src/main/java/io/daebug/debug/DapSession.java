@@ -226,7 +226,11 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
         }
         if (System.nanoTime() - deadline >= 0) {
           request.cancel(true);
-          throw new DapException("the debug adapter did not answer `" + command + "` within " + limit.toSeconds() + "s");
+          if (limit.compareTo(REQUEST_TIMEOUT) >= 0) {
+            post(() -> listener.status("adapter not answering (`" + command + "`)"));
+          }
+          throw new DapException("the debug adapter did not answer `" + command + "` within "
+              + Math.max(1, limit.toSeconds()) + "s");
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

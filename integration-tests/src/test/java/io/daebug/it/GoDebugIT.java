@@ -99,10 +99,11 @@ class GoDebugIT {
   @Test
   @Order(5)
   void stepIntoAFunctionAndReadTheStack() {
-    String reply = api.ask("dap", "step\nnext\nstack");
+    String reply = api.ask("dap", "step\nnext\nstack\nframe 1\nprint count + 1\nthreads");
     assertThat(reply).contains("> step\nstopped (step) at main.go:17 in main.add",
         "> next\nstopped (step) at main.go:18 in main.add", "18 | sum := a + b",
-        "* #0 main.add at main.go:18\n  #1 main.main at main.go:33");
+        "* #0 main.add at main.go:18\n  #1 main.main at main.go:33", "> frame 1\nat main.go:33 in main.main",
+        "> print count + 1\n1\n", "> threads\n* 1 ");
   }
 
   @Test

@@ -58,5 +58,8 @@ class PythonDebugIT {
     assertThat(job.awaitLogContains("debuggee exited with code 3"))
         .containsPattern("console\\.log\n\\d\\d:\\d\\d:\\d\\d count 3 7\n")
         .containsPattern("console\\.error\n\\d\\d:\\d\\d:\\d\\d to stderr\n");
+    assertThat(job.ask("dap", "restart")).contains("> restart\nrestarted: ");
+    job.awaitListed("stopped at job.py:1 (entry)");
+    assertThat(job.ask("dap", "continue")).contains("the program exited with code 3");
   }
 }
