@@ -111,11 +111,12 @@ class GoDebugIT {
   void javaClientSubmitsCommandsAndExpressions() throws Exception {
     try (DaebugClient client = Daebug.connect(java.net.URI.create(rig.uri()))) {
       JobResult locals = client.run(JobRequest.of("api", "locals").withLanguage("dap"), Duration.ofSeconds(60));
-      assertThat(locals.display()).contains("a = 0 (int)", "b = 0 (int)");
-      JobResult sum = client.run(JobRequest.of("api", "a + b + 5").withLanguage("go"), Duration.ofSeconds(60));
+      // frame 1 (main.main) is still selected
+      assertThat(locals.display()).contains("count = 0 (int)", "i = 0 (int)");
+      JobResult sum = client.run(JobRequest.of("api", "count + i + 5").withLanguage("golang"), Duration.ofSeconds(60));
       assertThat(sum.display()).isEqualTo("5");
     }
-    assertThat(api.read()).contains("```dap\nlocals\n```", "```go\na + b + 5\n```");
+    assertThat(api.read()).contains("```dap\nlocals\n```", "```go\ncount + i + 5\n```");
   }
 
   @Test
