@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * a Content-Security-Policy that allows only its own scripts and connections, no framing and no referrer (its
  * address may carry the token). The page and its modules pass the same checks as every HTTP request (Host,
  * token from clients not on loopback, which {@code ?token=} satisfies). A log can hold anything a realm ever
- * printed, so {@code /-daebug/log} is guarded like the controller endpoint: the {@code Origin}, when present,
- * must be the broker's, and the controller token (required with {@code --require-token}, else from clients not
+ * printed, so {@code /-daebug/log} is guarded like the controller endpoint: the request must come from one of
+ * the broker's own pages or from a program (the {@code Origin} and {@code Sec-Fetch-Site} rule of
+ * {@code /-daebug/glob}), and the controller token (required with {@code --require-token}, else from clients not
  * on loopback) must come as {@code Authorization: Bearer} or {@code ?token=}, never from the cookie, which any
  * page of the broker's origin sends.
  */
@@ -123,9 +124,7 @@ public final class DashboardHandler extends Handler.Wrapper {
 
   /** {@code /-daebug/log?realm=NAME[&tail=BYTES]}: the end of {@code daebug/NAME.md}, cut at a line start. */
   private boolean serveLog(Request request, Response response, Callback callback, boolean head) throws IOException {
-    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-    if (!policy.originAllowed(origin)) {
-      LOG.warn("refused a log read from {}: origin '{}' not allowed", Request.getRemoteAddr(request), origin);
+    if (!DaebugHttpHandler.fromOwnPage(policy, request, "/-daebug/log")) {
       return text(response, callback, 403, "origin not allowed", head);
     }
     TokenGate.Verdict verdict = controlGate.check(request);
