@@ -233,3 +233,21 @@ def test_asyncio_exceptions_of_a_jobs_loop_are_events(broker, realm):
     assert event["kind"] == "asyncio" and event["job"] == "j-9"
     assert event["text"].startswith("lost task\n") and event["text"].endswith("ValueError: bad")
     assert broker.next()["value"] == "ok"  # the next frame: the default handler's own logging is not recorded again
+
+
+def test_attached_from_a_coroutine_the_programs_loop_reports_its_unhandled_exceptions(broker):
+    import daebug
+
+    async def program():
+        daebug.attach(f"http://127.0.0.1:{broker.port}/", name="async-app", namespace={})
+        asyncio.get_running_loop().call_exception_handler({"message": "request handler crashed",
+                                                           "exception": KeyError("user")})
+
+    try:
+        asyncio.run(program())
+        broker.accept()
+        event = broker.next("event")
+        assert event["kind"] == "asyncio" and "job" not in event
+        assert event["text"].startswith("request handler crashed\n") and event["text"].endswith("KeyError: 'user'")
+    finally:
+        daebug.detach()
