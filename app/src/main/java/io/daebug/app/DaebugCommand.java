@@ -19,7 +19,8 @@ public final class DaebugCommand {
   static final List<Subcommand> COMMANDS = List.of(
       new Subcommand("run", RunCommand::new),
       new Subcommand("realms", RealmsCommand::new),
-      new Subcommand("mcp", McpCommand::new));
+      new Subcommand("mcp", McpCommand::new),
+      new Subcommand("debug", io.daebug.debug.DebugCommand::new));
 
   /** The version the jar reports (to MCP clients too). */
   public static final String VERSION = "0.1.0";

@@ -170,6 +170,7 @@ public final class Main implements Callable<Integer> {
           + " that are not on this machine, must present the token " + broker.config().token()
           + " (the URL above carries it).");
     }
+    System.out.println("  Dashboard: " + broker.dashboardUri());
     for (BrokerExtension e : mounted) {
       String line = e.banner(broker.uri());
       if (line != null) {

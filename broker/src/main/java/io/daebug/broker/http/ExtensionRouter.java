@@ -76,7 +76,7 @@ public final class ExtensionRouter extends Handler.Wrapper {
       refuse(response, callback, 421, "host not allowed: " + host);
       return false;
     }
-    if (!policy.originAllowed(origin)) {
+    if (!policy.originAllowed(origin, request.isSecure() ? "https" : "http", host, Request.getLocalPort(request))) {
       log.warn("refused {} from {}: origin '{}' not allowed", path, from, origin);
       refuse(response, callback, 403, "origin not allowed: " + origin);
       return false;

@@ -22,6 +22,7 @@ import io.daebug.broker.protocol.FromRealm;
 import io.daebug.broker.protocol.Hello;
 import io.daebug.broker.protocol.RealmEvent;
 import io.daebug.broker.protocol.Result;
+import io.daebug.broker.protocol.Status;
 import io.daebug.broker.protocol.Welcome;
 import io.daebug.broker.registry.Realm;
 import io.daebug.broker.registry.RealmLink;
@@ -58,6 +59,8 @@ public final class Dispatcher {
   private final Map<RealmLink, Realm> byLink = new HashMap<>();
   private final JobRunner jobs;
   private final Controllers controllers = new Controllers();
+  private final HelloDeadlines greetings;
+  private final LogProblems logProblems;
   /** The broker's version, as controllers are told. */
   public static final String VERSION = "0.1.0";
   /** How often heartbeats are checked (docs/protocol.md, {@code beat}). */
@@ -90,6 +93,8 @@ public final class Dispatcher {
     this.ticker = ticker;
     this.registry = registry;
     this.shutdownRequested = shutdownRequested;
+    this.greetings = new HelloDeadlines(ticker, HelloDeadlines.TIMEOUT);
+    this.logProblems = new LogProblems(registry, () -> now());
     this.realms = new Realms(logDir(), config.resultCap(), config.writes(), config.disconnectGrace(), ticker, core,
         this::expire);
     this.jobs = new JobRunner(config, core, ticker, this::registryChanged, controllers, metrics);
@@ -116,6 +121,19 @@ public final class Dispatcher {
 
   // ---- entry points (any thread) ----
 
+  /** A realm or controller connection opened: it is closed unless its {@code hello} comes in time. */
+  public void opened(Object link, java.util.function.BiConsumer<Integer, String> close) {
+    submit("open", () -> greetings.opened(link, () -> {
+      log.warn("closed {}: no hello within {}s", link, HelloDeadlines.TIMEOUT.toSeconds());
+      close.accept(1008, "no hello within " + HelloDeadlines.TIMEOUT.toSeconds() + "s");
+    }));
+  }
+
+  /** A connection closed before its {@code hello}. */
+  public void closedUngreeted(Object link) {
+    submit("close", () -> greetings.settled(link));
+  }
+
   /** A realm's first frame. */
   public void hello(RealmLink link, Hello hello) {
     submit("hello", () -> onHello(link, hello));
@@ -135,6 +153,9 @@ public final class Dispatcher {
         jobs.onEvent(realm, e);
       } else if (message instanceof Beat b) {
         onBeat(realm, b);
+      } else if (message instanceof Status st) {
+        realm.status(st.text());
+        registryChanged();
       } else {
         link.send(new ErrorMessage("duplicate-hello", "hello was already received; ignored"));
       }
@@ -197,6 +218,7 @@ public final class Dispatcher {
   /** A controller's first frame. */
   public void controllerHello(ControllerLink link, ControllerHello hello) {
     submit("controller hello", () -> {
+      greetings.settled(link);
       if (closed) {
         link.close(1001, "broker shutting down");
         return;
@@ -220,9 +242,9 @@ public final class Dispatcher {
       } else if (message instanceof Cancel x) {
         onCancel(link, c, x);
       } else if (message instanceof Watch w) {
-        c.watches.add(w.realm().equals("*") ? "*" : RealmNames.sanitise(w.realm()));
+        controllers.watch(c, w.realm(), true, Boolean.TRUE.equals(w.jobs()));
       } else if (message instanceof Unwatch u) {
-        c.watches.remove(u.realm().equals("*") ? "*" : RealmNames.sanitise(u.realm()));
+        controllers.watch(c, u.realm(), false, false);
       } else if (message instanceof ListRealms) {
         link.send(new RealmList(realmInfos()));
       } else {
@@ -319,9 +341,10 @@ public final class Dispatcher {
           + (names.isEmpty() ? "no realm is connected" : "realms: " + String.join(", ", names))));
       return;
     }
-    if (s.language() != null && !s.language().equalsIgnoreCase(realm.language())) {
+    if (s.language() != null && !realm.dialect().runs(s.language())) {
       link.send(new ControllerError(s.ref(), "wrong-language", "realm " + realm.name() + " runs "
-          + realm.language() + ", not " + abbreviate(s.language())));
+          + realm.language() + (realm.dialect().extraTags().isEmpty() ? "" : " (and " + String.join(", ",
+              realm.dialect().extraTags()) + ")") + ", not " + abbreviate(s.language())));
       return;
     }
     if (c.refs.containsKey(s.ref())) {
@@ -335,7 +358,8 @@ public final class Dispatcher {
       return;
     }
     Duration timeout = s.timeoutMs() == null ? null : Duration.ofMillis(s.timeoutMs());
-    Job job = jobs.submit(realm, new Controllers.Submission(link, s.ref(), ticker.read()), c.name, s.code(), timeout);
+    Job job = jobs.submit(realm, new Controllers.Submission(link, s.ref(), ticker.read()), c.name, s.code(), s.language(),
+        timeout);
     if (job.state != Job.State.FINISHED) {
       c.refs.put(s.ref(), job);
     }
@@ -362,6 +386,7 @@ public final class Dispatcher {
   }
 
   private void onHello(RealmLink link, Hello hello) throws IOException {
+    greetings.settled(link);
     if (closed) {
       link.close(1001, "broker shutting down");
       return;
@@ -385,6 +410,13 @@ public final class Dispatcher {
       link.close(1008, "bad realm name: '" + abbreviate(hello.name()) + "' has no letters or digits");
       return;
     }
+    if (!claimed.problems().isEmpty() && logProblems.report(hello.name(), claimed)) {
+      registryChanged();
+    }
+    if (claimed.realm() == null) {
+      link.close(1011, closeReason("no usable log: " + claimed.problems().get(0)));
+      return;
+    }
     Realm realm = claimed.realm();
     realm.parent(hello.parent() == null || hello.parent().equals(realm.name()) ? null : hello.parent());
     realm.title(hello.title());
@@ -396,7 +428,13 @@ public final class Dispatcher {
     }
     log.info("realm {} connected ({}, {}) from {}{}", realm.name(), hello.kind(), hello.url(), link.remote(),
         claimed.how() == Realms.Claim.NEW ? "" : " [" + claimed.how().name().toLowerCase() + "]");
-    realm.log().create(); // before the welcome: a realm may append to its log as soon as it has its name
+    try {
+      realm.log().create(); // before the welcome: a realm may append to its log as soon as it has its name
+    } catch (IOException e) {
+      log.warn("realm {}: cannot create its log {}: {}", realm.name(), realm.log().file(), e.toString());
+      link.close(1011, closeReason("cannot create its log: " + e.getMessage()));
+      return;
+    }
     link.send(new Welcome(realm.name(), "daebug/" + realm.name() + ".md"));
     if (claimed.how() == Realms.Claim.NEW) {
       jobs.adopt(realm);
@@ -455,6 +493,7 @@ public final class Dispatcher {
 
   /** Marks realms that stopped beating; refreshes the registry now and then while one stays silent. */
   private void checkBeats() {
+    greetings.closeExpired();
     long now = ticker.read();
     boolean changed = false;
     boolean anySilent = false;
@@ -489,7 +528,8 @@ public final class Dispatcher {
     }
     List<RegistryFile.Entry> entries = new ArrayList<>();
     for (Realm r : realms.all()) {
-      entries.add(new RegistryFile.Entry(r.name(), r.url(), r.lastSeen(), state(r)));
+      entries.add(new RegistryFile.Entry(r.name(), r.url(), r.lastSeen(),
+          state(r) + (r.status() == null ? "" : ", " + r.status())));
     }
     registry.publish(entries);
     controllers.realmsNow(realmInfos());
@@ -512,6 +552,11 @@ public final class Dispatcher {
 
   private String now() {
     return JournalFormat.time(LocalTime.now(config.clock()));
+  }
+
+  /** A close reason fits a control frame (123 bytes); the ones built here are ASCII. */
+  private static String closeReason(String s) {
+    return s.length() > 120 ? s.substring(0, 117) + "..." : s;
   }
 
   private static String abbreviate(String s) {

@@ -135,14 +135,16 @@ final class JobRunner {
    *
    * @param timeout the request's own timeout; null means the broker's
    */
-  Job submit(Realm realm, Controllers.Submission submission, String agent, String code, Duration timeout) {
+  Job submit(Realm realm, Controllers.Submission submission, String agent, String code, String language,
+      Duration timeout) {
     Lane lane = lane(realm);
     String now = now();
-    String info = JournalFormat.fenceTag(realm.language()) + (timeout == null ? "" : " timeout=" + timeout.toMillis() + "ms");
+    String jobLanguage = language == null ? realm.language() : realm.dialect().jobLanguage(language);
+    String info = realm.dialect().fenceTag(jobLanguage) + (timeout == null ? "" : " timeout=" + timeout.toMillis() + "ms");
     int ahead = lane.pending();
     // Its placeholder is written before it can start: it says executing when it starts right after.
     boolean startsNow = ahead == 0 && realm.connected() && !closed;
-    Job job = new Job(ids.next(), realm.name(), agent, code, realm.language(),
+    Job job = new Job(ids.next(), realm.name(), agent, code, jobLanguage,
         timeout != null ? timeout : config.jobTimeout(), realm.log().insertedAnchor(agent, code, now),
         startsNow ? "executing (0s)" : "queued (" + ahead + " ahead)");
     job.submission = submission;
@@ -298,7 +300,8 @@ final class JobRunner {
     for (RealmLog.Request r : requests) {
       Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
       int ahead = lane.pending();
-      Job job = new Job(ids.next(), realm.name(), r.agent(), r.code(), realm.language(),
+      String language = realm.dialect().jobLanguage(r.info().split("\\s", 2)[0]);
+      Job job = new Job(ids.next(), realm.name(), r.agent(), r.code(), language != null ? language : realm.language(),
           timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
       if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
         job.refused = true;
@@ -307,6 +310,7 @@ final class JobRunner {
       job.queuedNanos = ticker.read();
       lane.queue.add(job);
       live.put(job.id, job);
+      controllers.queued(job, ahead);
       log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
     }
   }
@@ -367,7 +371,8 @@ final class JobRunner {
 
   /** Pushes the next queued job to the realm when it is connected and idle; writes nothing. */
   private boolean startNext(Realm realm, Lane lane) {
-    if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed || lane.queue.peek().refused) {
+    if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed || lane.queue.peek().refused
+        || lane.unwritable) {
       return false;
     }
     Job job = lane.queue.poll();
@@ -587,8 +592,10 @@ final class JobRunner {
       if (batch.commit()) {
         metrics.journalWrite(Duration.ofNanos(ticker.read() - start));
       }
+      lane(realm).unwritable = false;
     } catch (IOException e) {
       log.warn("cannot write {}: {}", realm.log().file(), e.toString());
+      unwritable(realm, e);
     }
     if (!afterCommit.isEmpty()) {
       List<Runnable> now = new ArrayList<>(afterCommit);
@@ -600,6 +607,29 @@ final class JobRunner {
       core.execute(() -> Guard.run("merged", () -> acceptFromLog(realm, false)));
     }
     watchOrphans(realm);
+  }
+
+  /**
+   * The realm's log cannot be written (it became a folder, a link, a FIFO; no space; no permission): no job may run
+   * unjournalled, so none starts, the queued controller jobs fail now with the reason, and the realm is closed
+   * with it. A realm that reconnects gets a usable log under another name, or a refusal ({@code Realms.claim}).
+   */
+  private void unwritable(Realm realm, IOException e) {
+    Lane lane = lane(realm);
+    boolean first = !lane.unwritable;
+    lane.unwritable = true;
+    String error = "cannot write its log daebug/" + realm.log().file().getFileName() + ": " + e.getMessage();
+    for (Job job : new ArrayList<>(lane.queue)) {
+      if (job.submission != null) {
+        lane.queue.remove(job);
+        finish(lane, job);
+        controllers.finished(job, "failed", null, Controllers.brokerError("failed", error), Duration.ZERO,
+            ticker.read(), false);
+      }
+    }
+    if (first && realm.link() != null) {
+      realm.link().close(1011, error.length() > 100 ? error.substring(0, 100) : error);
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.daebug.broker.registry;
 
+import io.daebug.broker.journal.Dialect;
 import io.daebug.broker.journal.RealmLog;
 
 /**
@@ -19,6 +20,7 @@ public final class Realm {
   private String lastSeen;
   private String parent;
   private String title;
+  private String status;
   private final Heartbeat heartbeat = new Heartbeat();
 
   Realm(String name, RealmLog log, String language) {
@@ -88,6 +90,21 @@ public final class Realm {
     parent = owner;
   }
 
+  /** How the realm's log reads and which fences run there (from its kind and language). */
+  public Dialect dialect() {
+    return Dialect.of(Dialect.key(kind, language));
+  }
+
+  /** What the realm's runtime said it is doing ({@code status} frame), e.g. a debuggee's state; nullable. */
+  public String status() {
+    return status;
+  }
+
+  /** Sets the runtime's latest status; null clears it. */
+  public void status(String text) {
+    status = text;
+  }
+
   /** The realm's application-level heartbeat, reset on every connection. */
   public Heartbeat heartbeat() {
     return heartbeat;
@@ -102,6 +119,7 @@ public final class Realm {
     unresponsive = false;
     lastSeen = time;
     heartbeat.reset();
+    status = null;
   }
 
   void detach(String time) {
