@@ -110,6 +110,7 @@ public final class DebugBench {
         }
       };
       try (Socket socket = new Socket(m.group(1), Integer.parseInt(m.group(2)))) {
+        socket.setTcpNoDelay(true); // as the realm does: no Nagle delay on small requests
         Launcher<IDebugProtocolServer> launcher = DSPLauncher.createClientLauncher(client, socket.getInputStream(),
             socket.getOutputStream());
         launcher.startListening();
