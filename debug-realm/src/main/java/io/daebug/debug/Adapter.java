@@ -154,8 +154,12 @@ final class Adapter implements AutoCloseable {
       } catch (IOException e) {
         // the adapter exited
       } finally {
-        if (address != null && !process.isAlive()) {
-          address.completeExceptionally(new IOException("the adapter exited"));
+        try {
+          if (address != null && process.waitFor(1, TimeUnit.SECONDS)) {
+            address.completeExceptionally(new IOException("the adapter exited"));
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
         }
       }
     }, "daebug-debug-adapter-output");

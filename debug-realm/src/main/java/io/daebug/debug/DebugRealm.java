@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -374,10 +373,5 @@ final class DebugRealm implements JobExecutor, DapSession.Listener, Commands.Con
       s.close();
     }
     connection.close();
-  }
-
-  /** For tests: the arguments the session was started with. */
-  Map<String, Object> arguments() {
-    return spec.arguments();
   }
 }

@@ -88,7 +88,8 @@ record LaunchSpec(List<String> adapter, boolean tcp, String attachAdapter, Strin
         args.putIfAbsent("justMyCode", false);
       }
     }
-    boolean tcp = o.tcp() != null ? o.tcp() : Adapter.speaksTcp(adapter);
+    // dlv dap speaks only TCP (it listens on 127.0.0.1 at a free port without --listen)
+    boolean tcp = o.tcp() != null ? o.tcp() : Adapter.speaksTcp(adapter) || flavour.equals("dlv");
     if (o.attachAdapter() == null && adapter.isEmpty()) {
       throw new IOException("no debug adapter: give its command line after --, e.g. `-- dlv dap --listen=127.0.0.1:0`,"
           + " or --attach-adapter HOST:PORT");

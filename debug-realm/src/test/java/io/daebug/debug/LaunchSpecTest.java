@@ -60,4 +60,11 @@ class LaunchSpecTest {
     assertThatThrownBy(() -> spec("demo", null, null, List.of())).hasMessageContaining("give its command line after --");
     assertThatThrownBy(() -> spec(null, null, null, List.of("dlv", "dap"))).hasMessageContaining("--program");
   }
+
+  @Test
+  void delveIsTcpEvenWithoutListen() throws IOException {
+    assertThat(spec("demo", null, null, List.of("dlv", "dap")).tcp()).isTrue();
+    assertThat(spec("demo", null, null, List.of("lldb-dap")).tcp()).isFalse();
+    assertThat(spec("demo", null, null, List.of("codelldb", "--port", "0")).tcp()).isTrue();
+  }
 }
