@@ -183,6 +183,9 @@ public final class Dispatcher {
         log.info("{} found in {}: shutting down", RegistryFile.SHUTDOWN, registry.file());
         Thread t = new Thread(shutdownRequested, "daebug-shutdown");
         t.start();
+      } else if (!closed && !shutdownStarted && registry.missing()) {
+        log.info("{} was deleted: written again", registry.file().getFileName());
+        writeRegistry();
       }
     });
   }

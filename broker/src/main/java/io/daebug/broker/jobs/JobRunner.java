@@ -177,10 +177,8 @@ final class JobRunner {
   private void cancel(Realm realm, Job job, String by, RealmLog.Batch batch) throws IOException {
     Lane lane = lane(realm);
     boolean running = lane.running == job;
-    if (running && realm.link() != null) {
-      CancelJob message = new CancelJob(job.id, "cancelled by " + by);
-      realm.link().send(message);
-      cancelSent.accept(realm, message);
+    if (running) {
+      stop(realm, lane, job, "cancelled by " + by);
     }
     failPending(realm, lane, job, batch, "job cancelled by " + by + (running ? "" : " before it ran"), "cancelled");
     log.info("job {} realm={} agent={} cancelled by {}{}", job.id, realm.name(), job.agent, by,
@@ -202,6 +200,31 @@ final class JobRunner {
       return;
     }
     cancel(realm, running, "a %%CANCEL%% line", batch(realm).takeCancels());
+  }
+
+  /**
+   * Tells the realm to stop its running job, and the page that owns it when it is a worker: a worker stuck in
+   * a loop never reads its socket, so its page terminates it and starts a fresh one. No job is pushed to the
+   * worker's old connection meanwhile (it would be lost with the worker); the next one goes to the new one.
+   *
+   * @return whether the realm is a worker its page restarts
+   */
+  private boolean stop(Realm realm, Lane lane, Job job, String reason) {
+    RealmLink link = realm.link();
+    if (link == null) {
+      return false;
+    }
+    CancelJob message = new CancelJob(job.id, reason);
+    link.send(message);
+    cancelSent.accept(realm, message);
+    boolean restart = restartable(realm);
+    lane.restarting = restart ? link : null;
+    return restart;
+  }
+
+  /** A worker with a page that owns it: the page terminates and restarts it on a cancel. */
+  private static boolean restartable(Realm realm) {
+    return "worker".equals(realm.kind()) && realm.parent() != null;
   }
 
   /** Stops starting jobs (the broker is shutting down). */
@@ -356,7 +379,8 @@ final class JobRunner {
 
   /** Pushes the next queued job to the realm when it is connected and idle; writes nothing. */
   private boolean startNext(Realm realm, Lane lane) {
-    if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed || lane.queue.peek().refused) {
+    if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed || lane.queue.peek().refused
+        || (lane.restarting != null && lane.restarting == realm.link())) {
       return false;
     }
     Job job = lane.queue.poll();
@@ -501,7 +525,11 @@ final class JobRunner {
       return;
     }
     RealmLog.Batch batch = batch(realm);
-    failPending(realm, lane, job, batch, "job timed out after " + job.timeout.toMillis() + "ms", "timeout");
+    // A worker is restarted to stop the job, as for a cancel; other realms may still send a late result.
+    boolean restart = restartable(realm) && stop(realm, lane, job, "timed out after " + job.timeout.toMillis() + "ms");
+    failPending(realm, lane, job, batch, "job timed out after " + job.timeout.toMillis() + "ms"
+        + (restart ? "\nthe worker is terminated and restarted to stop it (its state is lost); the next job runs"
+            + " in the new worker" : ""), "timeout");
     lane.running = null;
     log.info("job {} realm={} agent={} timed out after {}", job.id, realm.name(), job.agent,
         JournalFormat.duration(job.timeout));

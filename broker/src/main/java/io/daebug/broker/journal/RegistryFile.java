@@ -73,6 +73,11 @@ public final class RegistryFile implements AutoCloseable {
     }
   }
 
+  /** Whether the registry file is gone (an agent or a tool deleted it). */
+  public boolean missing() {
+    return !java.nio.file.Files.exists(file);
+  }
+
   /** Whether a line of the registry is exactly {@code %%SHUTDOWN%%}. */
   public boolean shutdownRequested() throws IOException {
     String text = AtomicFiles.read(file);
@@ -102,6 +107,9 @@ public final class RegistryFile implements AutoCloseable {
       return;
     }
     String text = render(entries);
+    if (!java.nio.file.Files.exists(file)) {
+      lastWritten = null; // deleted by someone: written again even if nothing changed
+    }
     try {
       for (int attempt = 0; attempt < 20 && !text.equals(lastWritten); attempt++) {
         AtomicFiles.Stamp before = AtomicFiles.Stamp.of(file);
