@@ -17,7 +17,7 @@
 // - Unknown message types are ignored.
 
 import { evaluate } from './evaluate.js';
-import { encode } from './encode.js';
+import { encode, encodeWithin } from './encode.js';
 import { formatArgs, formatError, formatRejection, formatValue } from './format.js';
 
 /** Frames larger than this are refused by the broker (its default `--max-message`, with margin). */
@@ -151,7 +151,7 @@ async function runJob(message, jobs, abandoned, send) {
       throw new Error(`this realm runs javascript, not ${message.language}`);
     }
     const value = await evaluate(String(message.code ?? ''), { sourceURL: `daebug-${id}.js` });
-    reply = { type: 'result', id, ok: true, value: encode(value) };
+    reply = { type: 'result', id, ok: true, value: encodeWithin(value, MAX_FRAME_BYTES - 4096) };
   } catch (e) {
     reply = { type: 'result', id, ok: false, error: errorInfo(e) };
   } finally {
