@@ -18,7 +18,11 @@
 
   var script = document.currentScript;
   var base = script && script.src ? script.src : new URL('/-daebug/page.js', location.href).href;
-  var LEVELS = ['log', 'info', 'warn', 'error', 'debug'];
+  // table, dir, trace and group are recorded too (console-text.js makes their text); groupEnd only
+  // closes a group: each event records how many groups are open, for its indentation.
+  var LEVELS = ['log', 'info', 'warn', 'error', 'debug', 'table', 'dir', 'trace', 'group', 'groupCollapsed', 'groupEnd'];
+  var groups = 0;
+  var inside = false; // a console method calling another (in some engines) is recorded once
   var MAX_BUFFER = 1000;
 
   var state = {
@@ -57,9 +61,25 @@
     if (typeof original !== 'function') return;
     state.original[level] = original;
     console[level] = function () {
+      if (inside) return original.apply(this, arguments);
       var args = Array.prototype.slice.call(arguments);
-      try { record({ kind: level, args: args }); } catch (e) { /* ignore */ }
-      return original.apply(this, arguments);
+      try {
+        if (level === 'groupEnd') {
+          if (groups > 0) groups--;
+        } else {
+          var ev = { kind: level === 'groupCollapsed' ? 'group' : level, args: args };
+          if (groups) ev.indent = groups;
+          if (level === 'trace') ev.stack = new Error().stack;
+          record(ev);
+          if (level === 'group' || level === 'groupCollapsed') groups++;
+        }
+      } catch (e) { /* ignore */ }
+      inside = true;
+      try {
+        return original.apply(this, arguments);
+      } finally {
+        inside = false;
+      }
     };
   });
 

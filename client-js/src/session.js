@@ -18,7 +18,8 @@
 
 import { evaluate } from './evaluate.js';
 import { encode, encodeWithin } from './encode.js';
-import { formatArgs, formatError, formatRejection, formatValue } from './format.js';
+import { formatError, formatRejection, formatValue } from './format.js';
+import { consoleText } from './console-text.js';
 
 /** Frames larger than this are refused by the broker (its default `--max-message`, with margin). */
 const MAX_FRAME_BYTES = 1000000;
@@ -131,12 +132,12 @@ export function toEventMessage(ev) {
   let text;
   if ('error' in ev) text = formatError(ev.error, ev);
   else if ('reason' in ev) text = formatRejection(ev.reason);
-  else text = formatArgs(ev.args || []);
+  else text = consoleText(ev);
   text = trimStack(text);
   if (text.length > MAX_EVENT_CHARS) {
     text = text.slice(0, MAX_EVENT_CHARS) + `... (${text.length - MAX_EVENT_CHARS} more characters)`;
   }
-  const message = { type: 'event', kind: ev.kind, time: ev.time, text };
+  const message = { type: 'event', kind: ev.kind === 'groupCollapsed' ? 'group' : ev.kind, time: ev.time, text };
   if (ev.job !== undefined && ev.job !== null) message.job = ev.job;
   return message;
 }

@@ -123,6 +123,28 @@ class WorkerIT {
   }
 
   @Test
+  void aWorkersTableAndGroupAreCapturedToo() {
+    LogFile page = fixture.realm("workers.html");
+    LogFile module = fixture.registry().awaitLive("worker://" + page.realm() + "-worker-2");
+    module.append("```js\nconsole.group('rows'); console.table(['a', 'b']); console.groupEnd(); 2\n```\n");
+    module.awaitFind("""
+        ##### ☑️console.group
+        ```Text console.group
+        {time} rows
+        ```
+        ##### ☑️console.table
+        ```Text console.table
+        {time}   ┌─────────┬────────┐
+          │ (index) │ Values │
+          ├─────────┼────────┤
+          │ 0       │ 'a'    │
+          │ 1       │ 'b'    │
+          └─────────┴────────┘
+        ```
+        """);
+  }
+
+  @Test
   void aWorkersTimeoutRestartsItAndTheNextJobRuns() {
     LogFile page = fixture.realm("workers.html");
     LogFile classic = fixture.registry().awaitLive("worker://" + page.realm() + "-webworker");

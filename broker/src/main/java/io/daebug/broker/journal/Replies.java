@@ -165,7 +165,7 @@ public final class Replies {
 
   static String label(String kind) {
     return switch (kind) {
-      case "log", "info", "warn", "error", "debug" -> "console." + kind;
+      case "log", "info", "warn", "error", "debug", "table", "dir", "trace", "group" -> "console." + kind;
       default -> safeKind(kind);
     };
   }
@@ -182,7 +182,7 @@ public final class Replies {
 
   static String emoji(String kind) {
     return switch (kind) {
-      case "log" -> "\u2611\uFE0F";
+      case "log", "table", "dir", "trace", "group" -> "\u2611\uFE0F";
       case "info" -> "\u2139\uFE0F";
       case "warn", "error" -> "\uD83C\uDD98";
       case "debug" -> "\uD83D\uDD22";
@@ -191,7 +191,10 @@ public final class Replies {
   }
 
   private static boolean isError(String kind) {
-    return !kind.equals("log") && !kind.equals("info") && !kind.equals("warn") && !kind.equals("debug");
+    return switch (kind) {
+      case "log", "info", "warn", "debug", "table", "dir", "trace", "group" -> false;
+      default -> true;
+    };
   }
 
   static boolean isJson(String text) {

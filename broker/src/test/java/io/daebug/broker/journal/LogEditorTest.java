@@ -248,7 +248,7 @@ class LogEditorTest {
     // never splits a multi-byte character: é is 2 bytes in UTF-8
     assertThat(Replies.cut("ééééé", 5)).isEqualTo("éé\n... (6 more bytes omitted) ...");
     // a cut falls at the end of a line, never in the middle of one
-    assertThat(Replies.cut("[\n  1111,\n  2222,\n  3333\n]", 16)).isEqualTo("[\n  1111,\n  2222,\n... (8 more bytes omitted) ...");
+    assertThat(Replies.cut("[\n  1111,\n  2222,\n  3333\n]", 20)).isEqualTo("[\n  1111,\n  2222,\n... (8 more bytes omitted) ...");
   }
 
   @Test
