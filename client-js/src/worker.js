@@ -51,7 +51,7 @@
     var original = console[level];
     if (typeof original !== 'function') return;
     state.original[level] = original;
-    console[level] = function () {
+    var wrapper = function () {
       if (inside) return original.apply(this, arguments);
       var args = Array.prototype.slice.call(arguments);
       try {
@@ -60,7 +60,7 @@
         } else {
           var ev = { kind: level === 'groupCollapsed' ? 'group' : level, args: args };
           if (groups) ev.indent = groups;
-          if (level === 'trace') ev.stack = new Error().stack;
+          if (level === 'trace') ev.stack = callerStack(wrapper);
           record(ev);
           if (level === 'group' || level === 'groupCollapsed') groups++;
         }
@@ -72,7 +72,18 @@
         inside = false;
       }
     };
+    console[level] = wrapper;
   });
+
+  /** The stack of the code that called `fn` (without `fn`'s own frame, where the engine can leave it out). */
+  function callerStack(fn) {
+    if (typeof Error.captureStackTrace === 'function') {
+      var holder = {};
+      Error.captureStackTrace(holder, fn);
+      return holder.stack;
+    }
+    return new Error().stack;
+  }
   g.addEventListener('error', function (e) {
     record({ kind: 'self.onerror', error: e.error, message: e.message, filename: e.filename,
       lineno: e.lineno, colno: e.colno });

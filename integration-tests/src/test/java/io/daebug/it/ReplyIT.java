@@ -33,14 +33,14 @@ class ReplyIT {
     LogFile log = fixture.realm("title.html");
     String realm = log.realm();
 
-    log.append("### 🗣️claude to x at 10:11:12\nCheck title\n```JS\ndocument.title\n```\n");
+    log.append("### 🗣️claude to %s at 10:11:12\nCheck title\n```JS\ndocument.title\n```\n".formatted(realm));
     log.awaitAppended("""
-        ### 🗣️claude to x at 10:11:12
+        ### 🗣️claude to %1$s at 10:11:12
         Check title
         ```JS
         document.title
         ```
-        #### 👍%s to claude at {time} ({ms})
+        #### 👍%1$s to claude at {time} ({ms})
         ```JSON
         "Daebug demo"
         ```

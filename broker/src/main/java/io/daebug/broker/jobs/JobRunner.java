@@ -313,7 +313,11 @@ final class JobRunner {
       int ahead = lane.pending();
       Job job = new Job(ids.next(), realm.name(), r.agent(), r.code(), realm.language(),
           timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
-      if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
+      if (r.refusal() != null) {
+        job.refused = true;
+        job.refusal = r.refusal();
+        lane.refused++;
+      } else if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
         job.refused = true;
         lane.refused++;
       }
@@ -359,14 +363,17 @@ final class JobRunner {
     RealmLog.Batch b = own ? batch(realm) : batch;
     if (lane.refused > 0) {
       for (Job job : new ArrayList<>(lane.queue)) {
-        if (job.refused) {
+        if (job.refused && job.refusal != null) {
+          failPending(realm, lane, job, b, job.refusal, "failed");
+          log.info("job {} realm={} agent={} refused: {}", job.id, realm.name(), job.agent, job.refusal.lines().findFirst().orElse(""));
+        } else if (job.refused) {
           failPending(realm, lane, job, b, "queue full: realm " + realm.name() + " already has "
               + config.limits().maxQueuedJobs() + " jobs queued or running (--max-queue)", "failed");
+          log.warn("realm {}: requests refused, its queue is full ({} jobs, --max-queue)", realm.name(),
+              config.limits().maxQueuedJobs());
         }
       }
       lane.refused = 0;
-      log.warn("realm {}: requests refused, its queue is full ({} jobs, --max-queue)", realm.name(),
-          config.limits().maxQueuedJobs());
     }
     if (startNext(realm, lane)) {
       registryChanged();

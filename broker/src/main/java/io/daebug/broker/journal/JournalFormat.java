@@ -40,8 +40,13 @@ public final class JournalFormat {
 
   /** The prompt line of the footer for a realm's language. */
   public static String prompt(String language) {
+    return prompt(language, "javascript".equals(normalLanguage(language)));
+  }
+
+  /** The prompt line for a page's log ({@code ... against this page.}) or another realm's ({@code ... this realm.}). */
+  public static String prompt(String language, boolean page) {
     return "> Append your " + languageTitle(language) + " snippet below to execute against this "
-        + ("javascript".equals(normalLanguage(language)) ? "page." : "realm.");
+        + (page ? "page." : "realm.");
   }
 
   /** Display name of a language: {@code JavaScript}, {@code Java}, {@code Python}... */
@@ -74,6 +79,14 @@ public final class JournalFormat {
 
   /** The text of a new log: title, guidance, footer. */
   public static String newLog(String realm, String language) {
+    return newLog(realm, language, true);
+  }
+
+  /**
+   * The text of a new log for a browser page (or iframe), or for another realm (a worker, a Node process, a JVM):
+   * the footer's prompt says "this page" or "this realm".
+   */
+  public static String newLog(String realm, String language, boolean page) {
     String lang = languageTitle(language);
     String fence = fenceTag(language);
     return "# " + realm + " Session\n"
@@ -87,7 +100,7 @@ public final class JournalFormat {
             : "State persists between snippets; the last expression is the value.\n")
         + "Several fences run in order; an unclosed fence is a draft and does not run.\n"
         + "\n"
-        + footer(language);
+        + RULE + "\n" + prompt(language, page) + "\n\n";
   }
 
   /** The footer: rule, prompt, blank line. */

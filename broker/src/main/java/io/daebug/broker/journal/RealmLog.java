@@ -24,7 +24,13 @@ public final class RealmLog implements AutoCloseable {
    */
   static final Duration HALF_SAVED_WAIT = Duration.ofMillis(100);
   /** A request accepted from the log. */
-  public record Request(String agent, String code, String info, Duration timeout, Anchor anchor) {}
+  /** An accepted request; {@code refusal} says why it must not run (its reply is a 🚫 saying so), or is null. */
+  public record Request(String agent, String code, String info, Duration timeout, Anchor anchor, String refusal) {
+    /** A request to run. */
+    public Request(String agent, String code, String info, Duration timeout, Anchor anchor) {
+      this(agent, code, info, timeout, anchor, null);
+    }
+  }
 
   /** Where a job's reply goes; see {@link LogEditor#findPending}. */
   public record Anchor(String code, String header) {}
@@ -35,6 +41,8 @@ public final class RealmLog implements AutoCloseable {
   private final Path file;
   private final String realm;
   private final String language;
+  /** Whether the realm is a browser page or iframe (see {@link #kind(String)}). */
+  private boolean page = true;
   private final int resultCap;
   private final Orphans orphans = new Orphans();
   private final TailWriter writer;
@@ -75,10 +83,16 @@ public final class RealmLog implements AutoCloseable {
     return file;
   }
 
+  /** What kind of realm writes here ({@code page}, {@code iframe}, {@code worker}, {@code node}...): a new log's prompt says "this page" for pages and iframes only. */
+  public void kind(String kind) {
+    page = kind == null || kind.equals("page") || kind.equals("iframe");
+  }
+
   /** Creates the log with its title, guide and footer unless it exists (an agent's file is adopted as is). */
   public void create() throws IOException {
     recover();
-    AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language));
+    AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language, page && "javascript".equals(
+        language == null ? "javascript" : language.toLowerCase(java.util.Locale.ROOT))));
     lastSeen = AtomicFiles.Stamp.of(file);
   }
 
@@ -191,7 +205,8 @@ public final class RealmLog implements AutoCloseable {
   private static List<Request> requests(List<LogEditor.NewRequest> accepted) {
     List<Request> out = new ArrayList<>(accepted.size());
     for (LogEditor.NewRequest r : accepted) {
-      out.add(new Request(r.agent(), r.code(), r.info(), r.timeout(), new Anchor(r.code(), r.pendingHeader())));
+      out.add(new Request(r.agent(), r.code(), r.info(), r.timeout(), new Anchor(r.code(), r.pendingHeader()),
+          r.refusal()));
     }
     return out;
   }

@@ -82,6 +82,7 @@ public final class Realms {
       if (existing == null) {
         Realm realm = new Realm(name, new RealmLog(logDir.resolve(name + ".md"), name, language, resultCap, dirSync,
             writes), language);
+        realm.log().kind(kind);
         realm.attach(link, kind, url, tab, nowNanos, time);
         byName.put(name, realm);
         touch(realm);

@@ -61,6 +61,80 @@ class NewUserTest {
   }
 
   @Test
+  void aBadOptionIsRefusedNamingTheOptionAndItsValidForms() throws Exception {
+    FakeRealm realm = rig.connected("opts");
+    broker.append("opts", "```js timeout=soon\n1\n```\n```js colour=red\n2\n```\n```js timeout=250ms\n3\n```\n");
+    await().untilAsserted(() -> assertThat(broker.log("opts")).contains("""
+        ```js timeout=soon
+        1
+        ```
+        #### 🚫opts to agent at 09:05:03 (0ms)
+        ```Error
+        bad option `timeout=soon`: a timeout is written `timeout=500ms`, `timeout=5s`, `timeout=2m` or `timeout=5` (seconds); nothing ran
+        ```
+        """).contains("""
+        ```js colour=red
+        2
+        ```
+        #### 🚫opts to agent at 09:05:03 (0ms)
+        ```Error
+        unknown option `colour=red`: the one request option is the timeout, `timeout=500ms`, `timeout=5s`, `timeout=2m` or `timeout=5` (seconds); nothing ran
+        ```
+        """));
+    var job = realm.awaitJob();
+    assertThat(job.code()).isEqualTo("3");
+    assertThat(job.timeoutMs()).isEqualTo(250);
+    realm.sendResult(job.id(), "3");
+    await().untilAsserted(() -> assertThat(broker.log("opts")).contains("```JSON\n3\n```\n"));
+  }
+
+  @Test
+  void misaddressedAndMalformedRequestsAreRefusedInTheLogTheyWereWrittenTo() throws Exception {
+    FakeRealm realm = rig.connected("here");
+    broker.append("here", "### 🗣️claude to elsewhere at 10:11:12\n```js\n1\n```\n");
+    await().untilAsserted(() -> assertThat(broker.log("here")).contains("""
+        #### 🚫here to claude at 09:05:03 (0ms)
+        ```Error
+        this log is realm here's, but the request's header names elsewhere: nothing ran.
+        To run it in elsewhere, append it to daebug/elsewhere.md (realms are listed in daebug.md); to run it here, name here in the header.
+        ```
+        """));
+    broker.append("here", "## claude to here at 10:11:12\n```js\n2\n```\n");
+    await().untilAsserted(() -> assertThat(broker.log("here")).contains("""
+        #### 🚫here to agent at 09:05:03 (0ms)
+        ```Error
+        the line `## claude to here at 10:11:12` above this request is not a request header, so it would run as agent's: nothing ran.
+        A header is `### 🗣️<agent> to here at HH:MM:SS` (or no header at all).
+        ```
+        """));
+    broker.append("here", "### 🗣️claude to Here at 10:11:13\n```js\n3\n```\n");
+    var job = realm.awaitJob();
+    assertThat(job.code()).as("a header naming this realm (in any case) runs").isEqualTo("3");
+    realm.sendResult(job.id(), "3");
+    await().untilAsserted(() -> assertThat(broker.log("here")).contains("```JSON\n3\n```\n"));
+  }
+
+  @Test
+  void aForgottenClosingFenceDoesNotRunTwoRequestsAsOne() throws Exception {
+    rig.connected("merged");
+    broker.append("merged", "### 🗣️claude to merged at 10:11:12\n```js\nconst a = 1;\n");
+    broker.append("merged", "### 🗣️claude to merged at 10:11:20\n```js\na + 1\n```\n");
+    await().untilAsserted(() -> assertThat(broker.log("merged")).contains("""
+        ```js
+        const a = 1;
+        ### 🗣️claude to merged at 10:11:20
+        ```js
+        a + 1
+        ```
+        #### 🚫merged to claude at 09:05:03 (0ms)
+        ````Error
+        this fence holds another request (its line 2: `### 🗣️claude to merged at 10:11:20`): the fence above it was not closed, so the two were read as one and nothing ran.
+        Close the first request's fence (a line ``` after its code) and append the requests again.
+        ````
+        """));
+  }
+
+  @Test
   void aDeletedRegistryIsWrittenAgainAtOnce() throws Exception {
     rig.connected("listed");
     Path registry = root.resolve("daebug.md");
