@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.RegistryFile;
+import io.daebug.broker.journal.StrayLogs;
 import io.daebug.broker.protocol.Beat;
 import io.daebug.broker.protocol.Cancel;
 import io.daebug.broker.protocol.ControllerError;
@@ -156,9 +157,21 @@ public final class Dispatcher {
       Realm realm = realms.byLogFile(fileName);
       if (realm != null) {
         jobs.acceptFromLog(realm, false);
-      } else if (unknownLogsWarned.add(fileName)) {
-        log.warn("daebug/{} changed, but no realm of that name is connected: its requests wait until one"
-            + " connects (realms are listed in daebug.md)", fileName);
+      } else {
+        if (unknownLogsWarned.add(fileName)) {
+          log.warn("daebug/{} changed, but no realm of that name is connected: its requests wait until one"
+              + " connects (realms are listed in daebug.md)", fileName);
+        }
+        List<String> live = new ArrayList<>();
+        for (Realm r : realms.all()) {
+          if (r.connected()) {
+            live.add(r.name());
+          }
+        }
+        String name = fileName.substring(0, fileName.length() - ".md".length());
+        if (StrayLogs.note(config.root().resolve("daebug").resolve(fileName), name, live)) {
+          log.info("daebug/{}: told the agent that no realm named {} is connected", fileName, name);
+        }
       }
     });
   }
@@ -186,6 +199,8 @@ public final class Dispatcher {
       } else if (!closed && !shutdownStarted && registry.missing()) {
         log.info("{} was deleted: written again", registry.file().getFileName());
         writeRegistry();
+      } else if (!closed && !shutdownStarted) {
+        registry.checkStray();
       }
     });
   }

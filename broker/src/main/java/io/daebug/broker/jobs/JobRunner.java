@@ -93,11 +93,13 @@ final class JobRunner {
   /** Fails the running job with an honest reply: its realm went away, or was replaced by a reload. */
   void realmGone(Realm realm, String error) {
     Lane lane = lane(realm);
-    if (lane.running != null) {
+    if (lane.pending() > 0) {
       RealmLog.Batch batch = batch(realm);
-      failPending(realm, lane, lane.running, batch, error, "disconnected");
-      lane.running = null;
-      syncStatuses(realm, lane, batch);
+      if (lane.running != null) {
+        failPending(realm, lane, lane.running, batch, error, "disconnected");
+        lane.running = null;
+      }
+      syncStatuses(realm, lane, batch); // the queued ones say the realm is away
       commit(realm, batch);
     }
   }
@@ -414,14 +416,16 @@ final class JobRunner {
     int ahead = 0;
     List<Job> pending = lane.pendingJobs();
     for (Job job : pending) {
+      String away = realm.connected() ? null : "realm disconnected at " + realm.lastSeen() + ", waiting up to "
+          + JournalFormat.shortDuration(config.disconnectGrace()) + " for it to return";
       String want = job == lane.running ? job.status.startsWith("executing") ? job.status : "executing (0s)"
-          : "queued (" + ahead + " ahead)";
+          : "queued (" + ahead + " ahead)" + (away == null ? "" : ": " + away);
       if (!want.equals(job.status)) {
         job.status = want;
         if (job == lane.running) {
           batch.executing(job.anchor, Lane.ordinal(pending, job), 0);
         } else {
-          batch.queued(job.anchor, Lane.ordinal(pending, job), ahead);
+          batch.queued(job.anchor, Lane.ordinal(pending, job), ahead, away);
         }
       }
       ahead++;

@@ -325,7 +325,13 @@ public final class RealmLog implements AutoCloseable {
 
     /** Sets a pending job's placeholder to {@code queued (N ahead)}. */
     public Batch queued(Anchor a, int ordinal, int ahead) {
-      edits.add(doc -> LogEditor.setStatus(doc, anchor(a, ordinal), JournalFormat.queued(ahead)));
+      return queued(a, ordinal, ahead, null);
+    }
+
+    /** Sets a pending job's placeholder to {@code queued (N ahead)}, followed by {@code : why} when why is given. */
+    public Batch queued(Anchor a, int ordinal, int ahead, String why) {
+      String status = JournalFormat.queued(ahead) + (why == null ? "" : ": " + why);
+      edits.add(doc -> LogEditor.setStatus(doc, anchor(a, ordinal), status));
       return this;
     }
 

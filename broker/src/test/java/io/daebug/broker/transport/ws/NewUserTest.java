@@ -135,6 +135,62 @@ class NewUserTest {
   }
 
   @Test
+  void aRequestToADisconnectedRealmSaysItWaitsForTheRealmAndRunsWhenItIsBack() throws Exception {
+    FakeRealm first = rig.connected("away");
+    first.close();
+    await().untilAsserted(() -> assertThat(broker.registry()).contains(SpecAuditTest.Rig.line("away", "disconnected")));
+    broker.append("away", "```js\n'back'\n```\n");
+    await().untilAsserted(() -> assertThat(broker.log("away")).contains("""
+        ```js
+        'back'
+        ```
+        #### 👍away to agent at 09:05:03
+        queued (0 ahead): realm disconnected at 09:05:03, waiting up to 30s for it to return
+        """));
+    FakeRealm again = rig.connect();
+    assertThat(again.hello("away").name()).isEqualTo("away");
+    var job = again.awaitJob();
+    assertThat(job.code()).isEqualTo("'back'");
+    again.sendResult(job.id(), "\"back\"");
+    await().untilAsserted(() -> assertThat(broker.log("away")).contains("```JSON\n\"back\"\n```\n")
+        .doesNotContain("waiting up to"));
+  }
+
+  @Test
+  void aRequestInTheLogOfNoConnectedRealmIsAnsweredThereWithTheLiveRealms() throws Exception {
+    rig.connected("live-one");
+    Path ghost = root.resolve("daebug/ghost.md");
+    Files.writeString(ghost, "### 🗣️claude to ghost at 10:11:12\n```js\n1 + 1\n```\n");
+    await().untilAsserted(() -> assertThat(TestBroker.read(ghost)).isEqualTo("### 🗣️claude to ghost at 10:11:12\n```js\n1 + 1\n```\n"
+        + "\n> 🚫 daebug: no realm named `ghost` is connected, so nothing in this file runs yet: its requests run when a"
+        + " realm named ghost connects. Live realms: live-one (see daebug.md; each has its log in daebug/).\n"));
+  }
+
+  @Test
+  void codeAppendedToTheRegistryIsNotRunAndIsKeptUnderANote() throws Exception {
+    rig.connected("listed");
+    Path registry = root.resolve("daebug.md");
+    await().untilAsserted(() -> assertThat(broker.registry()).contains(SpecAuditTest.Rig.line("listed", "live")));
+    Files.writeString(registry, "### 🗣️claude to listed at 10:11:12\n```js\ndocument.title\n```\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    await().untilAsserted(() -> assertThat(broker.registry()).contains("""
+        ## 🚫 Not run
+
+        Code written into this file does not run: `daebug.md` only lists the realms. Append a request to a
+        realm's log instead, `daebug/<realm>.md` (the links above). What was written here, kept as it was:
+
+        ### 🗣️claude to listed at 10:11:12
+        ```js
+        document.title
+        ```
+        """).contains(SpecAuditTest.Rig.line("listed", "live")));
+    FakeRealm second = rig.connected("another");
+    assertThat(second).isNotNull();
+    await().untilAsserted(() -> assertThat(broker.registry()).contains(SpecAuditTest.Rig.line("another", "live"))
+        .contains("```js\ndocument.title\n```\n"));
+  }
+
+  @Test
   void aDeletedRegistryIsWrittenAgainAtOnce() throws Exception {
     rig.connected("listed");
     Path registry = root.resolve("daebug.md");
