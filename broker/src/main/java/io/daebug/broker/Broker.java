@@ -10,14 +10,20 @@ import io.daebug.broker.journal.JournalWatcher;
 import io.daebug.broker.journal.RegistryFile;
 import io.daebug.broker.journal.RedoRecord;
 import io.daebug.broker.journal.StaleTemps;
+import io.daebug.broker.metrics.PrometheusMetrics;
+import io.daebug.broker.protocol.RealmInfo;
 import io.daebug.broker.protocol.MessageCodec;
 import io.daebug.broker.transport.ws.WsServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,12 +45,14 @@ public final class Broker implements AutoCloseable {
   private final JournalWatcher watcher;
   private final RegistryFile registry;
   private final BrokerLock lock;
+  private final PrometheusMetrics metrics;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private Broker(BrokerConfig config, ScheduledExecutorService core, Dispatcher dispatcher, WsServer server,
-      JournalWatcher watcher, RegistryFile registry, BrokerLock lock) {
+      JournalWatcher watcher, RegistryFile registry, PrometheusMetrics metrics, BrokerLock lock) {
     this.registry = registry;
+    this.metrics = metrics;
     this.lock = lock;
     this.config = config;
     this.core = core;
@@ -77,10 +85,15 @@ public final class Broker implements AutoCloseable {
     };
     WsServer[] bound = new WsServer[1];
     RegistryFile registry = new RegistryFile(root, started, () -> bound[0].uri(cfg.host()).toString());
-    Dispatcher dispatcher = new Dispatcher(cfg, core, Ticker.systemTicker(), registry, onShutdownRequest);
+    Dispatcher[] forMetrics = new Dispatcher[1];
+    Ticker ticker = Ticker.systemTicker();
+    PrometheusMetrics metrics = new PrometheusMetrics(() -> realmStates(forMetrics[0]), cfg.clock(), ticker::read,
+        Dispatcher.VERSION);
+    Dispatcher dispatcher = new Dispatcher(cfg, core, ticker, registry, onShutdownRequest, metrics);
+    forMetrics[0] = dispatcher;
     WsServer server = null;
     try {
-      server = WsServer.start(cfg, dispatcher, new MessageCodec(), dispatcher::health);
+      server = WsServer.start(cfg, dispatcher, new MessageCodec(), () -> health(dispatcher, metrics), metrics);
       bound[0] = server;
       lock.publish(server.uri(cfg.host()).toString());
       StaleTemps.delete(root);
@@ -104,7 +117,7 @@ public final class Broker implements AutoCloseable {
         }
       });
       watcher.start();
-      Broker broker = new Broker(cfg, core, dispatcher, server, watcher, registry, lock);
+      Broker broker = new Broker(cfg, core, dispatcher, server, watcher, registry, metrics, lock);
       self[0] = broker;
       log.info("Daebug broker serving {} at {}", root, server.uri(cfg.host()));
       return broker;
@@ -113,6 +126,7 @@ public final class Broker implements AutoCloseable {
         server.close();
       }
       core.shutdownNow();
+      metrics.close();
       lock.close();
       throw e;
     }
@@ -158,9 +172,40 @@ public final class Broker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    metrics.close();
     lock.close();
     log.info("Daebug broker stopped");
     stopped.countDown();
+  }
+
+  /** The realms for the metrics' gauges; null when the core did not answer in time. */
+  private static List<PrometheusMetrics.RealmState> realmStates(Dispatcher dispatcher) {
+    List<RealmInfo> realms = dispatcher == null ? List.of() : dispatcher.realms(Duration.ofSeconds(2));
+    if (realms == null) {
+      return null;
+    }
+    List<PrometheusMetrics.RealmState> out = new ArrayList<>(realms.size());
+    realms.forEach(r -> out.add(new PrometheusMetrics.RealmState(r.kind(), r.state())));
+    return out;
+  }
+
+  /** {@code /-daebug/health} (docs/operations.md): the core's status and realms, with the broker's own figures. */
+  private static Map<String, Object> health(Dispatcher dispatcher, PrometheusMetrics metrics) {
+    Map<String, Object> core = dispatcher.health();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("status", core.get("status"));
+    out.put("version", Dispatcher.VERSION);
+    out.put("startedAt", metrics.started().toString());
+    out.put("uptimeSeconds", metrics.uptime().toMillis() / 1000.0);
+    Map<String, Object> jobs = new LinkedHashMap<>();
+    Map<String, Long> byOutcome = metrics.jobsByOutcome();
+    jobs.put("total", byOutcome.values().stream().mapToLong(Long::longValue).sum());
+    jobs.putAll(byOutcome);
+    out.put("jobs", jobs);
+    if (core.containsKey("realms")) {
+      out.put("realms", core.get("realms"));
+    }
+    return out;
   }
 
   private String startCommand() {

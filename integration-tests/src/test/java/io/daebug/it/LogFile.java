@@ -41,6 +41,8 @@ final class LogFile {
   static boolean endsWithFooter(String text) {
     return text.endsWith(FOOTER) || text.endsWith(REALM_FOOTER);
   }
+  /** The footer of a Python realm's log. */
+  static final String PYTHON_FOOTER = RULE + "\n> Append your Python snippet below to execute against this realm.\n\n";
   static final String TIME = "{time}";
   static final String MS = "{ms}";
   static final String JOB = "{job}";
@@ -48,13 +50,31 @@ final class LogFile {
 
   private final String realm;
   private final Path path;
+  private String footer;
   /** The file as it was before the last {@link #append}, without its footer. */
   private String before = "";
-  private String footer = FOOTER;
 
   LogFile(String realm, Path path) {
+    this(realm, path, FOOTER);
+  }
+
+  /** The log of a realm whose footer is {@code footer} ({@link #PYTHON_FOOTER} for a Python realm). */
+  LogFile(String realm, Path path, String footer) {
     this.realm = realm;
     this.path = path;
+    this.footer = footer;
+  }
+
+  /** A JavaScript log's footer says "this page" for a page and "this realm" for a worker or a Node realm. */
+  private void adaptFooter(String now) {
+    if (footer.equals(FOOTER) || footer.equals(REALM_FOOTER)) {
+      footer = footerOf(now);
+    }
+  }
+
+  /** The footer this log ends with. */
+  String footer() {
+    return footer;
   }
 
   String realm() {
@@ -84,8 +104,8 @@ final class LogFile {
   /** Appends {@code text} in one write, as an agent's editor would, after checking the file ends with the footer. */
   void append(String text) {
     String now = read();
-    assertThat(endsWithFooter(now)).as("log of %s before appending ends with the footer:%n%s", realm, now).isTrue();
-    footer = footerOf(now);
+    adaptFooter(now);
+    assertThat(now).as("log of %s before appending", realm).endsWith(footer);
     before = now.substring(0, now.length() - footer.length());
     try {
       Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
@@ -126,8 +146,8 @@ final class LogFile {
    */
   void saveByRename(UnaryOperator<String> edit, String appended) {
     String now = read();
-    assertThat(endsWithFooter(now)).as("log of %s before saving ends with the footer:%n%s", realm, now).isTrue();
-    footer = footerOf(now);
+    adaptFooter(now);
+    assertThat(now).as("log of %s before saving", realm).endsWith(footer);
     before = edit.apply(now.substring(0, now.length() - footer.length()));
     Path swap = path.resolveSibling("." + path.getFileName() + ".swp");
     try {

@@ -17,16 +17,19 @@ final class EventBuffer {
   private final ArrayDeque<JournalEvent> tail = new ArrayDeque<>(TAIL);
   private long count;
 
-  void add(JournalEvent e) {
+  /** Keeps an event; true when that pushed an earlier one out (it is only counted from then on). */
+  boolean add(JournalEvent e) {
     count++;
     if (head.size() < HEAD) {
       head.add(e);
-      return;
+      return false;
     }
-    if (tail.size() == TAIL) {
+    boolean full = tail.size() == TAIL;
+    if (full) {
       tail.removeFirst();
     }
     tail.addLast(e);
+    return full;
   }
 
   boolean isEmpty() {

@@ -7,6 +7,7 @@ import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalEvent;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.RealmLog;
+import io.daebug.broker.metrics.BrokerMetrics;
 import io.daebug.broker.protocol.CancelJob;
 import io.daebug.broker.protocol.RealmEvent;
 import io.daebug.broker.protocol.Result;
@@ -52,6 +53,7 @@ final class JobRunner {
   private final Cache<String, Job> finished;
   private final JobIds ids = new JobIds();
   private final Controllers controllers;
+  private final BrokerMetrics metrics;
   /** Jobs queued or running, by id (for cancel). */
   private final Map<String, Job> live = new HashMap<>();
   /** Messages to controllers that may only go out once the batch being built is on disk. */
@@ -64,8 +66,9 @@ final class JobRunner {
    * @param stateChanged called when a realm's state for the registry may have changed
    */
   JobRunner(BrokerConfig config, ScheduledExecutorService core, Ticker ticker, Runnable stateChanged,
-      Controllers controllers) {
+      Controllers controllers, BrokerMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.controllers = controllers;
     this.core = core;
     this.ticker = ticker;
@@ -145,6 +148,7 @@ final class JobRunner {
         timeout != null ? timeout : config.jobTimeout(), realm.log().insertedAnchor(agent, code, now),
         startsNow ? "executing (0s)" : "queued (" + ahead + " ahead)");
     job.submission = submission;
+    job.queuedNanos = ticker.read();
     lane.queue.add(job);
     live.put(job.id, job);
     lane.inserts.add(batch -> batch.insert(agent, now, info, code, () -> job.status));
@@ -323,6 +327,7 @@ final class JobRunner {
         job.refused = true;
         lane.refused++;
       }
+      job.queuedNanos = ticker.read();
       lane.queue.add(job);
       live.put(job.id, job);
       log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
@@ -396,6 +401,7 @@ final class JobRunner {
     lane.running = job;
     job.state = Job.State.RUNNING;
     job.dispatchedNanos = ticker.read();
+    metrics.jobStarted(Duration.ofNanos(job.dispatchedNanos - job.queuedNanos));
     RealmLink link = realm.link();
     log.trace("dispatching {} to {}", job.id, realm.name());
     link.send(new RunJob(job.id, job.code, job.language, job.timeout.toMillis())).whenComplete((ok, err) -> {
@@ -462,6 +468,7 @@ final class JobRunner {
       }
       lane.keepAnswered(job, batch.replyLines());
       finish(lane, job);
+      metrics.jobEnded(r.ok() ? "ok" : "error", took);
       Duration tookFinal = took;
       afterCommit.add(() -> controllers.finished(job, r.ok() ? "ok" : "error", r.value(), r.failure(), tookFinal,
           ticker.read(), false));
@@ -478,6 +485,7 @@ final class JobRunner {
       commit(realm, batch(realm).late(done.anchor, lane.failedOrdinal(done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
           r.value(), r.ok() ? null : r.failure().display(), done.events.events(), done.events.omitted()));
       done.lateWritten = true;
+      metrics.lateResult();
       controllers.finished(done, r.ok() ? "ok" : "error", r.value(), r.failure(), took, ticker.read(), true);
       log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,
           r.ok() ? "ok" : "error", JournalFormat.duration(took));
@@ -496,18 +504,15 @@ final class JobRunner {
         : JournalFormat.time(LocalTime.ofInstant(Instant.ofEpochMilli(e.time()), config.clock().getZone()));
     JournalEvent event = new JournalEvent(e.kind(), time, e.text());
     boolean ofRunning = e.job() != null && lane.running != null && lane.running.id.equals(e.job());
-    if (ofRunning) {
-      lane.running.events.add(event);
-    } else {
-      background(realm, event);
-    }
+    metrics.event(ofRunning ? lane.running.events.add(event) : background(realm, event));
     long epochMillis = e.time() == null || e.time() < 0 || e.time() > MAX_EPOCH_MS ? config.clock().millis() : e.time();
     controllers.event(realm.name(), ofRunning ? lane.running : null, e, epochMillis);
   }
 
-  private void background(Realm realm, JournalEvent event) {
+  /** Adds an event to the realm's next background block; true when that pushed an earlier one out of view. */
+  private boolean background(Realm realm, JournalEvent event) {
     Lane lane = lane(realm);
-    lane.background.add(event);
+    boolean omittedOne = lane.background.add(event);
     if (!lane.flushScheduled) {
       lane.flushScheduled = true;
       long next = Math.max(BACKGROUND_COALESCE_MS,
@@ -519,6 +524,7 @@ final class JobRunner {
         commit(realm, batch);
       }), next, TimeUnit.MILLISECONDS);
     }
+    return omittedOne;
   }
 
   private void flushBackground(Realm realm, Lane lane, RealmLog.Batch batch) {
@@ -586,6 +592,7 @@ final class JobRunner {
       lane.keepFailed(job);
     }
     lane.queue.remove(job);
+    metrics.jobEnded(outcome, job.state == Job.State.RUNNING ? took : null);
     finish(lane, job);
     Duration tookFinal = took;
     long end = ticker.read();
@@ -609,7 +616,10 @@ final class JobRunner {
 
   private void commit(Realm realm, RealmLog.Batch batch) {
     try {
-      batch.commit();
+      long start = ticker.read();
+      if (batch.commit()) {
+        metrics.journalWrite(Duration.ofNanos(ticker.read() - start));
+      }
     } catch (IOException e) {
       log.warn("cannot write {}: {}", realm.log().file(), e.toString());
     }
