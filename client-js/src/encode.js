@@ -7,6 +7,8 @@
 export const LIMITS = Object.freeze({ maxDepth: 20, maxEntries: 10000, maxNodes: 200000 });
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** The longest array the last encode() kept (encodeWithin scales its next limit from it). */
+let lastWidest = 0;
 const objectToString = Object.prototype.toString;
 const fnToString = Function.prototype.toString;
 
@@ -17,9 +19,11 @@ const fnToString = Function.prototype.toString;
  * @returns {*} a tree of JSON values; never throws
  */
 export function encode(value, limits = LIMITS) {
-  const state = { ancestors: new Map(), nodes: 0, limits };
+  const state = { ancestors: new Map(), nodes: 0, limits, widest: 0 };
   try {
-    return enc(value, '~', 0, state);
+    const tree = enc(value, '~', 0, state);
+    lastWidest = state.widest;
+    return tree;
   } catch (e) {
     return unreadable('[Unencodable: ' + describeError(e) + ']');
   }
@@ -39,7 +43,8 @@ export function encodeWithin(value, maxBytes) {
     const tree = encode(value, limits);
     const size = utf8Length(JSON.stringify(tree));
     if (size <= maxBytes || limits.maxEntries <= 1) return tree;
-    const fewer = Math.floor(limits.maxEntries * (maxBytes / size) * 0.9);
+    // Scaled from the widest array actually kept, not from the limit: one more pass usually fits.
+    const fewer = Math.floor(Math.min(limits.maxEntries, lastWidest || limits.maxEntries) * (maxBytes / size) * 0.95);
     limits = { ...limits, maxEntries: Math.max(1, Math.min(fewer, limits.maxEntries - 1)) };
   }
   return encode(value, { ...LIMITS, maxEntries: 1 });
@@ -99,6 +104,7 @@ function encodeObject(v, path, depth, state) {
     const length = v.length;
     const out = [];
     const limit = Math.min(length, max);
+    if (limit > state.widest) state.widest = limit;
     for (let i = 0; i < limit; i++) {
       if (!(i in v)) { out.push({ $daebug: 'hole' }); continue; }
       out.push(readAndEncode(v, i, path + '[' + i + ']', child));
