@@ -256,7 +256,7 @@ class LogEditorTest {
       throws Exception {
     com.fasterxml.jackson.databind.JsonNode value = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
         "[1, 2, {\"$daebug\":\"truncated\",\"repr\":\"... 98 more items\",\"path\":\"~\"}]");
-    List<String> lines = Replies.success(dir.resolve("r.md"), "r", 1 << 16, "j-1", "claude", "10:11:12",
+    List<String> lines = Replies.success(dir.resolve("r.md"), "r", "javascript", 1 << 16, "j-1", "claude", "10:11:12",
         Duration.ofMillis(3), false, value, List.of(), 0);
     assertThat(lines).contains("[ 1, 2, ... 98 more items ]",
         "The realm cut this value to fit one message: a collection ends with `... N more items`, the items it did not send.");
