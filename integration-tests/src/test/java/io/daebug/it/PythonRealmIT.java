@@ -281,6 +281,22 @@ class PythonRealmIT {
   }
 
   @Test
+  void aJobStuckInABlockingCallIsReportedHonestlyAndTheRealmStaysUsable() {
+    log.append("```python timeout=500ms\nimport time\ntime.sleep(3)\n'woke'\n```\n");
+    log.awaitFind("time.sleep(3)\n'woke'\n```\n#### 🚫py-it to agent at {time} (500ms)\n```Error\n"
+        + "job timed out after 500ms\n```\n");
+    // Python raises the stop only between bytecodes: the realm says so, and runs the next job on a new thread.
+    log.awaitFind("##### 🆘console.warn\n```Text console.warn\n{time} daebug: job {job} is in a call Python cannot "
+        + "interrupt (a blocking C call such as time.sleep, a socket read or a lock); it stops when that call "
+        + "returns. The next job runs on a new thread.\n```\n");
+    log.append("```python\n'not stuck'\n```\n");
+    log.awaitFind("```python\n'not stuck'\n```\n#### 👍py-it to agent at {time} ({ms})\n```JSON\n\"not stuck\"\n```\n");
+    log.awaitFind("#### 🚫py-it to agent at {time} ({duration}) (late)\n```Error\nTraceback (most recent call last):\n"
+        + "  File \"<job {job}>\", line 2, in <module>\n    time.sleep(3)\nTimeout: job stopped by the realm after "
+        + "500ms when its blocking call returned, 3.");
+  }
+
+  @Test
   void drivenFromTheJavaClient() throws Exception {
     try (DaebugClient client = Daebug.connect(ClientOptions.of(uri).withClientName("java-it"))) {
       JobResult r = client.run(JobRequest.of("py-it", "import os\n(21 * 2, os.getpid())"), Duration.ofSeconds(60));
