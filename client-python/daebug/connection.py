@@ -15,8 +15,13 @@ import ssl
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
-import websockets
-import websockets.exceptions
+try:
+    import websockets
+    import websockets.exceptions
+except ImportError as e:  # pragma: no cover - depends on the interpreter
+    raise ImportError(
+        "daebug needs the websockets package (10.4 or newer) in this Python: apt-get install python3-websockets "
+        "for Debian's /usr/bin/python3, or pip install websockets") from e
 
 
 @dataclass(frozen=True)
@@ -138,17 +143,17 @@ class Connection:
     async def _session(self) -> str:
         """One connection from attempt to end; returns why it ended."""
         try:
+            # websockets 10 uses no TLS at all when ssl=None is passed for a wss:// URL: pass it only when set.
+            tls = {"ssl": self._ssl} if self._ssl is not None else {}
             ws = await websockets.connect(
-                self.url, ssl=self._ssl, open_timeout=self.options.connect_timeout, max_size=self.options.max_size,
-                compression=None, close_timeout=2)
+                self.url, open_timeout=self.options.connect_timeout, max_size=self.options.max_size,
+                compression=None, close_timeout=2, **tls)
         except asyncio.CancelledError:
             raise
         except websockets.exceptions.InvalidStatusCode as e:
             return f"refused: HTTP {e.status_code}"
-        except (OSError, asyncio.TimeoutError, websockets.exceptions.WebSocketException) as e:
-            return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
-        except Exception as e:  # noqa: BLE001 - an ssl or parsing error: retry like any other failure
-            return f"{type(e).__name__}: {e}"
+        except Exception as e:  # noqa: BLE001 - refused, unreachable, TLS, timeout: retry like any other failure
+            return _describe(e)
         uptime = asyncio.get_running_loop().call_later(self.options.min_uptime, self._stable)
         try:
             await ws.send(self._greeting())
@@ -172,7 +177,7 @@ class Connection:
         except websockets.exceptions.ConnectionClosed as e:
             return f"closed {e.code}" + (f" {e.reason}" if e.reason else "")
         except OSError as e:
-            return f"{type(e).__name__}: {e}"
+            return _describe(e)
         finally:
             uptime.cancel()
             self._ws = None
@@ -196,3 +201,12 @@ class Connection:
 
     def _stable(self) -> None:
         self.retry_count = 0
+
+
+def _describe(e: BaseException) -> str:
+    """``Name: message``, followed by the cause websockets wrapped (a TLS error is the cause of an InvalidMessage)."""
+    text = f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+    cause = e.__cause__ or e.__context__
+    if cause is not None and cause is not e:
+        text += f" ({type(cause).__name__}: {cause})"
+    return text

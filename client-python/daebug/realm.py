@@ -44,12 +44,14 @@ def default_url() -> str:
     return f"python://{socket.gethostname()}/{os.getpid()} {argv0}"
 
 
-def ssl_context(ca: str | None) -> ssl.SSLContext | None:
-    """The TLS context for ``wss://``: the system's CAs, plus the PEM certificates in file ``ca``."""
-    if ca is None:
+def ssl_context(endpoint: str, ca: str | None) -> ssl.SSLContext | None:
+    """The TLS context for a ``wss://`` endpoint (None for ``ws://``): certificates and host names verified against
+    the system's CAs, plus the PEM certificates in file ``ca``."""
+    if not endpoint.startswith("wss:"):
         return None
     ctx = ssl.create_default_context()
-    ctx.load_verify_locations(cafile=ca)
+    if ca is not None:
+        ctx.load_verify_locations(cafile=ca)
     return ctx
 
 
@@ -110,7 +112,7 @@ class Realm:
         await self._serve(None)
 
     async def _serve(self, started: threading.Event | None) -> None:
-        ctx = ssl_context(self._ca)
+        ctx = ssl_context(self.endpoint, self._ca)
         self.connection = Connection(self.endpoint, self._hello, self._on_frame, ssl_context=ctx,
                                      options=self._options, on_state=self._on_state, warn=self.warn)
         self.capture.install()
@@ -182,7 +184,10 @@ class Realm:
     def _on_state(self, state: str, reason: str | None) -> None:
         if state == "closed" and not self._lost:
             self._lost = True
-            self.warn(f"daebug: disconnected ({reason}); reconnecting")
+            if self.ready.is_set():
+                self.warn(f"daebug: disconnected ({reason}); reconnecting")
+            else:
+                self.warn(f"daebug: cannot connect ({reason}); retrying")
 
     def _job(self, message: dict) -> None:
         job_id = str(message.get("id"))

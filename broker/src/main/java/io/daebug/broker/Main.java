@@ -145,8 +145,10 @@ public final class Main implements Callable<Integer> {
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "daebug-exit"));
-    Banner.lines(dir, broker.uri(), broker.config().host(), broker.config().token(), broker.config().requireToken(),
-        Banner.interfaceAddresses()).forEach(System.out::println);
+    List<String> banner = new java.util.ArrayList<>(Banner.lines(dir, broker.uri(), broker.config().host(),
+        broker.config().token(), broker.config().requireToken(), Banner.interfaceAddresses()));
+    banner.add(banner.size() - 1, "  Dashboard: " + broker.dashboardUri());
+    banner.forEach(System.out::println);
     broker.awaitStopped();
     return 0;
   }

@@ -25,6 +25,8 @@ final class Lane {
   io.daebug.broker.registry.RealmLink restarting;
   /** Jobs in the queue marked {@link Job#refused}, failed by the next pump. */
   int refused;
+  /** The last write of the realm's log failed: no job starts (it would run unjournalled) until one succeeds. */
+  boolean unwritable;
 
   /** Failed jobs kept for their late results, at most. */
   private static final int MAX_FAILED_KEPT = 1000;

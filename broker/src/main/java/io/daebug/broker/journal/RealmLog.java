@@ -90,6 +90,7 @@ public final class RealmLog implements AutoCloseable {
 
   /** Creates the log with its title, guide and footer unless it exists (an agent's file is adopted as is). */
   public void create() throws IOException {
+    LogPaths.requireRegularOrAbsent(file);
     recover();
     AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language, page && "javascript".equals(
         language == null ? "javascript" : language.toLowerCase(java.util.Locale.ROOT))));
@@ -130,6 +131,7 @@ public final class RealmLog implements AutoCloseable {
 
   /** Reads the log (its live region, or all of it when the region moved), once recovered. */
   private Snapshot read(boolean whole) throws IOException {
+    LogPaths.requireRegularOrAbsent(file); // an lstat: a FIFO or a link put there since is never opened
     recover();
     return reader.read(whole, lastSeen == null ? null : lastSeen.key());
   }
@@ -366,10 +368,11 @@ public final class RealmLog implements AutoCloseable {
       return this;
     }
 
-    /** Replaces the placeholder with a 🚫 reply holding {@code error} and the job's events. */
+    /** Replaces the placeholder with a 🚫 reply holding {@code error} (cut to the result cap) and the job's events. */
     public Batch failure(Anchor a, int ordinal, String agent, String time, Duration took, String error,
         List<JournalEvent> events, long omitted) {
-      List<String> lines = Replies.failure(realm, agent, time, took, false, error, events, omitted);
+      List<String> lines = Replies.failure(realm, agent, time, took, false, Replies.capped(error, resultCap), events,
+          omitted);
       edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
       replied = lines;
       return this;
@@ -385,7 +388,7 @@ public final class RealmLog implements AutoCloseable {
         throws IOException {
       List<String> lines = ok
           ? Replies.success(file, realm, language, resultCap, jobId, agent, time, took, true, value, events, omitted)
-          : Replies.failure(realm, agent, time, took, true, error, events, omitted);
+          : Replies.failure(realm, agent, time, took, true, Replies.capped(error, resultCap), events, omitted);
       whole = true; // the 🚫 reply it goes under can be anywhere above
       edits.add(doc -> LogEditor.lateReply(doc, new LogEditor.Anchor(a.code(), failedHeader, ordinal), lines,
           language));
