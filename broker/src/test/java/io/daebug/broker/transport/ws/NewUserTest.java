@@ -136,7 +136,9 @@ class NewUserTest {
 
   @Test
   void aRequestToADisconnectedRealmSaysItWaitsForTheRealmAndRunsWhenItIsBack() throws Exception {
-    FakeRealm first = rig.connected("away");
+    FakeRealm first = rig.connect();
+    assertThat(first.hello("away", "t-away").name()).isEqualTo("away"); // its tab id resumes it later
+    rig.awaitLog("away");
     first.close();
     await().untilAsserted(() -> assertThat(broker.registry()).contains(SpecAuditTest.Rig.line("away", "disconnected")));
     broker.append("away", "```js\n'back'\n```\n");
@@ -148,7 +150,7 @@ class NewUserTest {
         queued (0 ahead): realm disconnected at 09:05:03, waiting up to 30s for it to return
         """));
     FakeRealm again = rig.connect();
-    assertThat(again.hello("away").name()).isEqualTo("away");
+    assertThat(again.hello("away", "t-away").name()).isEqualTo("away");
     var job = again.awaitJob();
     assertThat(job.code()).isEqualTo("'back'");
     again.sendResult(job.id(), "\"back\"");
