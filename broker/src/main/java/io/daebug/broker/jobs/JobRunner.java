@@ -137,14 +137,16 @@ final class JobRunner {
    *
    * @param timeout the request's own timeout; null means the broker's
    */
-  Job submit(Realm realm, Controllers.Submission submission, String agent, String code, Duration timeout) {
+  Job submit(Realm realm, Controllers.Submission submission, String agent, String code, String language,
+      Duration timeout) {
     Lane lane = lane(realm);
     String now = now();
-    String info = JournalFormat.fenceTag(realm.language()) + (timeout == null ? "" : " timeout=" + timeout.toMillis() + "ms");
+    String jobLanguage = language == null ? realm.language() : realm.dialect().jobLanguage(language);
+    String info = realm.dialect().fenceTag(jobLanguage) + (timeout == null ? "" : " timeout=" + timeout.toMillis() + "ms");
     int ahead = lane.pending();
     // Its placeholder is written before it can start: it says executing when it starts right after.
     boolean startsNow = ahead == 0 && realm.connected() && !closed;
-    Job job = new Job(ids.next(), realm.name(), agent, code, realm.language(),
+    Job job = new Job(ids.next(), realm.name(), agent, code, jobLanguage,
         timeout != null ? timeout : config.jobTimeout(), realm.log().insertedAnchor(agent, code, now),
         startsNow ? "executing (0s)" : "queued (" + ahead + " ahead)");
     job.submission = submission;
@@ -317,7 +319,8 @@ final class JobRunner {
     for (RealmLog.Request r : requests) {
       Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
       int ahead = lane.pending();
-      Job job = new Job(ids.next(), realm.name(), r.agent(), r.code(), realm.language(),
+      String language = realm.dialect().jobLanguage(r.info().split("\\s", 2)[0]);
+      Job job = new Job(ids.next(), realm.name(), r.agent(), r.code(), language != null ? language : realm.language(),
           timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
       if (r.refusal() != null) {
         job.refused = true;

@@ -41,8 +41,6 @@ public final class RealmLog implements AutoCloseable {
   private final Path file;
   private final String realm;
   private final String language;
-  /** Whether the realm is a browser page or iframe (see {@link #kind(String)}). */
-  private boolean page = true;
   private final int resultCap;
   private final Orphans orphans = new Orphans();
   private final TailWriter writer;
@@ -83,17 +81,12 @@ public final class RealmLog implements AutoCloseable {
     return file;
   }
 
-  /** What kind of realm writes here ({@code page}, {@code iframe}, {@code worker}, {@code node}...): a new log's prompt says "this page" for pages and iframes only. */
-  public void kind(String kind) {
-    page = kind == null || kind.equals("page") || kind.equals("iframe");
-  }
 
   /** Creates the log with its title, guide and footer unless it exists (an agent's file is adopted as is). */
   public void create() throws IOException {
     LogPaths.requireRegularOrAbsent(file);
     recover();
-    AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language, page && "javascript".equals(
-        language == null ? "javascript" : language.toLowerCase(java.util.Locale.ROOT))));
+    AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language));
     lastSeen = AtomicFiles.Stamp.of(file);
   }
 
