@@ -38,6 +38,15 @@ public final class JournalFormat {
     return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
   }
 
+  /** A duration as options are written: {@code 2m}, {@code 90s}, {@code 500ms}. */
+  public static String shortDuration(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 60_000 == 0 && ms > 0) {
+      return ms / 60_000 + "m";
+    }
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
+
   /** The prompt line of the footer for a realm's {@link Dialect#key} (or plain language). */
   public static String prompt(String language) {
     return Dialect.of(language).prompt();
