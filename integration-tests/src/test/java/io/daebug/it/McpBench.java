@@ -25,7 +25,7 @@ import java.util.Map;
  * Streamable HTTP ({@code /-daebug/mcp}, the SDK's own client) and through the Java client, one call at a time,
  * the two alternating round by round so both see the same machine load. Prints min/median/p99 milliseconds.
  *
- * <p>Run: {@code mvn -B -o -q -pl integration-tests -am test-compile exec:exec@mcp-bench -Dexec.executable=true
+ * <p>Run: {@code mvn -B -o -q -pl integration-tests -am test-compile exec:exec@mcp-bench
  * -Dtest=none -Dbench.rounds=300}
  */
 public final class McpBench {
