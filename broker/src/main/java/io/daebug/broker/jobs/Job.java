@@ -14,7 +14,7 @@ final class Job {
   final String language;
   final Duration timeout;
   final RealmLog.Anchor anchor;
-  final EventBuffer events = new EventBuffer();
+  final EventBuffer events;
   State state = State.QUEUED;
   String status;
   /** The reply written for it (its 🚫 reply when the broker ended it), while its lane keeps it; else null. */
@@ -32,7 +32,8 @@ final class Job {
   boolean refused;
 
   Job(String id, String realmName, String agent, String code, String language, Duration timeout,
-      RealmLog.Anchor anchor, String status) {
+      RealmLog.Anchor anchor, String status, EventBuffer events) {
+    this.events = events;
     this.id = id;
     this.realmName = realmName;
     this.agent = agent;

@@ -16,10 +16,13 @@ import io.daebug.broker.registry.RealmLink;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,6 +46,8 @@ final class JobRunner {
   private static final long SETTLE_MS = 300;
   /** Event times beyond year 9999 are nonsense; such events get the broker's time. */
   private static final long MAX_EPOCH_MS = 253_402_300_799_000L;
+  /** The time in a background block's side file name: {@code background-20261207-101502}. */
+  private static final DateTimeFormatter SPILL_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
   private final BrokerConfig config;
   private final ScheduledExecutorService core;
@@ -139,9 +144,8 @@ final class JobRunner {
     int ahead = lane.pending();
     // Its placeholder is written before it can start: it says executing when it starts right after.
     boolean startsNow = ahead == 0 && realm.connected() && !closed;
-    Job job = new Job(ids.next(), realm.name(), agent, code, realm.language(),
-        timeout != null ? timeout : config.jobTimeout(), realm.log().insertedAnchor(agent, code, now),
-        startsNow ? "executing (0s)" : "queued (" + ahead + " ahead)");
+    Job job = newJob(realm, agent, code, timeout != null ? timeout : config.jobTimeout(),
+        realm.log().insertedAnchor(agent, code, now), startsNow ? "executing (0s)" : "queued (" + ahead + " ahead)");
     job.submission = submission;
     lane.queue.add(job);
     live.put(job.id, job);
@@ -288,8 +292,8 @@ final class JobRunner {
     for (RealmLog.Request r : requests) {
       Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
       int ahead = lane.pending();
-      Job job = new Job(ids.next(), realm.name(), r.agent(), r.code(), realm.language(),
-          timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
+      Job job = newJob(realm, r.agent(), r.code(), timeout, r.anchor(),
+          ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
       if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
         job.refused = true;
         lane.refused++;
@@ -419,11 +423,9 @@ final class JobRunner {
       RealmLog.Batch batch = batch(realm);
       int ordinal = lane.ordinal(job);
       if (r.ok()) {
-        batch.success(job.anchor, ordinal, job.id, job.agent, now(), took, r.value(), job.events.events(),
-            job.events.omitted());
+        batch.success(job.anchor, ordinal, job.id, job.agent, now(), took, r.value(), job.events.take());
       } else {
-        batch.failure(job.anchor, ordinal, job.agent, now(), took, r.failure().display(), job.events.events(),
-            job.events.omitted());
+        batch.failure(job.anchor, ordinal, job.agent, now(), took, r.failure().display(), job.events.take());
       }
       lane.keepAnswered(job, batch.replyLines());
       finish(lane, job);
@@ -441,7 +443,7 @@ final class JobRunner {
     if (done != null && done.failedHeader != null && !done.lateWritten && done.realmName.equals(realm.name())) {
       took = Duration.ofNanos(ticker.read() - done.dispatchedNanos);
       commit(realm, batch(realm).late(done.anchor, lane.failedOrdinal(done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
-          r.value(), r.ok() ? null : r.failure().display(), done.events.events(), done.events.omitted()));
+          r.value(), r.ok() ? null : r.failure().display(), done.events.take()));
       done.lateWritten = true;
       controllers.finished(done, r.ok() ? "ok" : "error", r.value(), r.failure(), took, ticker.read(), true);
       log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,
@@ -490,8 +492,7 @@ final class JobRunner {
     if (lane.background.isEmpty()) {
       return;
     }
-    batch.background(now(), lane.background.events(), lane.background.omitted());
-    lane.background.clear();
+    batch.background(now(), lane.background.take());
     lane.lastFlushNanos = ticker.read();
   }
 
@@ -538,9 +539,8 @@ final class JobRunner {
       took = job.timeout;
     }
     String time = now();
-    batch.failure(job.anchor, lane.ordinal(job), job.agent, time, took, error, job.events.events(),
-        job.events.omitted());
-    job.events.clear(); // written with this reply; a late reply must not repeat them
+    // written with this reply (take() empties the buffer): a late reply must not repeat them
+    batch.failure(job.anchor, lane.ordinal(job), job.agent, time, took, error, job.events.take());
     lane.keepAnswered(job, batch.replyLines());
     if (job.state == Job.State.RUNNING) {
       job.failedHeader = realm.log().failureHeader(job.agent, time, took);
@@ -565,7 +565,14 @@ final class JobRunner {
   }
 
   private Lane lane(Realm realm) {
-    return lanes.computeIfAbsent(realm, r -> new Lane());
+    return lanes.computeIfAbsent(realm, r -> new Lane(new EventBuffer(() -> realm.log().spill(
+        "background-" + SPILL_TIME.format(LocalDateTime.now(config.clock())), "A background block"))));
+  }
+
+  private Job newJob(Realm realm, String agent, String code, Duration timeout, RealmLog.Anchor anchor, String status) {
+    String id = ids.next();
+    return new Job(id, realm.name(), agent, code, realm.language(), timeout, anchor, status,
+        new EventBuffer(() -> realm.log().spill(id, "The reply to job " + id + " (" + agent + ")")));
   }
 
   private void commit(Realm realm, RealmLog.Batch batch) {

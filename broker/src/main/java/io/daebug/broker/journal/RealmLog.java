@@ -233,6 +233,16 @@ public final class RealmLog implements AutoCloseable {
     return !orphans.isEmpty();
   }
 
+  /**
+   * The side file for the events a reply or background block omits (see {@link EventSpill}).
+   *
+   * @param name a job id, or {@code background-<time>}
+   * @param title what the events were omitted from
+   */
+  public EventSpill spill(String name, String title) {
+    return new EventSpill(file, realm, name, title);
+  }
+
   /** Starts a batch of edits, written together by {@link Batch#commit()}. */
   public Batch batch() {
     return new Batch();
@@ -319,8 +329,8 @@ public final class RealmLog implements AutoCloseable {
      * result cap is cut in the log and written whole to {@code daebug/<realm>.results/<job>.json}.
      */
     public Batch success(Anchor a, int ordinal, String jobId, String agent, String time, Duration took,
-        JsonNode value, List<JournalEvent> events, long omitted) throws IOException {
-      List<String> lines = Replies.success(file, realm, resultCap, jobId, agent, time, took, false, value, events, omitted);
+        JsonNode value, Events events) throws IOException {
+      List<String> lines = Replies.success(file, realm, resultCap, jobId, agent, time, took, false, value, events);
       edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
       replied = lines;
       return this;
@@ -347,8 +357,8 @@ public final class RealmLog implements AutoCloseable {
 
     /** Replaces the placeholder with a 🚫 reply holding {@code error} and the job's events. */
     public Batch failure(Anchor a, int ordinal, String agent, String time, Duration took, String error,
-        List<JournalEvent> events, long omitted) {
-      List<String> lines = Replies.failure(realm, agent, time, took, false, error, events, omitted);
+        Events events) {
+      List<String> lines = Replies.failure(realm, agent, time, took, false, error, events);
       edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
       replied = lines;
       return this;
@@ -360,11 +370,11 @@ public final class RealmLog implements AutoCloseable {
      * @param failedHeader the exact 🚫 header line written for the job
      */
     public Batch late(Anchor a, int ordinal, String failedHeader, String jobId, String agent, String time,
-        Duration took, boolean ok, JsonNode value, String error, List<JournalEvent> events, long omitted)
+        Duration took, boolean ok, JsonNode value, String error, Events events)
         throws IOException {
       List<String> lines = ok
-          ? Replies.success(file, realm, resultCap, jobId, agent, time, took, true, value, events, omitted)
-          : Replies.failure(realm, agent, time, took, true, error, events, omitted);
+          ? Replies.success(file, realm, resultCap, jobId, agent, time, took, true, value, events)
+          : Replies.failure(realm, agent, time, took, true, error, events);
       whole = true; // the 🚫 reply it goes under can be anywhere above
       edits.add(doc -> LogEditor.lateReply(doc, new LogEditor.Anchor(a.code(), failedHeader, ordinal), lines,
           language));
@@ -379,8 +389,8 @@ public final class RealmLog implements AutoCloseable {
     }
 
     /** Writes a background block above the footer. */
-    public Batch background(String time, List<JournalEvent> events, long omitted) {
-      List<String> lines = Replies.background(realm, time, events, omitted);
+    public Batch background(String time, Events events) {
+      List<String> lines = Replies.background(realm, time, events);
       edits.add(doc -> LogEditor.aboveFooter(doc, lines, language));
       return this;
     }
