@@ -110,14 +110,8 @@ final class Controllers {
   }
 
   /** The error a controller is told of for a job the broker ended ({@code timeout}, {@code cancelled}, ...). */
-  static ErrorInfo brokerError(String outcome, String message) {
-    String name = switch (outcome) {
-      case "timeout" -> "TimeoutError";
-      case "cancelled" -> "CancelledError";
-      case "disconnected" -> "DisconnectedError";
-      default -> "BrokerError";
-    };
-    return new ErrorInfo(name, message, null);
+  static ErrorInfo brokerError(Outcome outcome, String message) {
+    return new ErrorInfo(outcome.errorName(), message, null);
   }
 
   /**
@@ -125,7 +119,7 @@ final class Controllers {
    *
    * @param endNanos ticker time of the end, for the queue time of a job that never ran
    */
-  void finished(Job job, String outcome, JsonNode value, ErrorInfo error, Duration took, long endNanos, boolean late) {
+  void finished(Job job, Outcome outcome, JsonNode value, ErrorInfo error, Duration took, long endNanos, boolean late) {
     Submission s = job.submission;
     if (s == null) {
       return;
@@ -138,8 +132,8 @@ final class Controllers {
       return;
     }
     long dispatched = job.dispatchedNanos != 0 ? job.dispatchedNanos : endNanos;
-    s.link().send(new JobOutcome(s.ref(), job.id, job.realmName, outcome,
-        "ok".equals(outcome) ? (value == null ? UNDEFINED : value) : null, error, millis(took.toNanos()),
+    s.link().send(new JobOutcome(s.ref(), job.id, job.realmName, outcome.wire(),
+        outcome == Outcome.OK ? (value == null ? UNDEFINED : value) : null, error, millis(took.toNanos()),
         millis(dispatched - s.submittedNanos()), late ? Boolean.TRUE : null));
   }
 

@@ -85,7 +85,7 @@ public final class Dispatcher {
     this.shutdownRequested = shutdownRequested;
     this.realms = new Realms(logDir(), config.resultCap(), config.writes(), config.disconnectGrace(), ticker, core,
         this::expire);
-    this.jobs = new JobRunner(config, core, ticker, this::registryChanged, controllers);
+    this.jobs = new JobRunner(config, Scheduler.of(core), ticker, this::registryChanged, controllers);
     this.jobs.cancelSent = new OwnerRelay(realms)::cancelSent;
     core.scheduleWithFixedDelay(() -> guard("beats", this::checkBeats), BEAT_CHECK_MS, BEAT_CHECK_MS,
         TimeUnit.MILLISECONDS);
@@ -265,7 +265,7 @@ public final class Dispatcher {
         closed = true;
         jobs.close();
         for (Realm realm : realms.all()) {
-          jobs.endAll(realm, "broker shut down before the job finished", "failed", false);
+          jobs.endAll(realm, "broker shut down before the job finished", Outcome.FAILED, false);
           if (realm.link() != null) {
             realm.link().close(1001, "broker shutting down");
           }
@@ -396,7 +396,7 @@ public final class Dispatcher {
 
   private void expire(Realm realm) {
     guard("expire", () -> {
-      jobs.endAll(realm, "realm disconnected before the job could run", "disconnected", true);
+      jobs.endAll(realm, "realm disconnected before the job could run", Outcome.DISCONNECTED, true);
       realms.remove(realm);
       log.info("realm {} removed after its grace period", realm.name());
       registryChanged();

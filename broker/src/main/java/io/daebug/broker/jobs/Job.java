@@ -1,8 +1,8 @@
 package io.daebug.broker.jobs;
 
+import io.daebug.broker.journal.PendingStatus;
 import io.daebug.broker.journal.RealmLog;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
 
 /** One request (from a log or a controller): queued, then running in its realm, then finished. Core-thread confined. */
 final class Job {
@@ -16,12 +16,13 @@ final class Job {
   final RealmLog.Anchor anchor;
   final EventBuffer events;
   State state = State.QUEUED;
-  String status;
+  /** What its placeholder says while it is pending. */
+  PendingStatus status;
   /** The reply written for it (its 🚫 reply when the broker ended it), while its lane keeps it; else null. */
   java.util.List<String> replyLines;
   long dispatchedNanos;
-  ScheduledFuture<?> timer;
-  ScheduledFuture<?> refresher;
+  Scheduler.Timer timer;
+  Scheduler.Timer refresher;
   /** The 🚫 header written when the job failed without a result (timeout, disconnect), for a late result. */
   String failedHeader;
   boolean lateWritten;
@@ -32,7 +33,7 @@ final class Job {
   boolean refused;
 
   Job(String id, String realmName, String agent, String code, String language, Duration timeout,
-      RealmLog.Anchor anchor, String status, EventBuffer events) {
+      RealmLog.Anchor anchor, PendingStatus status, EventBuffer events) {
     this.events = events;
     this.id = id;
     this.realmName = realmName;
@@ -46,10 +47,10 @@ final class Job {
 
   void cancelTimers() {
     if (timer != null) {
-      timer.cancel(false);
+      timer.cancel();
     }
     if (refresher != null) {
-      refresher.cancel(false);
+      refresher.cancel();
     }
   }
 }

@@ -30,7 +30,7 @@ public final class RealmLog implements AutoCloseable {
   public record Anchor(String code, String header) {}
 
   /** A job queued or running: its agent, where its reply goes, and its placeholder's status line now. */
-  public record Waiting(String agent, Anchor anchor, String status) {}
+  public record Waiting(String agent, Anchor anchor, PendingStatus status) {}
 
   private final Path file;
   private final String realm;
@@ -270,7 +270,8 @@ public final class RealmLog implements AutoCloseable {
     public Batch accept(String now, int ahead, int handed, List<Waiting> waiting, Consumer<List<Request>> onNew) {
       List<LogEditor.Waiting> jobs = new ArrayList<>(waiting.size());
       for (Waiting w : waiting) {
-        jobs.add(new LogEditor.Waiting(w.agent(), w.anchor().code(), w.anchor().header(), w.status()));
+        jobs.add(new LogEditor.Waiting(w.agent(), w.anchor().code(), w.anchor().header(),
+            JournalFormat.status(w.status())));
       }
       List<List<Request>> found = new ArrayList<>(List.of(List.of()));
       edits.add(0, doc -> found.set(0, requests(LogEditor.accept(doc, realm, language, now, ahead, jobs))));
@@ -290,13 +291,14 @@ public final class RealmLog implements AutoCloseable {
      *
      * @param status the placeholder's status line when the edit is applied
      */
-    public Batch insert(String agent, String time, String info, String code, java.util.function.Supplier<String> status) {
+    public Batch insert(String agent, String time, String info, String code,
+        java.util.function.Supplier<PendingStatus> status) {
       edits.add(doc -> {
         List<String> lines = new ArrayList<>();
         lines.add(JournalFormat.requestHeader(agent, realm, time));
         lines.addAll(JournalFormat.fence(info, code));
         lines.add(JournalFormat.pendingHeader(realm, agent, time));
-        lines.add(status.get());
+        lines.add(JournalFormat.status(status.get()));
         LogEditor.aboveFooter(doc, lines, language);
       });
       return this;
@@ -312,16 +314,21 @@ public final class RealmLog implements AutoCloseable {
       return this;
     }
 
+    /** Sets a pending job's placeholder's status line ({@code executing (Ns)}, {@code queued (N ahead)}). */
+    public Batch status(Anchor a, int ordinal, PendingStatus status) {
+      String line = JournalFormat.status(status);
+      edits.add(doc -> LogEditor.setStatus(doc, anchor(a, ordinal), line));
+      return this;
+    }
+
     /** Sets a pending job's placeholder to {@code executing (Ns)}. */
     public Batch executing(Anchor a, int ordinal, long seconds) {
-      edits.add(doc -> LogEditor.setStatus(doc, anchor(a, ordinal), JournalFormat.executing(seconds)));
-      return this;
+      return status(a, ordinal, new PendingStatus.Executing(seconds));
     }
 
     /** Sets a pending job's placeholder to {@code queued (N ahead)}. */
     public Batch queued(Anchor a, int ordinal, int ahead) {
-      edits.add(doc -> LogEditor.setStatus(doc, anchor(a, ordinal), JournalFormat.queued(ahead)));
-      return this;
+      return status(a, ordinal, new PendingStatus.Queued(ahead));
     }
 
     /**

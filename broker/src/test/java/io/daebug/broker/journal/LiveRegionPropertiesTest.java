@@ -110,7 +110,7 @@ class LiveRegionPropertiesTest {
           LogEditor.aboveFooter(expected, Replies.background(R, NOW, Events.of(events, 0)), L);
         } else if (op < 90) {
           String code = "ctl + " + codes[0]++;
-          realmLog.batch().insert("ctl", NOW, "JS", code, () -> JournalFormat.executing(0)).commit();
+          realmLog.batch().insert("ctl", NOW, "JS", code, () -> PendingStatus.STARTED).commit();
           List<String> lines = new ArrayList<>();
           lines.add(JournalFormat.requestHeader("ctl", R, NOW));
           lines.addAll(JournalFormat.fence("JS", code));
