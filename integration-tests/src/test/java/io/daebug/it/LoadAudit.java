@@ -55,6 +55,8 @@ final class LoadAudit {
     int backgroundLost;
     int backgroundDuplicated;
     int backgroundOmitted;
+    /** Events (of jobs or background) found in the side files the logs link. */
+    int inSideFiles;
     int placeholdersLeft;
     int badFooters;
     final List<String> problems = new ArrayList<>();
@@ -208,6 +210,7 @@ final class LoadAudit {
       if (link.matches() && link.group(1).equals(link.group(2))) {
         String side = sideFile.apply(link.group(2));
         long held = side == null ? -1 : countEvents(side, during, background);
+        tally.inSideFiles += (int) Math.max(0, held);
         if (held != unlinked) {
           tally.problem(realm + ": side file " + link.group(2) + " holds " + held + " events, the log omits " + unlinked);
           tally.backgroundOmitted += (int) Math.max(1, Math.abs(unlinked - held));

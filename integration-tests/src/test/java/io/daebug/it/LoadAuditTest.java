@@ -132,6 +132,7 @@ class LoadAuditTest {
     assertThat(whole.problems).isEmpty();
     assertThat(whole.clean()).isTrue();
     assertThat(whole.background).isEqualTo(13);
+    assertThat(whole.inSideFiles).isEqualTo(3);
 
     LoadAudit.Tally missing = audit(log, what);
     assertThat(missing.backgroundOmitted).isEqualTo(1);

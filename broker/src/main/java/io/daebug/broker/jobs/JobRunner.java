@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.journal.Events;
 import io.daebug.broker.journal.JournalEvent;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.PendingStatus;
@@ -51,6 +52,7 @@ final class JobRunner {
 
   private final BrokerConfig config;
   private final Scheduler scheduler;
+  private final JobObserver observer;
   private final Ticker ticker;
   private final Runnable stateChanged;
   private final Map<Realm, Lane> lanes = new HashMap<>();
@@ -69,8 +71,9 @@ final class JobRunner {
    * @param stateChanged called when a realm's state for the registry may have changed
    */
   JobRunner(BrokerConfig config, Scheduler scheduler, Ticker ticker, Runnable stateChanged,
-      Controllers controllers) {
+      Controllers controllers, JobObserver observer) {
     this.config = config;
+    this.observer = observer;
     this.controllers = controllers;
     this.scheduler = scheduler;
     this.ticker = ticker;
@@ -418,15 +421,17 @@ final class JobRunner {
       RealmLog.Batch batch = batch(realm);
       int ordinal = lane.ordinal(job);
       if (r.ok()) {
-        batch.success(job.anchor, ordinal, job.id, job.agent, now(), took, r.value(), job.events.take());
+        batch.success(job.anchor, ordinal, job.id, job.agent, now(), took, r.value(), take(realm, job.events));
       } else {
-        batch.failure(job.anchor, ordinal, job.agent, now(), took, r.failure().display(), job.events.take());
+        batch.failure(job.anchor, ordinal, job.agent, now(), took, r.failure().display(), take(realm, job.events));
       }
       lane.keepAnswered(job, batch.replyLines());
       finish(lane, job);
       Duration tookFinal = took;
-      afterCommit.add(() -> controllers.finished(job, Outcome.of(r.ok()), r.value(), r.failure(), tookFinal,
-          ticker.read(), false));
+      afterCommit.add(() -> {
+        observer.jobFinished(realm.name(), Outcome.of(r.ok()), tookFinal, false);
+        controllers.finished(job, Outcome.of(r.ok()), r.value(), r.failure(), tookFinal, ticker.read(), false);
+      });
       log.info("job {} realm={} agent={} {} in {}", job.id, realm.name(), job.agent, r.ok() ? "ok" : "error",
           JournalFormat.duration(took));
       pump(realm, batch);
@@ -440,6 +445,7 @@ final class JobRunner {
       commit(realm, batch(realm).late(done.anchor, lane.failedOrdinal(done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
           r.value(), r.ok() ? null : r.failure().display(), done.events.take()));
       done.lateWritten = true;
+      observer.jobFinished(realm.name(), Outcome.of(r.ok()), took, true);
       controllers.finished(done, Outcome.of(r.ok()), r.value(), r.failure(), took, ticker.read(), true);
       log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,
           r.ok() ? "ok" : "error", JournalFormat.duration(took));
@@ -487,7 +493,7 @@ final class JobRunner {
     if (lane.background.isEmpty()) {
       return;
     }
-    batch.background(now(), lane.background.take());
+    batch.background(now(), take(realm, lane.background));
     lane.lastFlushNanos = ticker.read();
   }
 
@@ -535,7 +541,7 @@ final class JobRunner {
     }
     String time = now();
     // written with this reply (take() empties the buffer): a late reply must not repeat them
-    batch.failure(job.anchor, lane.ordinal(job), job.agent, time, took, error, job.events.take());
+    batch.failure(job.anchor, lane.ordinal(job), job.agent, time, took, error, take(realm, job.events));
     lane.keepAnswered(job, batch.replyLines());
     if (job.state == Job.State.RUNNING) {
       job.failedHeader = realm.log().failureHeader(job.agent, time, took);
@@ -545,6 +551,7 @@ final class JobRunner {
     finish(lane, job);
     Duration tookFinal = took;
     long end = ticker.read();
+    afterCommit.add(() -> observer.jobFinished(realm.name(), outcome, tookFinal, false));
     afterCommit.add(() -> controllers.finished(job, outcome, null, Controllers.brokerError(outcome, error),
         tookFinal, end, false));
   }
@@ -557,6 +564,15 @@ final class JobRunner {
       lane.running = null;
     }
     finished.put(job.id, job);
+  }
+
+  /** A block's events for the log (their side file made durable first), reported to the observer. */
+  private Events take(Realm realm, EventBuffer buffer) {
+    Events events = buffer.take();
+    if (!events.kept().isEmpty()) {
+      observer.eventsWritten(realm.name(), events.kept().size(), events.omitted());
+    }
+    return events;
   }
 
   private Lane lane(Realm realm) {
