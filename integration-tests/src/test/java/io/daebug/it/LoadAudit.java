@@ -213,7 +213,7 @@ final class LoadAudit {
         tally.inSideFiles += (int) Math.max(0, held);
         if (held != unlinked) {
           tally.problem(realm + ": side file " + link.group(2) + " holds " + held + " events, the log omits " + unlinked);
-          tally.backgroundOmitted += (int) Math.max(1, Math.abs(unlinked - held));
+          tally.backgroundOmitted += (int) (held < 0 ? unlinked : Math.max(1, Math.abs(unlinked - held)));
         }
         unlinked = 0;
       }

@@ -135,7 +135,7 @@ class LoadAuditTest {
     assertThat(whole.inSideFiles).isEqualTo(3);
 
     LoadAudit.Tally missing = audit(log, what);
-    assertThat(missing.backgroundOmitted).isEqualTo(1);
+    assertThat(missing.backgroundOmitted).isEqualTo(3);
     assertThat(missing.backgroundLost).isEqualTo(3);
     assertThat(missing.clean()).isFalse();
 
