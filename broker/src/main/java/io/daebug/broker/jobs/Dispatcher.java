@@ -78,12 +78,6 @@ public final class Dispatcher {
 
   public Dispatcher(BrokerConfig config, ScheduledExecutorService core, Ticker ticker, RegistryFile registry,
       Runnable shutdownRequested) {
-    this(config, core, ticker, registry, shutdownRequested, JobObserver.NONE);
-  }
-
-  /** @param observer told of every job's end and of the events written (metrics); called on the core */
-  public Dispatcher(BrokerConfig config, ScheduledExecutorService core, Ticker ticker, RegistryFile registry,
-      Runnable shutdownRequested, JobObserver observer) {
     this.config = config;
     this.core = core;
     this.ticker = ticker;
@@ -91,7 +85,7 @@ public final class Dispatcher {
     this.shutdownRequested = shutdownRequested;
     this.realms = new Realms(logDir(), config.resultCap(), config.writes(), config.disconnectGrace(), ticker, core,
         this::expire);
-    this.jobs = new JobRunner(config, Scheduler.of(core), ticker, this::registryChanged, controllers, observer);
+    this.jobs = new JobRunner(config, Scheduler.of(core), ticker, this::registryChanged, controllers);
     this.jobs.cancelSent = new OwnerRelay(realms)::cancelSent;
     core.scheduleWithFixedDelay(() -> guard("beats", this::checkBeats), BEAT_CHECK_MS, BEAT_CHECK_MS,
         TimeUnit.MILLISECONDS);

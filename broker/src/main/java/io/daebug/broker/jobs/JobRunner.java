@@ -52,7 +52,6 @@ final class JobRunner {
 
   private final BrokerConfig config;
   private final Scheduler scheduler;
-  private final JobObserver observer;
   private final Ticker ticker;
   private final Runnable stateChanged;
   private final Map<Realm, Lane> lanes = new HashMap<>();
@@ -71,9 +70,8 @@ final class JobRunner {
    * @param stateChanged called when a realm's state for the registry may have changed
    */
   JobRunner(BrokerConfig config, Scheduler scheduler, Ticker ticker, Runnable stateChanged,
-      Controllers controllers, JobObserver observer) {
+      Controllers controllers) {
     this.config = config;
-    this.observer = observer;
     this.controllers = controllers;
     this.scheduler = scheduler;
     this.ticker = ticker;
@@ -428,10 +426,8 @@ final class JobRunner {
       lane.keepAnswered(job, batch.replyLines());
       finish(lane, job);
       Duration tookFinal = took;
-      afterCommit.add(() -> {
-        observer.jobFinished(realm.name(), Outcome.of(r.ok()), tookFinal, false);
-        controllers.finished(job, Outcome.of(r.ok()), r.value(), r.failure(), tookFinal, ticker.read(), false);
-      });
+      afterCommit.add(() -> controllers.finished(job, Outcome.of(r.ok()), r.value(), r.failure(), tookFinal,
+          ticker.read(), false));
       log.info("job {} realm={} agent={} {} in {}", job.id, realm.name(), job.agent, r.ok() ? "ok" : "error",
           JournalFormat.duration(took));
       pump(realm, batch);
@@ -445,7 +441,6 @@ final class JobRunner {
       commit(realm, batch(realm).late(done.anchor, lane.failedOrdinal(done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
           r.value(), r.ok() ? null : r.failure().display(), done.events.take()));
       done.lateWritten = true;
-      observer.jobFinished(realm.name(), Outcome.of(r.ok()), took, true);
       controllers.finished(done, Outcome.of(r.ok()), r.value(), r.failure(), took, ticker.read(), true);
       log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,
           r.ok() ? "ok" : "error", JournalFormat.duration(took));
@@ -551,7 +546,6 @@ final class JobRunner {
     finish(lane, job);
     Duration tookFinal = took;
     long end = ticker.read();
-    afterCommit.add(() -> observer.jobFinished(realm.name(), outcome, tookFinal, false));
     afterCommit.add(() -> controllers.finished(job, outcome, null, Controllers.brokerError(outcome, error),
         tookFinal, end, false));
   }
@@ -566,13 +560,9 @@ final class JobRunner {
     finished.put(job.id, job);
   }
 
-  /** A block's events for the log (their side file made durable first), reported to the observer. */
+  /** A block's events for the log, their side file made durable first. */
   private Events take(Realm realm, EventBuffer buffer) {
-    Events events = buffer.take();
-    if (!events.kept().isEmpty()) {
-      observer.eventsWritten(realm.name(), events.kept().size(), events.omitted());
-    }
-    return events;
+    return buffer.take();
   }
 
   private Lane lane(Realm realm) {

@@ -4,7 +4,7 @@ package io.daebug.broker.jobs;
  * How a job ended. A result from the realm is {@link #OK} or {@link #ERROR}; the others are the broker ending a job
  * that got no result. Controllers are told {@link #wire()} (docs/protocol.md); the journal writes the 🚫 reply.
  */
-public enum Outcome {
+enum Outcome {
   OK("ok", null),
   ERROR("error", null),
   TIMEOUT("timeout", "TimeoutError"),
@@ -22,7 +22,7 @@ public enum Outcome {
   }
 
   /** The {@code outcome} a controller's {@code result} carries. */
-  public String wire() {
+  String wire() {
     return wire;
   }
 

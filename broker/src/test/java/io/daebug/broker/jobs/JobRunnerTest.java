@@ -48,8 +48,6 @@ class JobRunnerTest {
   private JobRunner runner;
   private Realm realm;
   private RecordingLink link;
-  /** What the observer was told, in order. */
-  private final List<String> observed = new ArrayList<>();
 
   /** A realm connection that records what the broker sends it. */
   static final class RecordingLink implements RealmLink {
@@ -90,17 +88,7 @@ class JobRunnerTest {
         d.writes());
     realms = new Realms(root.resolve("daebug"), 64 * 1024, config.writes(), Duration.ofMinutes(2), time, Runnable::run,
         r -> {});
-    runner = new JobRunner(config, time, time, () -> {}, new Controllers(), new JobObserver() {
-      @Override
-      public void jobFinished(String realm, Outcome outcome, Duration took, boolean late) {
-        observed.add(outcome + (late ? " late " : " ") + took.toMillis() + "ms");
-      }
-
-      @Override
-      public void eventsWritten(String realm, long kept, long omitted) {
-        observed.add("events " + kept + "+" + omitted);
-      }
-    });
+    runner = new JobRunner(config, time, time, () -> {}, new Controllers());
   }
 
   private void connect(String earlierLog) throws Exception {
@@ -150,7 +138,6 @@ class JobRunnerTest {
     assertThat(log()).contains("```js\n2\n```\n" + OK + " (0ms)\n```JSON\n2\n```\n");
     assertThat(runner.pending(realm)).isZero();
     assertThat(time.pending()).as("no timer left behind").isZero();
-    assertThat(observed).containsExactly("OK 12ms", "OK 0ms");
   }
 
   @Test
@@ -176,7 +163,6 @@ class JobRunnerTest {
     time.advance(Duration.ofSeconds(3));
     result(job, 7);
     assertThat(log()).contains("slow()\n```\n" + failed + OK + " (15.0s) (late)\n```JSON\n7\n```\n");
-    assertThat(observed).containsExactly("TIMEOUT 12000ms", "OK late 15000ms");
   }
 
   @Test
@@ -192,7 +178,6 @@ class JobRunnerTest {
         .extracting(m -> ((CancelJob) m).id()).isEqualTo(first.id());
     assertThat(log()).contains("loop()\n```\n" + FAIL + " (0ms)\n```Error\njob cancelled by tester\n```\n");
     assertThat(link.jobs()).extracting(RunJob::code).containsExactly("loop()", "next()");
-    assertThat(observed).containsExactly("CANCELLED 0ms");
   }
 
   @Test
@@ -253,7 +238,6 @@ class JobRunnerTest {
       assertThat(side).contains("10:00:00 bg " + i + "\n");
     }
     assertThat(side).doesNotContain("bg 2\n").doesNotContain("bg 18\n");
-    assertThat(observed).containsExactly("events 10+15");
 
     // the next block waits for the rest of its second
     runner.onEvent(realm, new RealmEvent(null, "log", CLOCK.toEpochMilli(), "later"));
