@@ -10,14 +10,20 @@ import io.daebug.broker.journal.JournalWatcher;
 import io.daebug.broker.journal.RegistryFile;
 import io.daebug.broker.journal.RedoRecord;
 import io.daebug.broker.journal.StaleTemps;
+import io.daebug.broker.metrics.PrometheusMetrics;
+import io.daebug.broker.protocol.RealmInfo;
 import io.daebug.broker.protocol.MessageCodec;
 import io.daebug.broker.transport.ws.WsServer;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,12 +44,14 @@ public final class Broker implements AutoCloseable {
   private final WsServer server;
   private final JournalWatcher watcher;
   private final RegistryFile registry;
+  private final PrometheusMetrics metrics;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private Broker(BrokerConfig config, ScheduledExecutorService core, Dispatcher dispatcher, WsServer server,
-      JournalWatcher watcher, RegistryFile registry) {
+      JournalWatcher watcher, RegistryFile registry, PrometheusMetrics metrics) {
     this.registry = registry;
+    this.metrics = metrics;
     this.config = config;
     this.core = core;
     this.dispatcher = dispatcher;
@@ -74,10 +82,15 @@ public final class Broker implements AutoCloseable {
     };
     WsServer[] bound = new WsServer[1];
     RegistryFile registry = new RegistryFile(root, started, () -> bound[0].uri(cfg.host()).toString());
-    Dispatcher dispatcher = new Dispatcher(cfg, core, Ticker.systemTicker(), registry, onShutdownRequest);
+    Dispatcher[] forMetrics = new Dispatcher[1];
+    Ticker ticker = Ticker.systemTicker();
+    PrometheusMetrics metrics = new PrometheusMetrics(() -> realmStates(forMetrics[0]), cfg.clock(), ticker::read,
+        Dispatcher.VERSION);
+    Dispatcher dispatcher = new Dispatcher(cfg, core, ticker, registry, onShutdownRequest, metrics);
+    forMetrics[0] = dispatcher;
     WsServer server = null;
     try {
-      server = WsServer.start(cfg, dispatcher, new MessageCodec(), dispatcher::health);
+      server = WsServer.start(cfg, dispatcher, new MessageCodec(), () -> health(dispatcher, metrics), metrics);
       bound[0] = server;
       StaleTemps.delete(root);
       RedoRecord.recoverAll(root.resolve("daebug"));
@@ -100,7 +113,7 @@ public final class Broker implements AutoCloseable {
         }
       });
       watcher.start();
-      Broker broker = new Broker(cfg, core, dispatcher, server, watcher, registry);
+      Broker broker = new Broker(cfg, core, dispatcher, server, watcher, registry, metrics);
       self[0] = broker;
       log.info("Daebug broker serving {} at {}", root, server.uri(cfg.host()));
       return broker;
@@ -109,6 +122,7 @@ public final class Broker implements AutoCloseable {
         server.close();
       }
       core.shutdownNow();
+      metrics.close();
       throw e;
     }
   }
@@ -153,8 +167,39 @@ public final class Broker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    metrics.close();
     log.info("Daebug broker stopped");
     stopped.countDown();
+  }
+
+  /** The realms for the metrics' gauges; null when the core did not answer in time. */
+  private static List<PrometheusMetrics.RealmState> realmStates(Dispatcher dispatcher) {
+    List<RealmInfo> realms = dispatcher == null ? List.of() : dispatcher.realms(Duration.ofSeconds(2));
+    if (realms == null) {
+      return null;
+    }
+    List<PrometheusMetrics.RealmState> out = new ArrayList<>(realms.size());
+    realms.forEach(r -> out.add(new PrometheusMetrics.RealmState(r.kind(), r.state())));
+    return out;
+  }
+
+  /** {@code /-daebug/health} (docs/operations.md): the core's status and realms, with the broker's own figures. */
+  private static Map<String, Object> health(Dispatcher dispatcher, PrometheusMetrics metrics) {
+    Map<String, Object> core = dispatcher.health();
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("status", core.get("status"));
+    out.put("version", Dispatcher.VERSION);
+    out.put("startedAt", metrics.started().toString());
+    out.put("uptimeSeconds", metrics.uptime().toMillis() / 1000.0);
+    Map<String, Object> jobs = new LinkedHashMap<>();
+    Map<String, Long> byOutcome = metrics.jobsByOutcome();
+    jobs.put("total", byOutcome.values().stream().mapToLong(Long::longValue).sum());
+    jobs.putAll(byOutcome);
+    out.put("jobs", jobs);
+    if (core.containsKey("realms")) {
+      out.put("realms", core.get("realms"));
+    }
+    return out;
   }
 
   private String startCommand() {

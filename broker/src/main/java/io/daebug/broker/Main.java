@@ -101,6 +101,15 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line; returns the exit code. */
   static int run(String[] args, PrintWriter out, PrintWriter err) {
+    return commandLine(out, err).execute(args);
+  }
+
+  /**
+   * The broker's command line, writing to {@code out} and {@code err}: the executable jar adds its other
+   * commands ({@code run}, {@code mcp}, {@code debug}, ...) to it as subcommands, so {@code daebug [OPTIONS]}
+   * with no command still starts the broker.
+   */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
@@ -108,7 +117,7 @@ public final class Main implements Callable<Integer> {
       err.println("daebug: " + e.getMessage());
       return 2;
     });
-    return cli.execute(args);
+    return cli;
   }
 
   @Override

@@ -23,7 +23,8 @@ public record JobError(String name, String message, String stack) {
 
   /**
    * The text the journal shows in the reply's {@code Error} fence: the stack when it starts with the
-   * error's name, else {@code name: message} followed by the stack.
+   * error's name (JavaScript) or ends with {@code name: message} (a Python traceback), else
+   * {@code name: message} followed by the stack.
    *
    * @return the text
    */
@@ -32,6 +33,7 @@ public record JobError(String name, String message, String stack) {
     if (stack.isBlank()) {
       return head;
     }
-    return stack.startsWith(head) || (!name.isEmpty() && stack.startsWith(name)) ? stack : head + "\n" + stack;
+    return stack.startsWith(head) || (!name.isEmpty() && stack.startsWith(name)) || stack.endsWith("\n" + head)
+        ? stack : head + "\n" + stack;
   }
 }

@@ -18,7 +18,7 @@ import java.util.Locale;
  * one. File latency runs from the append to the moment the reply is seen in the file ({@link ReplyWatcher}: inotify,
  * then one read); controller latency from {@code submit} to the result.
  *
- * <p>Run: {@code mvn -B -pl broker,client-java,client-js package -DskipTests}, then
+ * <p>Run: {@code mvn -B -pl app -am package -DskipTests}, then
  * {@code mvn -B -pl integration-tests -am test-compile -DskipTests} and
  * {@code mvn -B -pl integration-tests exec:exec@load-bench -Dbench.realms=200 -Dbench.seconds=60}. Other properties
  * (defaults): {@code bench.appenders} (4) appender threads, {@code bench.fileInFlight} (2) requests in flight per

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
 final class LogFile {
   static final String RULE = "-".repeat(70);
   static final String FOOTER = RULE + "\n> Append your JavaScript snippet below to execute against this page.\n\n";
+  /** The footer of a Python realm's log. */
+  static final String PYTHON_FOOTER = RULE + "\n> Append your Python snippet below to execute against this realm.\n\n";
   static final String TIME = "{time}";
   static final String MS = "{ms}";
   static final String JOB = "{job}";
@@ -36,12 +38,24 @@ final class LogFile {
 
   private final String realm;
   private final Path path;
+  private final String footer;
   /** The file as it was before the last {@link #append}, without its footer. */
   private String before = "";
 
   LogFile(String realm, Path path) {
+    this(realm, path, FOOTER);
+  }
+
+  /** The log of a realm whose footer is {@code footer} ({@link #PYTHON_FOOTER} for a Python realm). */
+  LogFile(String realm, Path path, String footer) {
     this.realm = realm;
     this.path = path;
+    this.footer = footer;
+  }
+
+  /** The footer this log ends with. */
+  String footer() {
+    return footer;
   }
 
   String realm() {
@@ -71,8 +85,8 @@ final class LogFile {
   /** Appends {@code text} in one write, as an agent's editor would, after checking the file ends with the footer. */
   void append(String text) {
     String now = read();
-    assertThat(now).as("log of %s before appending", realm).endsWith(FOOTER);
-    before = now.substring(0, now.length() - FOOTER.length());
+    assertThat(now).as("log of %s before appending", realm).endsWith(footer);
+    before = now.substring(0, now.length() - footer.length());
     try {
       Files.writeString(path, text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     } catch (IOException e) {
@@ -112,11 +126,11 @@ final class LogFile {
    */
   void saveByRename(UnaryOperator<String> edit, String appended) {
     String now = read();
-    assertThat(now).as("log of %s before saving", realm).endsWith(FOOTER);
-    before = edit.apply(now.substring(0, now.length() - FOOTER.length()));
+    assertThat(now).as("log of %s before saving", realm).endsWith(footer);
+    before = edit.apply(now.substring(0, now.length() - footer.length()));
     Path swap = path.resolveSibling("." + path.getFileName() + ".swp");
     try {
-      Files.writeString(swap, before + FOOTER + appended, StandardCharsets.UTF_8);
+      Files.writeString(swap, before + footer + appended, StandardCharsets.UTF_8);
       Files.move(swap, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -149,7 +163,7 @@ final class LogFile {
   }
 
   private String awaitAppendedMatching(String regex, String template, Duration atMost) {
-    Pattern pattern = Pattern.compile(Pattern.quote(before) + "(" + regex + ")" + Pattern.quote(FOOTER),
+    Pattern pattern = Pattern.compile(Pattern.quote(before) + "(" + regex + ")" + Pattern.quote(footer),
         Pattern.DOTALL);
     String[] matched = new String[1];
     await(atMost).untilAsserted(() -> {
@@ -157,7 +171,7 @@ final class LogFile {
       Matcher m = pattern.matcher(now);
       if (!m.matches()) {
         assertThat(now).as("log of %s (template: %s = HH:MM:SS, %s = Nms, %s = j-<run>-N, %s = Nms or N.Ns)", realm,
-            TIME, MS, JOB, DURATION).isEqualTo(before + template + FOOTER);
+            TIME, MS, JOB, DURATION).isEqualTo(before + template + footer);
       }
       matched[0] = m.group(1);
     });

@@ -1,34 +1,21 @@
 package io.daebug.it;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A Node process made a realm as users do it: {@code node client-js/bin/daebug-realm.mjs --broker URL --name NAME},
  * run in the broker's root folder. Needs {@code node} on the PATH and client-js's {@code node_modules}, which the
  * client-js build installs ({@code npm ci}) before the tests.
  */
-final class NodeRealmProcess implements AutoCloseable {
-  private final Process process;
-  private final List<String> output = new CopyOnWriteArrayList<>();
-
+final class NodeRealmProcess extends RealmProcess {
   private NodeRealmProcess(Process process) {
-    this.process = process;
-    Thread reader = new Thread(this::drain, "node-realm-output");
-    reader.setDaemon(true);
-    reader.start();
+    super(process, "node-realm");
   }
 
   /** {@code client-js/bin/daebug-realm.mjs} of this checkout, found from the module folder like the broker jar. */
@@ -62,56 +49,5 @@ final class NodeRealmProcess implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder(command).directory(folder.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
     return new NodeRealmProcess(builder.start());
-  }
-
-  private void drain() {
-    try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-      for (String line = in.readLine(); line != null; line = in.readLine()) {
-        output.add(line);
-      }
-    } catch (IOException e) {
-      output.add("(output closed: " + e + ")");
-    }
-  }
-
-  long pid() {
-    return process.pid();
-  }
-
-  boolean isAlive() {
-    return process.isAlive();
-  }
-
-  /** What the process printed so far (stdout and stderr), for assertion messages. */
-  String output() {
-    return String.join("\n", output);
-  }
-
-  /** Kills it at once (SIGKILL): the broker learns of it only from the socket closing. */
-  void kill() {
-    process.destroyForcibly();
-    awaitExit();
-  }
-
-  @Override
-  public void close() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    awaitExit();
-    if (process.isAlive()) {
-      process.destroyForcibly();
-    }
-  }
-
-  private void awaitExit() {
-    try {
-      process.onExit().get(15, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      process.destroyForcibly();
-    }
   }
 }

@@ -50,7 +50,7 @@ final class Registry {
    *
    * @param brokerOutput what the broker printed, for the failure message
    */
-  LogFile awaitNode(String name, NodeRealmProcess node, String state, Supplier<String> brokerOutput) {
+  LogFile awaitNode(String name, RealmProcess node, String state, Supplier<String> brokerOutput) {
     Pattern line = Pattern.compile("^\\* \\[" + Pattern.quote(name) + "\\]\\(daebug/" + Pattern.quote(name)
         + "\\.md\\) \\(node://" + node.pid() + "@[^)\\s]+\\) at \\d\\d:\\d\\d:\\d\\d: " + Pattern.quote(state) + "$",
         Pattern.MULTILINE);
@@ -60,6 +60,23 @@ final class Registry {
         .isTrue());
     LogFile log = new LogFile(name, root.resolve("daebug").resolve(name + ".md"));
     await().untilAsserted(() -> assertThat(log.read()).as("log of %s", name).endsWith(LogFile.FOOTER));
+    return log;
+  }
+
+  /**
+   * Waits for the Python realm {@code name} of {@code python} to be listed in {@code state} with its
+   * {@code python://host/pid argv0} URL; returns its log once the log ends with the Python footer.
+   */
+  LogFile awaitPython(String name, RealmProcess python, String state, Supplier<String> brokerOutput) {
+    Pattern line = Pattern.compile("^\\* \\[" + Pattern.quote(name) + "\\]\\(daebug/" + Pattern.quote(name)
+        + "\\.md\\) \\(python://[^/\\s]+/" + python.pid() + " [^)]+\\) at \\d\\d:\\d\\d:\\d\\d: "
+        + Pattern.quote(state) + "$", Pattern.MULTILINE);
+    await().untilAsserted(() -> assertThat(line.matcher(read()).find())
+        .as("a %s line for %s in daebug.md:%n%s%npython output:%n%s%nbroker output:%n%s", state, name, read(),
+            python.output(), brokerOutput.get())
+        .isTrue());
+    LogFile log = new LogFile(name, root.resolve("daebug").resolve(name + ".md"), LogFile.PYTHON_FOOTER);
+    await().untilAsserted(() -> assertThat(log.read()).as("log of %s", name).endsWith(LogFile.PYTHON_FOOTER));
     return log;
   }
 

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The broker jar serving {@code https} and {@code wss} only ({@code --tls-keystore}), with a self-signed certificate
  * made by keytool during the test: a Node realm that trusts that certificate ({@code --ca FILE}, or Node's own
- * {@code NODE_EXTRA_CA_CERTS}) connects over {@code wss://} and runs jobs; one that does not is refused by its own TLS check and never listed; a Chromium tab
+ * {@code NODE_EXTRA_CA_CERTS}) connects over {@code wss://} and runs jobs, as does a Python realm given
+ * {@code --ca FILE}; one that does not is refused by its own TLS check and never listed; a Chromium tab
  * that ignores certificate errors loads an {@code https} page whose shim connects over {@code wss}.
  */
 class TlsIT {
@@ -94,6 +95,19 @@ class TlsIT {
       await().untilAsserted(() -> assertThat(node.output()).contains("connection error: self-signed certificate"));
       assertThat(node.isAlive()).as("it keeps retrying").isTrue();
       assertThat(registry.lists("untrusting-node")).as("listed in%n%s", registry.read()).isFalse();
+    }
+  }
+
+  @Test
+  void aPythonRealmTrustingTheCertificateWorksOverWssAndOneThatDoesNotIsNeverListed() throws IOException {
+    try (PythonRealmProcess trusting = PythonRealmProcess.start(wss, "secure-py", root, "--ca", certificate.toString());
+        PythonRealmProcess untrusting = PythonRealmProcess.start(wss, "untrusting-py", root)) {
+      LogFile log = registry.awaitPython("secure-py", trusting, "live", broker::output);
+      log.append("```python\n6 * 7\n```\n");
+      log.awaitFind("```python\n6 * 7\n```\n#### 👍secure-py to agent at {time} ({ms})\n```JSON\n42\n```\n");
+      await().untilAsserted(() -> assertThat(untrusting.output()).contains("CERTIFICATE_VERIFY_FAILED"));
+      assertThat(untrusting.isAlive()).as("it keeps retrying").isTrue();
+      assertThat(registry.lists("untrusting-py")).as("listed in%n%s", registry.read()).isFalse();
     }
   }
 

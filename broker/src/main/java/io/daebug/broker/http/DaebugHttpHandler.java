@@ -64,6 +64,7 @@ public final class DaebugHttpHandler extends Handler.Abstract {
   private final HostOriginPolicy policy;
   private final TokenGate gate;
   private final Supplier<Object> health;
+  private final Supplier<String> metrics;
   private final ObjectMapper json = new ObjectMapper();
 
   /**
@@ -74,7 +75,16 @@ public final class DaebugHttpHandler extends Handler.Abstract {
    * @throws IllegalArgumentException when {@code root} is not an existing folder
    */
   public DaebugHttpHandler(Path root, HostOriginPolicy policy, TokenGate gate, Supplier<Object> health) {
+    this(root, policy, gate, health, null);
+  }
+
+  /**
+   * @param metrics supplies the Prometheus text served at {@code /-daebug/metrics}; null serves none (404)
+   */
+  public DaebugHttpHandler(Path root, HostOriginPolicy policy, TokenGate gate, Supplier<Object> health,
+      Supplier<String> metrics) {
     super(InvocationType.BLOCKING);
+    this.metrics = metrics;
     this.gate = Objects.requireNonNull(gate, "gate");
     this.policy = Objects.requireNonNull(policy, "policy");
     this.health = Objects.requireNonNull(health, "health");
@@ -161,6 +171,10 @@ public final class DaebugHttpHandler extends Handler.Abstract {
       sendBytes(response, callback, 200, body, head);
       return;
     }
+    if (name.equals("metrics") && metrics != null) {
+      serveMetrics(request, response, callback, head);
+      return;
+    }
     if (name.equals("glob")) {
       serveGlob(request, response, callback, head);
       return;
@@ -184,6 +198,22 @@ public final class DaebugHttpHandler extends Handler.Abstract {
     // Pages served elsewhere load page.js and then import() the modules, which needs CORS; the
     // scripts are public code, and the realm socket checks Origin itself.
     response.getHeaders().put(HttpHeader.ACCESS_CONTROL_ALLOW_ORIGIN, "*");
+    sendBytes(response, callback, 200, body, head);
+  }
+
+  /**
+   * {@code /-daebug/metrics}: Prometheus text. A browser's request from a page of another origin is refused
+   * (403), like a socket's; a scraper sends no {@code Origin}.
+   */
+  private void serveMetrics(Request request, Response response, Callback callback, boolean head) {
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    if (!policy.originAllowed(origin)) {
+      sendText(response, callback, 403, "origin not allowed", head);
+      return;
+    }
+    byte[] body = metrics.get().getBytes(StandardCharsets.UTF_8);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
     sendBytes(response, callback, 200, body, head);
   }
 

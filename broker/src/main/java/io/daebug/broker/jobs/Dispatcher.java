@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.RegistryFile;
+import io.daebug.broker.metrics.BrokerMetrics;
 import io.daebug.broker.protocol.Beat;
 import io.daebug.broker.protocol.Cancel;
 import io.daebug.broker.protocol.ControllerError;
@@ -78,6 +79,12 @@ public final class Dispatcher {
 
   public Dispatcher(BrokerConfig config, ScheduledExecutorService core, Ticker ticker, RegistryFile registry,
       Runnable shutdownRequested) {
+    this(config, core, ticker, registry, shutdownRequested, BrokerMetrics.NONE);
+  }
+
+  /** @param metrics told of every job's start and end, log write and realm event (on the core thread) */
+  public Dispatcher(BrokerConfig config, ScheduledExecutorService core, Ticker ticker, RegistryFile registry,
+      Runnable shutdownRequested, BrokerMetrics metrics) {
     this.config = config;
     this.core = core;
     this.ticker = ticker;
@@ -85,7 +92,7 @@ public final class Dispatcher {
     this.shutdownRequested = shutdownRequested;
     this.realms = new Realms(logDir(), config.resultCap(), config.writes(), config.disconnectGrace(), ticker, core,
         this::expire);
-    this.jobs = new JobRunner(config, Scheduler.of(core), ticker, this::registryChanged, controllers);
+    this.jobs = new JobRunner(config, Scheduler.of(core), ticker, this::registryChanged, controllers, metrics);
     this.jobs.cancelSent = new OwnerRelay(realms)::cancelSent;
     core.scheduleWithFixedDelay(() -> guard("beats", this::checkBeats), BEAT_CHECK_MS, BEAT_CHECK_MS,
         TimeUnit.MILLISECONDS);
@@ -247,6 +254,21 @@ public final class Dispatcher {
       }).get(5, TimeUnit.SECONDS);
     } catch (Exception e) {
       return Map.of("status", "busy");
+    }
+  }
+
+  /**
+   * The realms now, as controllers see them, taken on the core thread; null when the core did not answer within
+   * {@code wait} (it is stuck), so a caller can keep what it had rather than report no realms.
+   */
+  public List<RealmInfo> realms(Duration wait) {
+    try {
+      return core.submit(this::realmInfos).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (Exception e) {
+      return null;
     }
   }
 

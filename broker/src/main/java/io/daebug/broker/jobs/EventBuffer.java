@@ -29,19 +29,22 @@ final class EventBuffer {
     this.spills = spills;
   }
 
-  void add(JournalEvent e) {
+  /** Keeps an event; true when that pushed an earlier one out of the last 8 (into the side file). */
+  boolean add(JournalEvent e) {
     count++;
     if (head.size() < HEAD) {
       head.add(e);
-      return;
+      return false;
     }
-    if (tail.size() == TAIL) {
+    boolean full = tail.size() == TAIL;
+    if (full) {
       if (spill == null) {
         spill = spills.get();
       }
       spill.add(tail.removeFirst());
     }
     tail.addLast(e);
+    return full;
   }
 
   boolean isEmpty() {

@@ -20,6 +20,8 @@ final class Job {
   PendingStatus status;
   /** The reply written for it (its 🚫 reply when the broker ended it), while its lane keeps it; else null. */
   java.util.List<String> replyLines;
+  /** Ticker time it was accepted (from its log, or from its controller). */
+  long queuedNanos;
   long dispatchedNanos;
   Scheduler.Timer timer;
   Scheduler.Timer refresher;

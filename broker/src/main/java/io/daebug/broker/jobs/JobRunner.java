@@ -9,6 +9,7 @@ import io.daebug.broker.journal.JournalEvent;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.PendingStatus;
 import io.daebug.broker.journal.RealmLog;
+import io.daebug.broker.metrics.BrokerMetrics;
 import io.daebug.broker.protocol.CancelJob;
 import io.daebug.broker.protocol.RealmEvent;
 import io.daebug.broker.protocol.Result;
@@ -58,6 +59,7 @@ final class JobRunner {
   private final Cache<String, Job> finished;
   private final JobIds ids = new JobIds();
   private final Controllers controllers;
+  private final BrokerMetrics metrics;
   /** Jobs queued or running, by id (for cancel). */
   private final Map<String, Job> live = new HashMap<>();
   /** Messages to controllers that may only go out once the batch being built is on disk. */
@@ -70,8 +72,9 @@ final class JobRunner {
    * @param stateChanged called when a realm's state for the registry may have changed
    */
   JobRunner(BrokerConfig config, Scheduler scheduler, Ticker ticker, Runnable stateChanged,
-      Controllers controllers) {
+      Controllers controllers, BrokerMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.controllers = controllers;
     this.scheduler = scheduler;
     this.ticker = ticker;
@@ -148,6 +151,7 @@ final class JobRunner {
     Job job = newJob(realm, agent, code, timeout != null ? timeout : config.jobTimeout(),
         realm.log().insertedAnchor(agent, code, now), startsNow ? PendingStatus.STARTED : new PendingStatus.Queued(ahead));
     job.submission = submission;
+    job.queuedNanos = ticker.read();
     lane.queue.add(job);
     live.put(job.id, job);
     lane.inserts.add(batch -> batch.insert(agent, now, info, code, () -> job.status));
@@ -299,6 +303,7 @@ final class JobRunner {
         job.refused = true;
         lane.refused++;
       }
+      job.queuedNanos = ticker.read();
       lane.queue.add(job);
       live.put(job.id, job);
       log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
@@ -368,6 +373,7 @@ final class JobRunner {
     lane.running = job;
     job.state = Job.State.RUNNING;
     job.dispatchedNanos = ticker.read();
+    metrics.jobStarted(Duration.ofNanos(job.dispatchedNanos - job.queuedNanos));
     RealmLink link = realm.link();
     log.trace("dispatching {} to {}", job.id, realm.name());
     link.send(new RunJob(job.id, job.code, job.language, job.timeout.toMillis())).whenComplete((ok, err) -> {
@@ -425,6 +431,7 @@ final class JobRunner {
       }
       lane.keepAnswered(job, batch.replyLines());
       finish(lane, job);
+      metrics.jobEnded(Outcome.of(r.ok()).wire(), took);
       Duration tookFinal = took;
       afterCommit.add(() -> controllers.finished(job, Outcome.of(r.ok()), r.value(), r.failure(), tookFinal,
           ticker.read(), false));
@@ -441,6 +448,7 @@ final class JobRunner {
       commit(realm, batch(realm).late(done.anchor, lane.failedOrdinal(done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
           r.value(), r.ok() ? null : r.failure().display(), done.events.take()));
       done.lateWritten = true;
+      metrics.lateResult();
       controllers.finished(done, Outcome.of(r.ok()), r.value(), r.failure(), took, ticker.read(), true);
       log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,
           r.ok() ? "ok" : "error", JournalFormat.duration(took));
@@ -459,18 +467,15 @@ final class JobRunner {
         : JournalFormat.time(LocalTime.ofInstant(Instant.ofEpochMilli(e.time()), config.clock().getZone()));
     JournalEvent event = new JournalEvent(e.kind(), time, e.text());
     boolean ofRunning = e.job() != null && lane.running != null && lane.running.id.equals(e.job());
-    if (ofRunning) {
-      lane.running.events.add(event);
-    } else {
-      background(realm, event);
-    }
+    metrics.event(ofRunning ? lane.running.events.add(event) : background(realm, event));
     long epochMillis = e.time() == null || e.time() < 0 || e.time() > MAX_EPOCH_MS ? config.clock().millis() : e.time();
     controllers.event(realm.name(), ofRunning ? lane.running : null, e, epochMillis);
   }
 
-  private void background(Realm realm, JournalEvent event) {
+  /** Adds an event to the realm's next background block; true when that pushed an earlier one out of view. */
+  private boolean background(Realm realm, JournalEvent event) {
     Lane lane = lane(realm);
-    lane.background.add(event);
+    boolean omittedOne = lane.background.add(event);
     if (!lane.flushScheduled) {
       lane.flushScheduled = true;
       long next = Math.max(BACKGROUND_COALESCE.toNanos(),
@@ -482,6 +487,7 @@ final class JobRunner {
         commit(realm, batch);
       }), Duration.ofNanos(next));
     }
+    return omittedOne;
   }
 
   private void flushBackground(Realm realm, Lane lane, RealmLog.Batch batch) {
@@ -543,6 +549,7 @@ final class JobRunner {
       lane.keepFailed(job);
     }
     lane.queue.remove(job);
+    metrics.jobEnded(outcome.wire(), job.state == Job.State.RUNNING ? took : null);
     finish(lane, job);
     Duration tookFinal = took;
     long end = ticker.read();
@@ -579,7 +586,10 @@ final class JobRunner {
 
   private void commit(Realm realm, RealmLog.Batch batch) {
     try {
-      batch.commit();
+      long start = ticker.read();
+      if (batch.commit()) {
+        metrics.journalWrite(Duration.ofNanos(ticker.read() - start));
+      }
     } catch (IOException e) {
       log.warn("cannot write {}: {}", realm.log().file(), e.toString());
     }

@@ -64,6 +64,9 @@ public final class JournalFormat {
     if ("javascript".equals(normalLanguage(realmLanguage))) {
       return t.isEmpty() || t.equals("js") || t.equals("javascript") || t.equals("mjs");
     }
+    if ("python".equals(normalLanguage(realmLanguage))) {
+      return t.equals("python") || t.equals("py");
+    }
     return t.equals(normalLanguage(realmLanguage));
   }
 
@@ -82,7 +85,7 @@ public final class JournalFormat {
         + "(an optional `### \uD83D\uDDE3\uFE0Fyour-name to " + realm + " at HH:MM:SS` header, then a ```" + fence
         + " fence)\n"
         + "and the broker runs it there at once and writes the reply, its duration and any console\n"
-        + "output below your request. " + ("JavaScript".equals(lang)
+        + "output below your request. " + ("JavaScript".equals(lang) || "Python".equals(lang)
             ? "Top-level `await` works; the last expression is the value.\n"
             : "State persists between snippets; the last expression is the value.\n")
         + "Several fences run in order; an unclosed fence is a draft and does not run.\n"

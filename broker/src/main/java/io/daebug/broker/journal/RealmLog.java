@@ -337,7 +337,8 @@ public final class RealmLog implements AutoCloseable {
      */
     public Batch success(Anchor a, int ordinal, String jobId, String agent, String time, Duration took,
         JsonNode value, Events events) throws IOException {
-      List<String> lines = Replies.success(file, realm, resultCap, jobId, agent, time, took, false, value, events);
+      List<String> lines = Replies.success(file, realm, language, resultCap, jobId, agent, time, took, false, value,
+          events);
       edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
       replied = lines;
       return this;
@@ -380,7 +381,7 @@ public final class RealmLog implements AutoCloseable {
         Duration took, boolean ok, JsonNode value, String error, Events events)
         throws IOException {
       List<String> lines = ok
-          ? Replies.success(file, realm, resultCap, jobId, agent, time, took, true, value, events)
+          ? Replies.success(file, realm, language, resultCap, jobId, agent, time, took, true, value, events)
           : Replies.failure(realm, agent, time, took, true, error, events);
       whole = true; // the 🚫 reply it goes under can be anywhere above
       edits.add(doc -> LogEditor.lateReply(doc, new LogEditor.Anchor(a.code(), failedHeader, ordinal), lines,
@@ -403,8 +404,10 @@ public final class RealmLog implements AutoCloseable {
     }
 
     /** Applies every edit to the file's current content in one atomic write. */
-    public void commit() throws IOException {
-      if (!edits.isEmpty()) {
+    /** Writes the batch's edits, if it has any; true when it wrote. */
+    public boolean commit() throws IOException {
+      boolean writes = !edits.isEmpty();
+      if (writes) {
         write(whole, s -> {
           LogDocument doc = parse(s);
           edits.forEach(e -> e.accept(doc));
@@ -412,6 +415,7 @@ public final class RealmLog implements AutoCloseable {
         });
       }
       written.forEach(Runnable::run);
+      return writes;
     }
   }
 

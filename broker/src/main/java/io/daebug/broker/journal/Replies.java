@@ -40,9 +40,9 @@ public final class Replies {
    * A successful reply as {@link RealmLog} writes it: a value longer than {@code resultCap} is cut in the log and
    * written whole to {@code <realm>.results/<job>.json} beside {@code log}, linked from the reply.
    */
-  static List<String> success(Path log, String realm, int resultCap, String jobId, String agent, String time,
-      Duration took, boolean late, JsonNode value, Events events) throws IOException {
-    ValueRenderer.Rendered rendered = ValueRenderer.render(value);
+  static List<String> success(Path log, String realm, String language, int resultCap, String jobId, String agent,
+      String time, Duration took, boolean late, JsonNode value, Events events) throws IOException {
+    ValueRenderer.Rendered rendered = ValueRenderer.render(value, language);
     String cut = cut(rendered.text(), resultCap);
     String link = null;
     if (cut != null) {

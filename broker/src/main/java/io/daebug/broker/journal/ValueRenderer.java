@@ -40,10 +40,34 @@ final class ValueRenderer {
     try {
       if (isPlainJson(value, 0)) {
         StringBuilder out = new StringBuilder();
-        writeJson(out, value, 0);
+        writeJson(out, value, 0, false);
         return new Rendered(JSON, out.toString());
       }
       return new Rendered(TEXT, ConsoleNotation.inspect(value));
+    } catch (RuntimeException | StackOverflowError e) {
+      return new Rendered(TEXT, "[unrenderable value: " + e.getClass().getSimpleName() + "]");
+    }
+  }
+
+  /**
+   * Renders {@code value} for a realm of {@code language}: a Python realm's value in Python's notation ({@link
+   * PythonNotation}; a JSON fence keeps floats as Python prints them, {@code 1.0}; no value is {@code None}), any
+   * other realm's as {@link #render(JsonNode)} does.
+   */
+  static Rendered render(JsonNode value, String language) {
+    if (!"python".equals(JournalFormat.normalLanguage(language))) {
+      return render(value);
+    }
+    if (value == null || value.isMissingNode() || value.isNull()) {
+      return new Rendered(TEXT, "None");
+    }
+    try {
+      if (isPlainJson(value, 0)) {
+        StringBuilder out = new StringBuilder();
+        writeJson(out, value, 0, true);
+        return new Rendered(JSON, out.toString());
+      }
+      return new Rendered(TEXT, PythonNotation.repr(value));
     } catch (RuntimeException | StackOverflowError e) {
       return new Rendered(TEXT, "[unrenderable value: " + e.getClass().getSimpleName() + "]");
     }
@@ -154,7 +178,8 @@ final class ValueRenderer {
     return true;
   }
 
-  private static void writeJson(StringBuilder out, JsonNode node, int depth) {
+  /** Pretty JSON; {@code python}: numbers as Python prints them (still JSON: {@code 1.0}, {@code 1e+16}). */
+  private static void writeJson(StringBuilder out, JsonNode node, int depth, boolean python) {
     if (node.isObject()) {
       Iterator<Map.Entry<String, JsonNode>> fields = node.properties().iterator();
       if (!fields.hasNext()) {
@@ -165,7 +190,7 @@ final class ValueRenderer {
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
         newline(out, depth + 1).append(jsonQuote(field.getKey())).append(": ");
-        writeJson(out, field.getValue(), depth + 1);
+        writeJson(out, field.getValue(), depth + 1, python);
         if (fields.hasNext()) {
           out.append(',');
         }
@@ -179,14 +204,14 @@ final class ValueRenderer {
       out.append('[');
       for (int i = 0; i < node.size(); i++) {
         newline(out, depth + 1);
-        writeJson(out, node.get(i), depth + 1);
+        writeJson(out, node.get(i), depth + 1, python);
         if (i + 1 < node.size()) {
           out.append(',');
         }
       }
       newline(out, depth).append(']');
     } else {
-      out.append(scalar(node));
+      out.append(python && node.isNumber() ? PythonNotation.number(node) : scalar(node));
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalFormat;
+import io.daebug.broker.metrics.BrokerMetrics;
 import io.daebug.broker.protocol.CancelJob;
 import io.daebug.broker.protocol.ErrorInfo;
 import io.daebug.broker.protocol.RealmEvent;
@@ -88,7 +89,7 @@ class JobRunnerTest {
         d.writes());
     realms = new Realms(root.resolve("daebug"), 64 * 1024, config.writes(), Duration.ofMinutes(2), time, Runnable::run,
         r -> {});
-    runner = new JobRunner(config, time, time, () -> {}, new Controllers());
+    runner = new JobRunner(config, time, time, () -> {}, new Controllers(), BrokerMetrics.NONE);
   }
 
   private void connect(String earlierLog) throws Exception {

@@ -65,6 +65,15 @@ class MessageCodecTest {
   }
 
   @Test
+  void aPythonTracebackIsShownAsPythonPrintsIt() {
+    String tb = "Traceback (most recent call last):\n  File \"<job j-1>\", line 1, in <module>\n"
+        + "ZeroDivisionError: division by zero";
+    assertThat(new ErrorInfo("ZeroDivisionError", "division by zero", tb).display()).isEqualTo(tb);
+    assertThat(new ErrorInfo("SyntaxError", "invalid syntax (line 1, column 4)", "  File \"<job j-1>\", line 1")
+        .display()).isEqualTo("SyntaxError: invalid syntax (line 1, column 4)\n  File \"<job j-1>\", line 1");
+  }
+
+  @Test
   void floatsKeepTheDigitsThePeerSent() throws Exception {
     Result r = (Result) codec.decodeFromRealm(fixture("result.json"));
     assertThat(r.value().get("a").get(1).decimalValue().toString()).isEqualTo("0.1");

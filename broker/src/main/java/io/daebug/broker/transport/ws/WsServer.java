@@ -6,15 +6,20 @@ import io.daebug.broker.http.HostOriginPolicy;
 import io.daebug.broker.http.PlainTextErrorHandler;
 import io.daebug.broker.http.TokenGate;
 import io.daebug.broker.jobs.Dispatcher;
+import io.daebug.broker.metrics.PrometheusMetrics;
 import io.daebug.broker.protocol.MessageCodec;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.function.Supplier;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkTrafficServerConnector;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
@@ -58,10 +63,24 @@ public final class WsServer implements AutoCloseable {
    */
   public static WsServer start(BrokerConfig config, Dispatcher dispatcher, MessageCodec codec,
       Supplier<Object> health) throws IOException {
+    return start(config, dispatcher, codec, health, null);
+  }
+
+  /**
+   * Starts the server, with Jetty's connection and thread pool meters bound to {@code metrics} and its text
+   * served at {@code /-daebug/metrics}.
+   *
+   * @param metrics the broker's metrics; null serves no {@code /-daebug/metrics} (404)
+   * @throws IOException with a message that says what to do when the port is busy
+   */
+  public static WsServer start(BrokerConfig config, Dispatcher dispatcher, MessageCodec codec,
+      Supplier<Object> health, PrometheusMetrics metrics) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("daebug-http");
     Server server = new Server(threads);
-    ServerConnector connector = config.tls() ? tlsConnector(server, config) : new ServerConnector(server);
+    // A traffic connector, so the metrics count the bytes in and out (a counter per read and write).
+    ServerConnector connector = config.tls() ? tlsConnector(server, config) : new NetworkTrafficServerConnector(server);
+    connector.setName(config.tls() ? "https" : "http");
     connector.setHost(config.host());
     connector.setPort(config.port());
     server.addConnector(connector);
@@ -70,7 +89,12 @@ public final class WsServer implements AutoCloseable {
         config.security().allowedOrigins());
     TokenGate gate = new TokenGate(config.token());
     TokenGate controlGate = new TokenGate(config.token(), !config.requireToken());
-    DaebugHttpHandler http = new DaebugHttpHandler(config.root(), policy, gate, health);
+    DaebugHttpHandler http = new DaebugHttpHandler(config.root(), policy, gate, health,
+        metrics == null ? null : metrics::scrape);
+    if (metrics != null) {
+      new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(metrics.registry());
+      JettyConnectionMetrics.addToAllConnectors(server, metrics.registry());
+    }
     WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
       container.setMaxTextMessageSize(config.maxMessageBytes());
       container.setMaxBinaryMessageSize(config.maxMessageBytes());
@@ -119,7 +143,7 @@ public final class WsServer implements AutoCloseable {
     }
     HttpConfiguration http = new HttpConfiguration();
     http.addCustomizer(new SecureRequestCustomizer(false));
-    return new ServerConnector(server, ssl, new HttpConnectionFactory(http));
+    return new NetworkTrafficServerConnector(server, new HttpConnectionFactory(http), ssl);
   }
 
   /** Checks an upgrade's Host, Origin and token; a refused one gets its HTTP error here and is logged. */
