@@ -18,6 +18,7 @@
 
   var script = document.currentScript;
   var base = script && script.src ? script.src : new URL('/-daebug/page.js', location.href).href;
+  dropToken();
   var LEVELS = ['log', 'info', 'warn', 'error', 'debug'];
   var MAX_BUFFER = 1000;
 
@@ -73,6 +74,19 @@
 
   g.daebug = state;
   wrapWorker();
+
+  // A page the broker served from its printed `?token=` URL already has the token as an HttpOnly cookie (set by
+  // that very response): the token leaves the address bar, so it is not in the history, in a copied link, or in
+  // what the page reports as its URL.
+  function dropToken() {
+    try {
+      if (new URL(base).origin !== location.origin) return;
+      var url = new URL(location.href);
+      if (!url.searchParams.has('token')) return;
+      url.searchParams.delete('token');
+      history.replaceState(history.state, '', url.href);
+    } catch (e) { /* no history API: the broker drops the token from what it records anyway */ }
+  }
 
   import(new URL('realm.js', base).href)
     .then(function (realm) { return realm.start(state, base); })

@@ -147,11 +147,16 @@ async function resolveIdentity(storage, state) {
   try { framed = window.top !== window; } catch { framed = true; }
   if (framed) {
     const answer = await askParent();
-    if (answer) {
-      return { kind: 'iframe', name: `${answer.parent}-frame-${answer.index}`, parent: answer.parent,
-        tab: undefined };
+    const name = answer ? `${answer.parent}-frame-${answer.index}` : `${proposeName()}-frame-1`;
+    // Only the tab id that held a name resumes it after a reconnect (protocol.md `tab`): a frame keeps one per
+    // name in its own sessionStorage, so its reloads and reconnects keep the name.
+    const key = `${STORAGE_KEYS.tab}.${name}`;
+    let tab = storage.get(key);
+    if (!tab) {
+      tab = newTabId();
+      storage.set(key, tab);
     }
-    return { kind: 'iframe', name: `${proposeName()}-frame-1`, tab: undefined };
+    return { kind: 'iframe', name, parent: answer ? answer.parent : undefined, tab };
   }
   const identity = { kind: 'page', name: storage.get(STORAGE_KEYS.name), tab: storage.get(STORAGE_KEYS.tab) };
   const fresh = () => {

@@ -15,8 +15,13 @@ import ssl
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
-import websockets
-import websockets.exceptions
+try:
+    import websockets
+    import websockets.exceptions
+except ImportError as e:  # pragma: no cover - depends on the interpreter
+    raise ImportError(
+        "daebug needs the websockets package (10.4 or newer) in this Python: apt-get install python3-websockets "
+        "for Debian's /usr/bin/python3, or pip install websockets") from e
 
 
 @dataclass(frozen=True)

@@ -186,3 +186,38 @@ def test_wss_verifies_certificates_with_the_system_cas():
     assert ssl_context("ws://h:1/-daebug/realm", None) is None
     ctx = ssl_context("wss://h:1/-daebug/realm", None)
     assert ctx is not None and ctx.verify_mode.name == "CERT_REQUIRED" and ctx.check_hostname
+
+
+def test_attach_twice_returns_the_same_realm_and_jobs_see_the_namespace(broker):
+    import sys
+
+    import daebug
+
+    stdout = sys.stdout
+    app = {"orders": [1, 2, 3]}
+    try:
+        realm = daebug.attach(f"http://127.0.0.1:{broker.port}/", name="app", namespace=app)
+        assert daebug.attach("http://elsewhere:1/", name="other") is realm
+        ws, hello = broker.accept()
+        assert hello["name"] == "app" and realm.ready.wait(WAIT)
+        broker.send(ws, {"type": "job", "id": "j-1", "code": "orders.append(4)\nlen(orders)", "language": "python"})
+        assert broker.next("result")["value"] == 4
+        assert app["orders"] == [1, 2, 3, 4]
+    finally:
+        daebug.detach()
+    assert sys.stdout is stdout
+    daebug.detach()  # idempotent
+
+
+def test_attach_never_blocks_the_program_even_without_a_broker():
+    import time
+
+    import daebug
+
+    started = time.monotonic()
+    try:
+        realm = daebug.attach("http://127.0.0.1:9/", name="lonely", namespace={})  # nothing listens on port 9
+        assert time.monotonic() - started < 5
+        assert not realm.connected
+    finally:
+        daebug.detach()

@@ -65,6 +65,11 @@ public final class Broker implements AutoCloseable {
    * @throws IOException when the root is not a folder or the port is busy (the message says what to do)
    */
   public static Broker start(BrokerConfig config) throws IOException {
+    return start(config, Ticker.systemTicker());
+  }
+
+  /** Starts a broker whose timing (timeouts, grace, heartbeats, hello deadlines) reads {@code ticker}: for tests. */
+  public static Broker start(BrokerConfig config, Ticker ticker) throws IOException {
     Path root = config.root().toAbsolutePath().normalize();
     if (!Files.isDirectory(root)) {
       throw new IOException("root " + root + " is not a folder; pass an existing folder with --root");
@@ -83,7 +88,6 @@ public final class Broker implements AutoCloseable {
     WsServer[] bound = new WsServer[1];
     RegistryFile registry = new RegistryFile(root, started, () -> bound[0].uri(cfg.host()).toString());
     Dispatcher[] forMetrics = new Dispatcher[1];
-    Ticker ticker = Ticker.systemTicker();
     PrometheusMetrics metrics = new PrometheusMetrics(() -> realmStates(forMetrics[0]), cfg.clock(), ticker::read,
         Dispatcher.VERSION);
     Dispatcher dispatcher = new Dispatcher(cfg, core, ticker, registry, onShutdownRequest, metrics);
@@ -136,6 +140,12 @@ public final class Broker implements AutoCloseable {
   public URI uri() {
     URI base = server.uri(config.host());
     return config.token() == null ? base : URI.create(base + "?" + TokenGate.PARAM + "=" + config.token());
+  }
+
+  /** The dashboard's address (docs/operations.md); it carries the token when the broker has one. */
+  public URI dashboardUri() {
+    URI base = server.uri(config.host());
+    return URI.create(base + "-daebug/" + (config.token() == null ? "" : "?" + TokenGate.PARAM + "=" + config.token()));
   }
 
   public BrokerConfig config() {

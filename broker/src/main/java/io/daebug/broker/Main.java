@@ -152,6 +152,7 @@ public final class Main implements Callable<Integer> {
           + " that are not on this machine, must present the token " + broker.config().token()
           + " (the URL above carries it).");
     }
+    System.out.println("  Dashboard: " + broker.dashboardUri());
     System.out.println("  Stop with Ctrl+C or a line %%SHUTDOWN%% in daebug.md.");
     broker.awaitStopped();
     return 0;

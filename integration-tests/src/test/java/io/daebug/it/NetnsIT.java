@@ -100,6 +100,23 @@ class NetnsIT {
   }
 
   @Test
+  void aPythonRealmWithTheTokenRunsJobsAndOneWithoutIsRefused() throws IOException {
+    long refusedBefore = refusals();
+    try (PythonRealmProcess remote = PythonRealmProcess.start(net.inB(), realmUri, "remote-py", root, "--token", TOKEN);
+        PythonRealmProcess refused = PythonRealmProcess.start(net.inB(), realmUri, "no-token-py", root)) {
+      LogFile log = registry.awaitPython("remote-py", remote, "live", broker::output);
+      log.append("```python\n6 * 7\n```\n");
+      log.awaitFind("```JSON\n42\n```\n");
+      await().untilAsserted(() -> {
+        assertThat(refused.output()).as("python output").contains("cannot connect (refused: HTTP 401)");
+        assertThat(refusals()).as("refusals logged by the broker:%n%s", broker.output()).isGreaterThan(refusedBefore);
+      });
+      assertThat(refused.isAlive()).as("the realm keeps retrying").isTrue();
+      assertThat(registry.lists("no-token-py")).as("listed in%n%s", registry.read()).isFalse();
+    }
+  }
+
+  @Test
   void withoutTheTokenTheRealmIsRefusedAndNeverListed() throws IOException {
     assertRefused("no-token");
   }

@@ -213,6 +213,26 @@ class PythonRealmIT {
   }
 
   @Test
+  void anUncaughtExceptionInAThreadIsABackgroundError() {
+    log.append("```python\nimport threading\n"
+        + "threading.Timer(0.1, lambda: 1 / 0).start()\n'started'\n```\n");
+    log.awaitFind("""
+        'started'
+        ```
+        #### 👍py-it to agent at {time} ({ms})
+        ```JSON
+        "started"
+        ```
+
+        ### 🗣️py-it background at {time}
+        ##### 🚫threading.excepthook
+        ```Error threading.excepthook
+        {time} Exception in thread Thread-""");
+    log.awaitFind("ZeroDivisionError: division by zero\n```\n\n" + LogFile.PYTHON_FOOTER);
+    await().untilAsserted(() -> assertThat(python.output()).contains("ZeroDivisionError: division by zero"));
+  }
+
+  @Test
   void aTimeoutReallyStopsALoop() {
     log.append("```python timeout=1000ms\nspins = 0\nwhile True:\n    spins += 1\n```\n");
     String request = """

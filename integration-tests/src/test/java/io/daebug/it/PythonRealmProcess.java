@@ -32,8 +32,14 @@ final class PythonRealmProcess extends RealmProcess {
 
   /** The standalone realm {@code name} connecting to {@code broker}, with extra arguments ({@code --token T}). */
   static PythonRealmProcess start(URI broker, String name, Path folder, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(PYTHON, "-m", "daebug", "--broker", broker.toString(), "--name",
-        name));
+    return start(List.of(), broker, name, folder, args);
+  }
+
+  /** As {@link #start(URI, String, Path, String...)} behind a command {@code prefix} such as {@code ip netns exec NS}. */
+  static PythonRealmProcess start(List<String> prefix, URI broker, String name, Path folder, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of(PYTHON, "-m", "daebug", "--broker", broker.toString(), "--name", name));
     command.addAll(List.of(args));
     return run(command, folder);
   }

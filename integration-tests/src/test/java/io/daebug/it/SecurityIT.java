@@ -23,10 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The broker jar's defences against real clients: a page of another site opening a realm socket from headless
- * Chromium (refused, 403), a request with a forged {@code Host} (refused, 421: DNS rebinding), and a realm sending a
- * message over {@code --max-message} (that connection closed with 1009, the others served on). The broker logs
- * every refusal; refused clients never appear in {@code daebug.md}.
+ * The broker jar's defences against real clients: a page of another site, or of another port of this machine (any
+ * dev server), opening a realm or controller socket from headless Chromium (refused, 403, even with the user's token
+ * cookie in the browser), a request with a forged {@code Host} (refused, 421: DNS rebinding), the token kept out of
+ * everything the broker records and out of the address bar, and a realm sending a message over
+ * {@code --max-message} (that connection closed with 1009, the others served on). The broker logs every refusal;
+ * refused clients never appear in {@code daebug.md}. The broker runs with {@code --require-token}, so even loopback
+ * controllers need the token.
  */
 class SecurityIT {
   /** A site that is not the broker's: Chromium resolves it to 127.0.0.1 (--host-resolver-rules), as DNS would. */
@@ -45,14 +48,16 @@ class SecurityIT {
 
   @BeforeAll
   static void start() throws IOException {
-    broker = BrokerProcess.start(root, "--max-message", String.valueOf(MAX_MESSAGE));
+    Files.writeString(root.resolve("index.html"), "<!doctype html><title>the user's app</title><p>app</p>");
+    broker = BrokerProcess.start(root, "--max-message", String.valueOf(MAX_MESSAGE), "--require-token");
     port = broker.port();
     registry = new Registry(root);
     otherSite = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     otherSite.createContext("/", exchange -> {
       String query = exchange.getRequestURI().getRawQuery();
-      byte[] body = exchange.getRequestURI().getPath().equals("/report") ? new byte[0]
-          : page(query).getBytes(StandardCharsets.UTF_8);
+      String path = exchange.getRequestURI().getPath();
+      byte[] body = path.equals("/report") ? new byte[0]
+          : (path.equals("/control") ? controlPage(query) : page(query)).getBytes(StandardCharsets.UTF_8);
       if (exchange.getRequestURI().getPath().equals("/report")) {
         reports.add(URLDecoder.decode(query, StandardCharsets.UTF_8));
       }
@@ -102,6 +107,69 @@ class SecurityIT {
         """.formatted(name, port);
   }
 
+  /**
+   * A page that opens the broker's controller socket, says hello and asks the realm {@code realm} to run code, as
+   * a hostile page on another local port would (the browser sends the broker's token cookie along).
+   */
+  private static String controlPage(String realm) {
+    return """
+        <!doctype html><html><head><title>a dev server</title></head><body><script>
+        const report = (what) => fetch('/report?' + encodeURIComponent('control ' + what));
+        const ws = new WebSocket('ws://127.0.0.1:%2$d/-daebug/control');
+        ws.onopen = () => {
+          ws.send(JSON.stringify({type: 'hello', name: 'intruder', protocol: 1}));
+          ws.send(JSON.stringify({type: 'submit', ref: 'x', realm: '%1$s', code: 'document.title = "driven"'}));
+          report('open');
+        };
+        ws.onmessage = (e) => report('message ' + JSON.parse(e.data).type);
+        ws.onclose = (e) => report('close ' + e.code);
+        </script></body></html>
+        """.formatted(realm, port);
+  }
+
+  /**
+   * Issue 12, items 2 and 3: the user opens the printed {@code ?token=} URL (the broker sets the token cookie); the
+   * token leaves the address bar and is in nothing the broker records; a page of another local port cannot use the
+   * cookie to open the controller socket and drive the user's tab.
+   */
+  @Test
+  void theTokenStaysSecretAndAnotherPortCannotDriveTheUsersTab() throws Exception {
+    URI printed = broker.awaitUri();
+    String token = printed.getQuery().substring("token=".length());
+    // The start banner prints the token, for the user to open: what the broker says from then on must not.
+    await().untilAsserted(() -> assertThat(broker.output()).contains("Stop with Ctrl+C"));
+    int printedLength = broker.output().length();
+    Chromium.Tab tab = chromium.openTab(printed.toString());
+    String pageUrl = "http://127.0.0.1:" + port + "/";
+    LogFile log = registry.awaitLive(pageUrl);
+    try (DevTools devTools = DevTools.attach(tab)) {
+      await().untilAsserted(() -> assertThat(devTools.call("Runtime.evaluate", "expression", "location.href")
+          .path("result").path("value").asText()).as("the address bar").isEqualTo(pageUrl));
+    }
+    assertThat(registry.read()).doesNotContain(token);
+    assertThat(broker.output().substring(printedLength)).as("broker output since").doesNotContain(token)
+        .contains(" connected (page, " + pageUrl + ")");
+
+    int other = otherSite.getAddress().getPort();
+    chromium.openTab("http://127.0.0.1:" + other + "/control?" + log.realm());
+    await().untilAsserted(() -> {
+      assertThat(reports).as("what the page of another port saw").contains("control close 1006")
+          .doesNotContain("control open");
+      assertThat(broker.output()).contains("refused controller upgrade from /127.0.0.1:")
+          .contains(": origin 'http://127.0.0.1:" + other + "' not allowed");
+    });
+    assertThat(log.read()).doesNotContain("driven");
+
+    // With the broker's own origin but only the cookie (no ?token= or Bearer), a controller is still refused.
+    assertThat(statusLine(("GET /-daebug/control HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nOrigin: http://127.0.0.1:%d\r\n"
+        + "Cookie: daebug-token=%s\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").formatted(port, port, token)))
+        .startsWith("HTTP/1.1 401 ");
+    assertThat(statusLine(("GET /-daebug/control?token=%s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        .formatted(token, port))).as("with the token as a program sends it").startsWith("HTTP/1.1 101 ");
+  }
+
   @Test
   void aPageOfAnotherSiteCannotOpenARealmSocket() {
     String foreign = "http://" + FOREIGN + ":" + otherSite.getAddress().getPort() + "/page?from-foreign-site";
@@ -115,12 +183,15 @@ class SecurityIT {
     assertThat(registry.lists("from-foreign-site")).as("listed in%n%s", registry.read()).isFalse();
     assertThat(root.resolve("daebug/from-foreign-site.md")).doesNotExist();
 
-    // The same page served from a loopback origin is a local dev server's page: allowed by design (any port), which
-    // shows the page itself works and only its origin was refused.
-    chromium.openTab("http://127.0.0.1:" + otherSite.getAddress().getPort() + "/page?from-loopback-site");
-    await().untilAsserted(() -> assertThat(reports).contains("from-loopback-site open",
-        "from-loopback-site message welcome"));
-    registry.awaitLive("http://127.0.0.1:" + otherSite.getAddress().getPort() + "/page?from-loopback-site");
+    // The same page served from another port of this machine (a dev server) is another origin too (issue 12,
+    // item 2): it needs --allow-origin.
+    int other = otherSite.getAddress().getPort();
+    chromium.openTab("http://127.0.0.1:" + other + "/page?from-loopback-site");
+    await().untilAsserted(() -> {
+      assertThat(reports).contains("from-loopback-site close 1006").doesNotContain("from-loopback-site open");
+      assertThat(broker.output()).contains(": origin 'http://127.0.0.1:" + other + "' not allowed");
+    });
+    assertThat(registry.lists("from-loopback-site")).isFalse();
   }
 
   @Test

@@ -60,6 +60,9 @@ public final class DaebugHttpHandler extends Handler.Abstract {
   /** The HTML encoding prescan looks at the first 1024 bytes for a charset declaration. */
   private static final int CHARSET_PRESCAN = 1024;
 
+  /** The longest a {@code /-daebug/glob} walk may take. */
+  static final java.time.Duration GLOB_TIME = java.time.Duration.ofSeconds(5);
+
   private final Path root;
   private final HostOriginPolicy policy;
   private final TokenGate gate;
@@ -206,8 +209,7 @@ public final class DaebugHttpHandler extends Handler.Abstract {
    * (403), like a socket's; a scraper sends no {@code Origin}.
    */
   private void serveMetrics(Request request, Response response, Callback callback, boolean head) {
-    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
-    if (!policy.originAllowed(origin)) {
+    if (!fromOwnPage(request, "/-daebug/metrics")) {
       sendText(response, callback, 403, "origin not allowed", head);
       return;
     }
@@ -218,17 +220,67 @@ public final class DaebugHttpHandler extends Handler.Abstract {
   }
 
   /**
+   * Whether a request comes from one of the broker's own pages (or an {@code --allow-origin}), or from no browser
+   * page at all (a program): its {@code Origin}, when present, passes the sockets' rule (scheme, host and port);
+   * without one, a browser's {@code Sec-Fetch-Site} must say {@code same-origin} or {@code none} (an
+   * {@code <img src>} on another site or port sends {@code cross-site} or {@code same-site} and no Origin).
+   * A refusal is logged.
+   */
+  private boolean fromOwnPage(Request request, String what) {
+    return fromOwnPage(policy, request, what);
+  }
+
+  /** {@link #fromOwnPage(Request, String)} under a given policy (the dashboard's log endpoint shares the rule). */
+  static boolean fromOwnPage(HostOriginPolicy policy, Request request, String what) {
+    String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+    String site = request.getHeaders().get("Sec-Fetch-Site");
+    if (policy.originAllowed(origin, request.isSecure() ? "https" : "http", request.getHeaders().get(HttpHeader.HOST),
+        Request.getLocalPort(request))
+        && (origin != null || site == null || site.equals("same-origin") || site.equals("none"))) {
+      return true;
+    }
+    LOG.warn("refused {} from {}: origin '{}' (Sec-Fetch-Site {}) not allowed", what, Request.getRemoteAddr(request),
+        origin, site);
+    return false;
+  }
+
+  /**
    * {@code /-daebug/glob?pattern=P}: the served files matching P as JSON
-   * {@code {"pattern":P,"files":["/a/b.js",...],"truncated":false}}, by {@link FileGlob}'s rules.
+   * {@code {"pattern":P,"files":["/a/b.js",...],"truncated":false}}, by {@link FileGlob}'s rules. It costs work,
+   * so only the broker's own pages (and {@code --allow-origin}s) may ask, as for the WebSocket endpoints: a
+   * request with a foreign {@code Origin}, or without one from another site or port ({@code Sec-Fetch-Site},
+   * e.g. an {@code <img src>} on any web page), is a 403. A pattern too costly is a 400; the walk stops when the
+   * client leaves or after {@link #GLOB_TIME} (503).
    */
   private void serveGlob(Request request, Response response, Callback callback, boolean head)
       throws IOException {
+    if (!fromOwnPage(request, "/-daebug/glob")) {
+      sendText(response, callback, 403, "origin not allowed", head);
+      return;
+    }
     String pattern = Request.extractQueryParameters(request).getValue("pattern");
     if (pattern == null || pattern.isEmpty()) {
       sendText(response, callback, 400, "missing ?pattern=", head);
       return;
     }
-    FileGlob.Listing listing = FileGlob.list(root, pattern);
+    org.eclipse.jetty.io.EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+    org.eclipse.jetty.server.Connector connector = request.getConnectionMetaData().getConnector();
+    long deadline = System.nanoTime() + GLOB_TIME.toNanos();
+    FileGlob.Listing listing;
+    try {
+      listing = FileGlob.list(root, pattern,
+          () -> !endPoint.isOpen() || !connector.isRunning() || System.nanoTime() - deadline > 0);
+    } catch (GlobMatcher.TooComplexException e) {
+      sendText(response, callback, 400, "pattern too costly: " + e.getMessage(), head);
+      return;
+    } catch (FileGlob.StoppedException e) {
+      LOG.info("/-daebug/glob?pattern={} stopped: {}", abbreviate(pattern),
+          endPoint.isOpen() && connector.isRunning() ? "it took longer than " + GLOB_TIME.toSeconds() + " s"
+              : "the client left");
+      sendText(response, callback, 503, "listing took longer than " + GLOB_TIME.toSeconds()
+          + " s; use a narrower pattern", head);
+      return;
+    }
     List<String> files = new ArrayList<>();
     for (String f : listing.files()) {
       StringBuilder url = new StringBuilder();
@@ -398,5 +450,9 @@ public final class DaebugHttpHandler extends Handler.Abstract {
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, head ? BufferUtil.EMPTY_BUFFER : ByteBuffer.wrap(body), callback);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
   }
 }

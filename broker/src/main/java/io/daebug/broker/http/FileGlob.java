@@ -8,7 +8,6 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The files of the project folder whose path matches a glob, for {@code /-daebug/glob?pattern=...}
@@ -20,19 +19,42 @@ import java.util.regex.Pattern;
  * {@code ?} one such character, {@code **} any run including {@code /} ({@code a/**}{@code /b}
  * also matches {@code a/b}), {@code {x,y}} alternatives; everything else is literal. A leading
  * {@code /} or {@code ./} is ignored; a pattern with a {@code ..} segment matches nothing.
+ *
+ * <p>Anyone who can reach the endpoint chooses the pattern, so its cost is bounded: matching is linear in the
+ * path ({@link GlobMatcher}), the pattern's size and brace alternatives are capped, a walk spends at most
+ * {@value #MAX_WORK} matching steps, and it stops as soon as the caller says so (the client left, or its time
+ * is up).
  */
 final class FileGlob {
   /** At most this many paths are returned; more is reported as truncated. */
   static final int MAX_RESULTS = 5000;
   /** At most this many entries are visited per request. */
   static final int MAX_VISITED = 100_000;
+  /** At most this many automaton steps per request (about a tenth of a second of one core). */
+  static final long MAX_WORK = 50_000_000L;
+  /** How many entries are visited between two looks at {@code stop}. */
+  private static final int STOP_CHECK_EVERY = 64;
+
+  /** The walk was stopped by its caller (the client left, or its time ran out). */
+  static final class StoppedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    StoppedException() {
+      super("stopped", null, false, false);
+    }
+  }
 
   /** Matching paths ({@code /}-separated, relative to the root, sorted) and whether the list was cut. */
   record Listing(List<String> files, boolean truncated) {}
 
   private FileGlob() {}
 
-  static Listing list(Path root, String pattern) throws IOException {
+  /**
+   * @param stop asked now and then during the walk; true ends it with a {@link StoppedException}
+   * @throws GlobMatcher.TooComplexException when the pattern is too large, or matching it against this folder
+   *     would cost more than {@value #MAX_WORK} steps (the message says which, for a 400)
+   */
+  static Listing list(Path root, String pattern, java.util.function.BooleanSupplier stop) throws IOException {
     String p = pattern.startsWith("./") ? pattern.substring(2) : pattern;
     while (p.startsWith("/")) {
       p = p.substring(1);
@@ -42,7 +64,8 @@ final class FileGlob {
         return new Listing(List.of(), false);
       }
     }
-    Pattern regex = Pattern.compile(toRegex(p));
+    GlobMatcher matcher = GlobMatcher.compile(p);
+    long[] work = {0};
     List<String> out = new ArrayList<>();
     boolean[] truncated = {false};
     int[] visited = {0};
@@ -61,7 +84,12 @@ final class FileGlob {
           return count();
         }
         String rel = relative(root, file);
-        if (regex.matcher(rel).matches() && Files.isRegularFile(file) && file.toRealPath().startsWith(root)) {
+        boolean match = matcher.matches(rel, work);
+        if (work[0] > MAX_WORK) {
+          throw new GlobMatcher.TooComplexException("matching the pattern against this folder takes more than "
+              + MAX_WORK + " steps; use a narrower pattern");
+        }
+        if (match && Files.isRegularFile(file) && file.toRealPath().startsWith(root)) {
           if (out.size() >= MAX_RESULTS) {
             truncated[0] = true;
             return FileVisitResult.TERMINATE;
@@ -77,6 +105,9 @@ final class FileGlob {
       }
 
       private FileVisitResult count() {
+        if (visited[0] % STOP_CHECK_EVERY == 0 && stop.getAsBoolean()) {
+          throw new StoppedException();
+        }
         if (++visited[0] > MAX_VISITED) {
           truncated[0] = true;
           return FileVisitResult.TERMINATE;
@@ -105,37 +136,5 @@ final class FileGlob {
       sb.append(part);
     }
     return sb.toString();
-  }
-
-  /** The regular expression for a glob (see the class comment). */
-  static String toRegex(String glob) {
-    StringBuilder re = new StringBuilder();
-    int braces = 0;
-    for (int i = 0; i < glob.length(); i++) {
-      char c = glob.charAt(i);
-      if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
-        boolean slash = i + 2 < glob.length() && glob.charAt(i + 2) == '/';
-        re.append(slash ? "(?:.*/)?" : ".*");
-        i += slash ? 2 : 1;
-      } else if (c == '*') {
-        re.append("[^/]*");
-      } else if (c == '?') {
-        re.append("[^/]");
-      } else if (c == '{') {
-        braces++;
-        re.append("(?:");
-      } else if (c == '}' && braces > 0) {
-        braces--;
-        re.append(')');
-      } else if (c == ',' && braces > 0) {
-        re.append('|');
-      } else {
-        re.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    while (braces-- > 0) {
-      re.append(')');
-    }
-    return re.toString();
   }
 }

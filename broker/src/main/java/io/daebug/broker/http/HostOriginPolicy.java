@@ -135,32 +135,52 @@ public final class HostOriginPolicy {
   }
 
   /**
-   * Whether a request carrying this {@code Origin} header may be answered. An absent header (a
-   * non-browser client) is allowed; the opaque origin {@code null} is not; otherwise the origin
-   * must be {@code http} or {@code https} and its host must pass {@link #hostAllowed}'s rule,
-   * whatever the port.
+   * Whether a request carrying this {@code Origin} header may be answered. An absent header (a non-browser client)
+   * is allowed; the opaque origin {@code null} is not. Otherwise the origin must be one of the extra origins
+   * ({@code --allow-origin}), or one of the broker's own: its scheme the broker's, its host one that passes
+   * {@link #hostAllowed}'s rule, and its port the broker's own port or that of the request's {@code Host} (the
+   * page talks to the server it came from, e.g. through a forwarder). Another port of an allowed host is another
+   * origin (any local dev server): browsers do not separate ports for cookies, so the port must be checked here.
+   *
+   * @param scheme {@code http} or {@code https}: what the broker serves
+   * @param hostHeader the request's {@code Host}, already checked with {@link #hostAllowed}
+   * @param ownPort the port the broker listens on
    */
-  public boolean originAllowed(String origin) {
+  public boolean originAllowed(String origin, String scheme, String hostHeader, int ownPort) {
     if (origin == null) {
       return true;
     }
-    URI uri;
-    try {
-      uri = new URI(origin.trim());
-    } catch (URISyntaxException e) {
+    String listed = normalOrigin(origin);
+    if (listed == null) {
       return false;
     }
-    String listed = normalOrigin(origin);
-    if (listed != null && origins.contains(listed)) {
+    if (origins.contains(listed)) {
       return true;
     }
-    String scheme = uri.getScheme();
-    if (scheme == null
-        || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
-        || uri.getHost() == null) {
+    URI uri = URI.create(listed);
+    if (!uri.getScheme().equals(scheme) || !nameAllowed(uri.getHost())) {
       return false;
     }
-    return nameAllowed(uri.getHost());
+    int port = effectivePort(scheme, uri.getPort());
+    return port == ownPort || port == effectivePort(scheme, hostPort(hostHeader));
+  }
+
+  private static int effectivePort(String scheme, int port) {
+    return port != -1 ? port : scheme.equals("https") ? 443 : 80;
+  }
+
+  /** The port of a {@code Host} header: -1 when it names none, -2 (no port at all) when missing or malformed. */
+  private static int hostPort(String hostHeader) {
+    if (hostHeader == null) {
+      return -2;
+    }
+    String h = hostHeader.trim();
+    int colon = h.lastIndexOf(':');
+    if (colon < 0 || h.lastIndexOf(']') > colon) {
+      return -1;
+    }
+    String port = h.substring(colon + 1);
+    return PORT.matcher(port).matches() ? Integer.parseInt(port) : -2;
   }
 
   private boolean nameAllowed(String rawName) {

@@ -32,19 +32,29 @@ public final class TokenGate {
 
   private final byte[] token;
   private final boolean loopbackExempt;
+  private final boolean cookieAccepted;
 
   /** @param token the token, or null for none; clients on loopback never need it */
   public TokenGate(String token) {
-    this(token, true);
+    this(token, true, true);
   }
 
   /**
    * @param loopbackExempt whether clients on loopback may skip the token (false for controllers of a broker
    *     started with {@code --require-token}, and in tests)
+   * @param cookieAccepted whether the {@value #COOKIE} cookie counts: true for pages and their realm sockets,
+   *     false for controllers. A browser attaches the cookie to every request to the broker's host, whichever
+   *     page (of whatever port) makes it, so a controller must prove it knows the token
    */
-  public TokenGate(String token, boolean loopbackExempt) {
+  public TokenGate(String token, boolean loopbackExempt, boolean cookieAccepted) {
     this.token = token == null ? null : token.getBytes(StandardCharsets.UTF_8);
     this.loopbackExempt = loopbackExempt;
+    this.cookieAccepted = cookieAccepted;
+  }
+
+  /** A gate for programs: the token as {@code ?token=} or {@code Authorization: Bearer} only, never the cookie. */
+  public static TokenGate forPrograms(String token, boolean loopbackExempt) {
+    return new TokenGate(token, loopbackExempt, false);
   }
 
   /** A new random token: 128 bits, URL-safe. */
@@ -67,6 +77,9 @@ public final class TokenGate {
     if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
         && matches(authorization.substring(BEARER.length()).trim())) {
       return Verdict.PARAM_OK;
+    }
+    if (!cookieAccepted) {
+      return Verdict.DENIED;
     }
     List<HttpCookie> cookies = Request.getCookies(request);
     for (HttpCookie c : cookies) {

@@ -58,6 +58,8 @@ public final class Dispatcher {
   private final Map<RealmLink, Realm> byLink = new HashMap<>();
   private final JobRunner jobs;
   private final Controllers controllers = new Controllers();
+  private final HelloDeadlines greetings;
+  private final LogProblems logProblems;
   /** The broker's version, as controllers are told. */
   public static final String VERSION = "0.1.0";
   /** How often heartbeats are checked (docs/protocol.md, {@code beat}). */
@@ -90,6 +92,8 @@ public final class Dispatcher {
     this.ticker = ticker;
     this.registry = registry;
     this.shutdownRequested = shutdownRequested;
+    this.greetings = new HelloDeadlines(ticker, HelloDeadlines.TIMEOUT);
+    this.logProblems = new LogProblems(registry, () -> now());
     this.realms = new Realms(logDir(), config.resultCap(), config.writes(), config.disconnectGrace(), ticker, core,
         this::expire);
     this.jobs = new JobRunner(config, Scheduler.of(core), ticker, this::registryChanged, controllers, metrics);
@@ -115,6 +119,19 @@ public final class Dispatcher {
   }
 
   // ---- entry points (any thread) ----
+
+  /** A realm or controller connection opened: it is closed unless its {@code hello} comes in time. */
+  public void opened(Object link, java.util.function.BiConsumer<Integer, String> close) {
+    submit("open", () -> greetings.opened(link, () -> {
+      log.warn("closed {}: no hello within {}s", link, HelloDeadlines.TIMEOUT.toSeconds());
+      close.accept(1008, "no hello within " + HelloDeadlines.TIMEOUT.toSeconds() + "s");
+    }));
+  }
+
+  /** A connection closed before its {@code hello}. */
+  public void closedUngreeted(Object link) {
+    submit("close", () -> greetings.settled(link));
+  }
 
   /** A realm's first frame. */
   public void hello(RealmLink link, Hello hello) {
@@ -197,6 +214,7 @@ public final class Dispatcher {
   /** A controller's first frame. */
   public void controllerHello(ControllerLink link, ControllerHello hello) {
     submit("controller hello", () -> {
+      greetings.settled(link);
       if (closed) {
         link.close(1001, "broker shutting down");
         return;
@@ -220,9 +238,9 @@ public final class Dispatcher {
       } else if (message instanceof Cancel x) {
         onCancel(link, c, x);
       } else if (message instanceof Watch w) {
-        c.watches.add(w.realm().equals("*") ? "*" : RealmNames.sanitise(w.realm()));
+        controllers.watch(c, w.realm(), true, Boolean.TRUE.equals(w.jobs()));
       } else if (message instanceof Unwatch u) {
-        c.watches.remove(u.realm().equals("*") ? "*" : RealmNames.sanitise(u.realm()));
+        controllers.watch(c, u.realm(), false, false);
       } else if (message instanceof ListRealms) {
         link.send(new RealmList(realmInfos()));
       } else {
@@ -362,6 +380,7 @@ public final class Dispatcher {
   }
 
   private void onHello(RealmLink link, Hello hello) throws IOException {
+    greetings.settled(link);
     if (closed) {
       link.close(1001, "broker shutting down");
       return;
@@ -385,6 +404,13 @@ public final class Dispatcher {
       link.close(1008, "bad realm name: '" + abbreviate(hello.name()) + "' has no letters or digits");
       return;
     }
+    if (!claimed.problems().isEmpty() && logProblems.report(hello.name(), claimed)) {
+      registryChanged();
+    }
+    if (claimed.realm() == null) {
+      link.close(1011, closeReason("no usable log: " + claimed.problems().get(0)));
+      return;
+    }
     Realm realm = claimed.realm();
     realm.parent(hello.parent() == null || hello.parent().equals(realm.name()) ? null : hello.parent());
     byLink.put(link, realm);
@@ -395,7 +421,13 @@ public final class Dispatcher {
     }
     log.info("realm {} connected ({}, {}) from {}{}", realm.name(), hello.kind(), hello.url(), link.remote(),
         claimed.how() == Realms.Claim.NEW ? "" : " [" + claimed.how().name().toLowerCase() + "]");
-    realm.log().create(); // before the welcome: a realm may append to its log as soon as it has its name
+    try {
+      realm.log().create(); // before the welcome: a realm may append to its log as soon as it has its name
+    } catch (IOException e) {
+      log.warn("realm {}: cannot create its log {}: {}", realm.name(), realm.log().file(), e.toString());
+      link.close(1011, closeReason("cannot create its log: " + e.getMessage()));
+      return;
+    }
     link.send(new Welcome(realm.name(), "daebug/" + realm.name() + ".md"));
     if (claimed.how() == Realms.Claim.NEW) {
       jobs.adopt(realm);
@@ -454,6 +486,7 @@ public final class Dispatcher {
 
   /** Marks realms that stopped beating; refreshes the registry now and then while one stays silent. */
   private void checkBeats() {
+    greetings.closeExpired();
     long now = ticker.read();
     boolean changed = false;
     boolean anySilent = false;
@@ -511,6 +544,11 @@ public final class Dispatcher {
 
   private String now() {
     return JournalFormat.time(LocalTime.now(config.clock()));
+  }
+
+  /** A close reason fits a control frame (123 bytes); the ones built here are ASCII. */
+  private static String closeReason(String s) {
+    return s.length() > 120 ? s.substring(0, 117) + "..." : s;
   }
 
   private static String abbreviate(String s) {

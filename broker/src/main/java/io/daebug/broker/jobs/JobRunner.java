@@ -306,6 +306,7 @@ final class JobRunner {
       job.queuedNanos = ticker.read();
       lane.queue.add(job);
       live.put(job.id, job);
+      controllers.queued(job, ahead);
       log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
     }
   }
@@ -366,7 +367,8 @@ final class JobRunner {
 
   /** Pushes the next queued job to the realm when it is connected and idle; writes nothing. */
   private boolean startNext(Realm realm, Lane lane) {
-    if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed || lane.queue.peek().refused) {
+    if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed || lane.queue.peek().refused
+        || lane.unwritable) {
       return false;
     }
     Job job = lane.queue.poll();
@@ -590,8 +592,10 @@ final class JobRunner {
       if (batch.commit()) {
         metrics.journalWrite(Duration.ofNanos(ticker.read() - start));
       }
+      lane(realm).unwritable = false;
     } catch (IOException e) {
       log.warn("cannot write {}: {}", realm.log().file(), e.toString());
+      unwritable(realm, e);
     }
     if (!afterCommit.isEmpty()) {
       List<Runnable> now = new ArrayList<>(afterCommit);
@@ -603,6 +607,29 @@ final class JobRunner {
       scheduler.execute(() -> Guard.run("merged", () -> acceptFromLog(realm, false)));
     }
     watchOrphans(realm);
+  }
+
+  /**
+   * The realm's log cannot be written (it became a folder, a link, a FIFO; no space; no permission): no job may run
+   * unjournalled, so none starts, the queued controller jobs fail now with the reason, and the realm is closed
+   * with it. A realm that reconnects gets a usable log under another name, or a refusal ({@code Realms.claim}).
+   */
+  private void unwritable(Realm realm, IOException e) {
+    Lane lane = lane(realm);
+    boolean first = !lane.unwritable;
+    lane.unwritable = true;
+    String error = "cannot write its log daebug/" + realm.log().file().getFileName() + ": " + e.getMessage();
+    for (Job job : new ArrayList<>(lane.queue)) {
+      if (job.submission != null) {
+        lane.queue.remove(job);
+        finish(lane, job);
+        controllers.finished(job, Outcome.FAILED, null, Controllers.brokerError(Outcome.FAILED, error), Duration.ZERO,
+            ticker.read(), false);
+      }
+    }
+    if (first && realm.link() != null) {
+      realm.link().close(1011, error.length() > 100 ? error.substring(0, 100) : error);
+    }
   }
 
   /**

@@ -23,6 +23,8 @@ final class Lane {
   final List<java.util.function.Consumer<io.daebug.broker.journal.RealmLog.Batch>> inserts = new ArrayList<>();
   /** Jobs in the queue marked {@link Job#refused}, failed by the next pump. */
   int refused;
+  /** The last write of the realm's log failed: no job starts (it would run unjournalled) until one succeeds. */
+  boolean unwritable;
 
   /** Failed jobs kept for their late results, at most. */
   private static final int MAX_FAILED_KEPT = 1000;

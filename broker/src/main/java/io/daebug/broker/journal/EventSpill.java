@@ -6,6 +6,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.slf4j.Logger;
@@ -109,14 +110,20 @@ public final class EventSpill {
   }
 
   private void open() throws IOException {
-    if (!Files.isDirectory(dir)) {
+    String unsafe = LogPaths.problem(dir.resolveSibling(realm + ".md")); // the folder is no link out of the root
+    if (unsafe != null) {
+      throw new LogPaths.UnsafeLogException(unsafe);
+    }
+    if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       Files.createDirectories(dir);
       unsynced.add(dir.getParent());
     }
     for (int n = 0; ; n++) {
       String file = name + (n == 0 ? "" : "-" + n) + ".md";
       try {
-        channel = FileChannel.open(dir.resolve(file), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        // CREATE_NEW (O_EXCL) never follows a link put there, nor overwrites anything
+        channel = FileChannel.open(dir.resolve(file), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
         relative = realm + ".events/" + file;
         break;
       } catch (FileAlreadyExistsException e) {

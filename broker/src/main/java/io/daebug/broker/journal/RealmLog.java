@@ -77,6 +77,7 @@ public final class RealmLog implements AutoCloseable {
 
   /** Creates the log with its title, guide and footer unless it exists (an agent's file is adopted as is). */
   public void create() throws IOException {
+    LogPaths.requireRegularOrAbsent(file);
     recover();
     AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language));
     lastSeen = AtomicFiles.Stamp.of(file);
@@ -116,6 +117,7 @@ public final class RealmLog implements AutoCloseable {
 
   /** Reads the log (its live region, or all of it when the region moved), once recovered. */
   private Snapshot read(boolean whole) throws IOException {
+    LogPaths.requireRegularOrAbsent(file); // an lstat: a FIFO or a link put there since is never opened
     recover();
     return reader.read(whole, lastSeen == null ? null : lastSeen.key());
   }
@@ -363,10 +365,10 @@ public final class RealmLog implements AutoCloseable {
       return this;
     }
 
-    /** Replaces the placeholder with a 🚫 reply holding {@code error} and the job's events. */
+    /** Replaces the placeholder with a 🚫 reply holding {@code error} (cut to the result cap) and the job's events. */
     public Batch failure(Anchor a, int ordinal, String agent, String time, Duration took, String error,
         Events events) {
-      List<String> lines = Replies.failure(realm, agent, time, took, false, error, events);
+      List<String> lines = Replies.failure(realm, agent, time, took, false, Replies.capped(error, resultCap), events);
       edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
       replied = lines;
       return this;
@@ -382,7 +384,7 @@ public final class RealmLog implements AutoCloseable {
         throws IOException {
       List<String> lines = ok
           ? Replies.success(file, realm, language, resultCap, jobId, agent, time, took, true, value, events)
-          : Replies.failure(realm, agent, time, took, true, error, events);
+          : Replies.failure(realm, agent, time, took, true, Replies.capped(error, resultCap), events);
       whole = true; // the 🚫 reply it goes under can be anywhere above
       edits.add(doc -> LogEditor.lateReply(doc, new LogEditor.Anchor(a.code(), failedHeader, ordinal), lines,
           language));

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -61,8 +62,11 @@ public final class RedoRecord {
       crc.update(bytes.toByteArray());
       out.writeLong(crc.getValue());
     }
-    try (FileChannel ch = FileChannel.open(record, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
+    if (Files.exists(record, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(record, LinkOption.NOFOLLOW_LINKS)) {
+      Files.delete(record); // the broker's own file name, made a link or a FIFO by someone else: never opened
+    }
+    try (FileChannel ch = FileChannel.open(record, LinkOption.NOFOLLOW_LINKS, StandardOpenOption.CREATE,
+        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
       writeFully(ch, ByteBuffer.wrap(bytes.toByteArray()), 0);
       ch.force(true);
     }
@@ -134,6 +138,9 @@ public final class RedoRecord {
    * record is applied to the new content, or dropped when that is not a state the write could have left.
    */
   static boolean recover(Path logFile, WriteFaults faults) throws IOException {
+    if (LogPaths.problem(logFile) != null || LogPaths.folderProblem(logFile.getParent()) != null) {
+      return false; // a link, FIFO or folder at the log's path (a hostile folder): never written through
+    }
     Path record = of(logFile);
     byte[] raw;
     try {
@@ -181,7 +188,8 @@ public final class RedoRecord {
 
   /** Appends bytes an agent appended to the version a recovery replaced (in the instant after its check). */
   private static void appendTo(Path logFile, byte[] extra) {
-    try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+    try (FileChannel ch = FileChannel.open(logFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       ByteBuffer buf = ByteBuffer.wrap(extra);
       while (buf.hasRemaining()) {
         ch.write(buf);

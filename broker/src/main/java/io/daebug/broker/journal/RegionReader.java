@@ -62,15 +62,23 @@ final class RegionReader {
     }
     try {
       wholeReads++;
-      return new Snapshot(stamp, 0, Files.readAllBytes(file));
+      return new Snapshot(stamp, 0, readAll());
     } catch (NoSuchFileException e) {
       return new Snapshot(null, 0, null);
     }
   }
 
+  /** The whole file, never through a symbolic link (the caller checked it is a regular file, see {@link LogPaths}). */
+  private byte[] readAll() throws IOException {
+    try (java.io.InputStream in = Files.newInputStream(file, StandardOpenOption.READ,
+        java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return in.readAllBytes();
+    }
+  }
+
   /** The bytes from the region's offset to the end, or null when the region is no longer where it was. */
   private byte[] readRegion(Region r) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       long from = r.offset - r.guard.length;
       long size = ch.size();
       if (size < r.offset + r.bytes.length || size - from > Integer.MAX_VALUE) {

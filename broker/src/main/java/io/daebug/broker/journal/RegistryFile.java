@@ -46,6 +46,8 @@ public final class RegistryFile implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
+  /** Problems the user should see (logs that could not be used), newest last; set by the core. */
+  private volatile List<String> problems = List.of();
   /** Registry thread only: the text last written, to skip writes that would change nothing. */
   private String lastWritten;
 
@@ -77,6 +79,14 @@ public final class RegistryFile implements AutoCloseable {
   public boolean shutdownRequested() throws IOException {
     String text = AtomicFiles.read(file);
     return text != null && JournalFormat.splitLines(text).stream().anyMatch(SHUTDOWN::equals);
+  }
+
+  /**
+   * Sets the problems listed under {@code ## Problems} from the next write on (e.g. a log that is a symbolic
+   * link, so its realm journals under another name). Empty: no such section.
+   */
+  public void problems(List<String> lines) {
+    problems = List.copyOf(lines);
   }
 
   /** Rewrites the registry with these realms, most recently seen first, now (on the caller's thread). */
@@ -156,6 +166,11 @@ public final class RegistryFile implements AutoCloseable {
     for (Entry e : entries) {
       sb.append("* [").append(e.name()).append("](daebug/").append(e.name()).append(".md) (")
           .append(e.url()).append(") at ").append(e.time()).append(": ").append(e.state()).append('\n');
+    }
+    List<String> shown = problems;
+    if (!shown.isEmpty()) {
+      sb.append("\n## Problems\n\n");
+      shown.forEach(p -> sb.append("* ").append(p).append('\n'));
     }
     sb.append("\n## How to Use\n\n");
     sb.append("Open a realm's log and append a request below its footer line: an optional\n")

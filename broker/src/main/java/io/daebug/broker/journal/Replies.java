@@ -48,6 +48,10 @@ public final class Replies {
     if (cut != null) {
       String side = realm + ".results/" + jobId + ".json";
       Path sideFile = log.resolveSibling(side);
+      String unsafe = LogPaths.problem(log); // the results folder is no link out of the root
+      if (unsafe != null) {
+        throw new LogPaths.UnsafeLogException(unsafe);
+      }
       Files.createDirectories(sideFile.getParent());
       AtomicFiles.replace(sideFile, value == null ? "null" : value.toPrettyString());
       rendered = new ValueRenderer.Rendered(rendered.language(), cut);
@@ -83,6 +87,12 @@ public final class Replies {
     }
     String kept = new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8);
     return kept + (kept.endsWith("\n") ? "" : "\n") + "... (" + (bytes.length - end) + " more bytes omitted) ...";
+  }
+
+  /** {@code text} cut as {@link #cut} does when longer than {@code cap} UTF-8 bytes, else {@code text} itself. */
+  static String capped(String text, int cap) {
+    String cut = cut(text, cap);
+    return cut == null ? text : cut;
   }
 
   /** A failed reply: 🚫 header, {@code Error} fence, events. */

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -84,7 +85,7 @@ final class TailWriter {
     FileChannel src = null;
     if (before != null) {
       try {
-        src = FileChannel.open(file, StandardOpenOption.READ);
+        src = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
       } catch (NoSuchFileException e) {
         return null;
       }
@@ -139,8 +140,10 @@ final class TailWriter {
     byte[] filler = grow > 0 || (grow < 0 && endsWithLineBreak(tail)) ? filler(Math.abs(grow)) : new byte[0];
     byte[] agents = new byte[0];
     AtomicFiles.Stamp after;
-    try (FileChannel rw = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        FileChannel append = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+    try (FileChannel rw = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
+        FileChannel append = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND,
+            LinkOption.NOFOLLOW_LINKS)) {
       byte[] guard = read(rw, Math.max(0, at - RedoRecord.GUARD), (int) Math.min(at, RedoRecord.GUARD));
       RedoRecord.write(record, new RedoRecord.Entry(at, guard, old, tail, filler));
       // The check comes after the record's fsync, right before the writes, so that an agent's save has only

@@ -4,8 +4,8 @@ package io.daebug.broker.protocol;
  * First frame of a realm connection.
  *
  * @param name proposed realm name, sanitised by the broker (required)
- * @param kind {@code page}, {@code worker}, {@code iframe}, {@code node} or {@code jvm}; null means page
- * @param url where the realm lives; nullable
+ * @param kind {@code page}, {@code worker}, {@code iframe}, {@code node}, {@code jvm} or {@code python}; null means page
+ * @param url where the realm lives; nullable. Kept without the broker's token and printable ({@link RecordedUrl})
  * @param language language of its jobs; null means {@code javascript}
  * @param tab id the realm keeps across reconnects, used to take over its own stale connection; nullable
  * @param protocol protocol version; null means 1
@@ -21,8 +21,8 @@ public record Hello(String name, String kind, String url, String language, Strin
     }
     kind = word(kind, 16, "page");
     language = word(language, 32, "javascript");
-    url = url == null ? "" : printable(url, 512);
-    parent = parent == null || parent.isBlank() ? null : printable(parent, 128);
+    url = url == null ? "" : RecordedUrl.of(url, 512);
+    parent = parent == null || parent.isBlank() ? null : RecordedUrl.printable(parent, 128);
   }
 
   /**
@@ -35,19 +35,5 @@ public record Hello(String name, String kind, String url, String language, Strin
     }
     String w = s.trim().toLowerCase(java.util.Locale.ROOT);
     return w.isEmpty() || w.length() > max || !w.matches("[a-z0-9+#._-]+") ? fallback : w;
-  }
-
-  /** Control characters percent-encoded, cut to {@code max}: a URL can never break a registry line. */
-  private static String printable(String s, int max) {
-    StringBuilder sb = new StringBuilder(Math.min(s.length(), max));
-    for (int i = 0; i < s.length() && sb.length() < max; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f || c == 0x2028 || c == 0x2029) {
-        sb.append('%').append(String.format(java.util.Locale.ROOT, "%02X", (int) c & 0xff));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
   }
 }

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.journal.DirSync;
+import io.daebug.broker.journal.LogPaths;
 import io.daebug.broker.journal.RealmLog;
 import io.daebug.broker.journal.WriteOptions;
 import java.nio.file.Path;
@@ -27,8 +28,15 @@ public final class Realms {
   /** What a hello led to. */
   public enum Claim { NEW, RESUMED, TOOK_OVER }
 
-  /** The realm a hello claimed, and how; {@code replaced} is the stale link a takeover displaced. */
-  public record Claimed(Realm realm, Claim how, RealmLink replaced) {}
+  /**
+   * The realm a hello claimed, and how; {@code replaced} is the stale link a takeover displaced; {@code problems}
+   * the log paths that could not be used (so the realm got another name), each saying why. {@code realm} is null
+   * when no usable log was found: the hello is refused, for the reasons in {@code problems}.
+   */
+  public record Claimed(Realm realm, Claim how, RealmLink replaced, List<String> problems) {}
+
+  /** How many suffixed names a hello tries when logs cannot be used before it is refused. */
+  static final int MAX_UNUSABLE = 20;
 
   private final Path logDir;
   private final int resultCap;
@@ -65,8 +73,10 @@ public final class Realms {
   }
 
   /**
-   * Finds or creates the realm for a hello. A disconnected realm of that name is resumed; a live one
-   * with the same tab id is taken over (a reload racing its own close); any other clash gets a suffix.
+   * Finds or creates the realm for a hello. A realm of that name with the same tab id is resumed when
+   * disconnected (its grace period) or taken over when live (a reload racing its own close); any other clash,
+   * a hello without a tab id included, gets a suffix: only the tab that held a name may have its queue,
+   * its log and its controllers' jobs (docs/protocol.md, {@code tab}).
    *
    * @return null when the name sanitises to nothing
    */
@@ -76,29 +86,47 @@ public final class Realms {
     if (base.isEmpty()) {
       return null;
     }
+    List<String> problems = new ArrayList<>();
+    String folder = LogPaths.folderProblem(logDir);
+    if (folder != null) {
+      return new Claimed(null, Claim.NEW, null, List.of(folder));
+    }
     for (int n = 1; ; n++) {
       String name = n == 1 ? base : RealmNames.withSuffix(base, n);
       Realm existing = byName.get(name);
       if (existing == null) {
-        Realm realm = new Realm(name, new RealmLog(logDir.resolve(name + ".md"), name, language, resultCap, dirSync,
-            writes), language);
+        Path file = logDir.resolve(name + ".md");
+        String problem = LogPaths.problem(file);
+        if (problem != null) {
+          problems.add(problem);
+          if (problems.size() >= MAX_UNUSABLE) {
+            return new Claimed(null, Claim.NEW, null, problems);
+          }
+          continue;
+        }
+        Realm realm = new Realm(name, new RealmLog(file, name, language, resultCap, dirSync, writes), language);
         realm.attach(link, kind, url, tab, nowNanos, time);
         byName.put(name, realm);
         touch(realm);
-        return new Claimed(realm, Claim.NEW, null);
+        return new Claimed(realm, Claim.NEW, null, problems);
       }
       boolean sameTab = tab != null && Objects.equals(tab, existing.tab());
-      if (!existing.connected() && (sameTab || tab == null || existing.tab() == null)) {
+      String problem = sameTab ? LogPaths.problem(existing.log().file()) : null;
+      if (problem != null) {
+        problems.add(problem); // its log became unusable while it was away: it journals under another name
+        continue;
+      }
+      if (!existing.connected() && sameTab) {
         grace.invalidate(name);
         existing.attach(link, kind, url, tab, nowNanos, time);
         touch(existing);
-        return new Claimed(existing, Claim.RESUMED, null);
+        return new Claimed(existing, Claim.RESUMED, null, problems);
       }
       if (existing.connected() && sameTab) {
         RealmLink old = existing.link();
         existing.attach(link, kind, url, tab, nowNanos, time);
         touch(existing);
-        return new Claimed(existing, Claim.TOOK_OVER, old);
+        return new Claimed(existing, Claim.TOOK_OVER, old, problems);
       }
     }
   }

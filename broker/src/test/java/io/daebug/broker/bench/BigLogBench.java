@@ -248,7 +248,7 @@ public final class BigLogBench {
         sorted[Math.max(0, (int) Math.ceil(n * 0.99) - 1)], sorted[n - 1]);
   }
 
-  private static void deleteAll(Path root) throws IOException {
+  static void deleteAll(Path root) throws IOException {
     try (Stream<Path> all = Files.walk(root)) {
       for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);

@@ -66,25 +66,44 @@ class HostOriginPolicyTest {
     assertThat(any.hostAllowed("evil.example")).isFalse();
   }
 
+  /** The broker in these tests listens on port 8680 and is reached as {@code 127.0.0.1:8680}. */
+  private boolean origin(String origin) {
+    return loopback.originAllowed(origin, "http", "127.0.0.1:8680", 8680);
+  }
+
   @Test
   void absentOriginIsAllowedForNonBrowserClients() {
-    assertThat(loopback.originAllowed(null)).isTrue();
+    assertThat(origin(null)).isTrue();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {
-      "http://localhost:8680", "http://127.0.0.1:5173", "https://app.localhost", "http://[::1]:3000",
-      "HTTP://LOCALHOST", "http://devbox.lan:9999"})
-  void acceptsLocalOrigins(String origin) {
-    assertThat(loopback.originAllowed(origin)).as(origin).isTrue();
+      "http://localhost:8680", "http://127.0.0.1:8680", "http://app.localhost:8680",
+      "http://[::1]:8680", "HTTP://LOCALHOST:8680", "http://devbox.lan:8680", "http://127.0.0.1:8680/"})
+  void acceptsTheBrokersOwnOrigins(String origin) {
+    assertThat(origin(origin)).as(origin).isTrue();
   }
 
   @ParameterizedTest
   @ValueSource(strings = {
       "null", "NULL", "", "https://evil.example", "http://localhost.evil.example:8680",
       "file:///tmp/x.html", "ws://localhost:8680", "chrome-extension://abcdef", "localhost:8680",
-      "http://", "http://evil.example/?localhost", "not a url"})
-  void rejectsForeignOrOpaqueOrigins(String origin) {
-    assertThat(loopback.originAllowed(origin)).as(origin).isFalse();
+      "http://", "http://evil.example/?localhost", "not a url",
+      // Issue 12, item 2: another port of an allowed host is another origin (a dev server's page).
+      "http://127.0.0.1:3000", "http://localhost:5173", "http://localhost", "http://[::1]:3000",
+      "https://127.0.0.1:8680", "http://devbox.lan:9999"})
+  void rejectsForeignOpaqueOrOtherPortOrigins(String origin) {
+    assertThat(origin(origin)).as(origin).isFalse();
+  }
+
+  @Test
+  void thePortOfTheHostHeaderIsOursTooAndAllowedOriginsAreExact() {
+    assertThat(loopback.originAllowed("http://127.0.0.1:9000", "http", "127.0.0.1:9000", 8680))
+        .as("a page reaching the broker through a forwarder on 9000").isTrue();
+    assertThat(loopback.originAllowed("http://localhost", "http", "localhost", 8680)).as("port 80 both").isTrue();
+    assertThat(loopback.originAllowed("https://localhost", "https", "localhost:443", 8680)).isTrue();
+    HostOriginPolicy dev = HostOriginPolicy.withOrigins("127.0.0.1", List.of(), List.of("http://127.0.0.1:3000"));
+    assertThat(dev.originAllowed("http://127.0.0.1:3000", "http", "127.0.0.1:8680", 8680)).isTrue();
+    assertThat(dev.originAllowed("http://127.0.0.1:3001", "http", "127.0.0.1:8680", 8680)).isFalse();
   }
 }

@@ -294,6 +294,41 @@ class HttpHandlerTest {
   }
 
   @Test
+  @org.junit.jupiter.api.DisplayName("issue 12, item 7: a costly glob is a quick 400, and other sites and ports get 403")
+  void globIsBoundedAndOnlyForOurOwnPages() throws Exception {
+    Path dir = root;
+    for (int depth = 0; depth < 12; depth++) {
+      dir = dir.resolve("node_modules");
+      for (int i = 0; i < 8; i++) {
+        Files.writeString(Files.createDirectories(dir.resolve("p" + i)).resolve("index.js"), "");
+      }
+    }
+    String hostile = java.net.URLEncoder.encode("**/".repeat(26) + "x/nomatch.xyz", UTF_8);
+    long started = System.nanoTime();
+    HttpResponse<byte[]> r = get("/-daebug/glob?pattern=" + hostile);
+    System.out.printf("glob of 26 '**/' over a 12-deep tree: %d ms, status %d%n",
+        (System.nanoTime() - started) / 1_000_000, r.statusCode());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(body(r)).contains("\"files\":[]");
+    HttpResponse<byte[]> big = get("/-daebug/glob?pattern=" + "a".repeat(600));
+    assertThat(big.statusCode()).isEqualTo(400);
+    assertThat(body(big)).contains("at most 512");
+
+    String ok = "/-daebug/glob?pattern=a.txt";
+    assertThat(get(ok, "Origin", "http://127.0.0.1:" + port).statusCode()).isEqualTo(200);
+    assertThat(get(ok, "Sec-Fetch-Site", "same-origin").statusCode()).isEqualTo(200);
+    assertThat(get(ok, "Origin", "http://127.0.0.1:3000").statusCode()).as("another port").isEqualTo(403);
+    assertThat(get(ok, "Origin", "https://evil.example").statusCode()).isEqualTo(403);
+    assertThat(get(ok, "Sec-Fetch-Site", "cross-site").statusCode()).as("<img src> on a web site").isEqualTo(403);
+    assertThat(get(ok, "Sec-Fetch-Site", "same-site").statusCode()).as("<img src> on another port").isEqualTo(403);
+  }
+
+  private HttpResponse<byte[]> get(String path, String header, String value) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header(header, value)
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
   void failuresBecomeAPlainServerErrorWithoutDetails() throws Exception {
     healthSource.set(() -> {
       throw new IllegalStateException("boom " + SECRET);

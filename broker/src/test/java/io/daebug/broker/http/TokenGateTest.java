@@ -40,7 +40,7 @@ class TokenGateTest {
     connector.setPort(0);
     server.addConnector(connector);
     server.setHandler(new DaebugHttpHandler(root, new HostOriginPolicy("127.0.0.1", List.of()),
-        new TokenGate(TOKEN, false), () -> Map.of("status", "ok")));
+        new TokenGate(TOKEN, false, true), () -> Map.of("status", "ok")));
     server.start();
     port = connector.getLocalPort();
   }

@@ -94,7 +94,7 @@ class JobRunnerTest {
 
   private void connect(String earlierLog) throws Exception {
     link = new RecordingLink();
-    realm = realms.claim("app", null, "javascript", link, "node", null, time.read(), AT).realm();
+    realm = realms.claim("app", "tab-1", "javascript", link, "node", null, time.read(), AT).realm();
     if (earlierLog != null) {
       Files.createDirectories(realm.log().file().getParent());
       Files.writeString(realm.log().file(), earlierLog);
@@ -195,7 +195,7 @@ class JobRunnerTest {
         + "```js\nsecond()\n```\n" + OK + "\nqueued (0 ahead)\n");
 
     RecordingLink before = link;
-    connect(null); // the same name: resumed, with a new connection
+    connect(null); // the same name and tab: resumed, with a new connection
     assertThat(before.jobs()).hasSize(1);
     assertThat(link.jobs()).extracting(RunJob::code).containsExactly("second()");
     assertThat(log()).contains("second()\n```\n" + OK + "\nexecuting (0s)\n");

@@ -49,6 +49,22 @@ class EventSpillTest {
   }
 
   @Test
+  void aFolderThatIsALinkOutOfTheRootIsNeverWrittenThrough() throws Exception {
+    Path outside = Files.createDirectory(dir.resolve("outside"));
+    Path logs = Files.createDirectory(dir.resolve("daebug"));
+    Files.createSymbolicLink(logs.resolve("app.events"), outside);
+    EventSpill spill = new EventSpill(logs.resolve("app.md"), "app", "j-1", "t");
+    for (int i = 0; i < 3000; i++) {
+      spill.add(new JournalEvent("log", "10:00:00", "secret " + i + " " + "x".repeat(40)));
+    }
+
+    assertThat(spill.finish()).as("no link to a side file that was not written").isNull();
+    try (var files = Files.list(outside)) {
+      assertThat(files).isEmpty();
+    }
+  }
+
+  @Test
   void noEventsNoFile() {
     EventSpill spill = new EventSpill(dir.resolve("app.md"), "app", "j-1", "t");
     assertThat(spill.finish()).isNull();

@@ -34,6 +34,7 @@ class MessageCodecTest {
       Map.entry(RealmList.class, "control/realms.json"),
       Map.entry(RealmUpdate.class, "control/realm.json"),
       Map.entry(JobQueued.class, "control/queued.json"),
+      Map.entry(JobRequested.class, "control/request.json"),
       Map.entry(JobDispatched.class, "control/dispatched.json"),
       Map.entry(ControllerEvent.class, "control/event.json"),
       Map.entry(JobOutcome.class, "control/result.json"),

@@ -36,6 +36,7 @@ public final class WsControlEndpoint implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketOpen(Session session) {
     link = new WsControlLink(session, codec);
+    dispatcher.opened(link, link::close);
   }
 
   @Override
@@ -71,6 +72,8 @@ public final class WsControlEndpoint implements Session.Listener.AutoDemanding {
     callback.succeed();
     if (link != null && greeted) {
       dispatcher.controllerClosed(link);
+    } else if (link != null) {
+      dispatcher.closedUngreeted(link);
     }
   }
 

@@ -35,6 +35,7 @@ public final class WsRealmEndpoint implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketOpen(Session session) {
     link = new WsRealmLink(session, codec);
+    dispatcher.opened(link, link::close);
   }
 
   @Override
@@ -77,6 +78,8 @@ public final class WsRealmEndpoint implements Session.Listener.AutoDemanding {
     callback.succeed();
     if (link != null && greeted) {
       dispatcher.closed(link, statusCode, reason);
+    } else if (link != null) {
+      dispatcher.closedUngreeted(link);
     }
   }
 

@@ -2,6 +2,7 @@ package io.daebug.broker.transport.ws;
 
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.http.DaebugHttpHandler;
+import io.daebug.broker.http.DashboardHandler;
 import io.daebug.broker.http.HostOriginPolicy;
 import io.daebug.broker.http.PlainTextErrorHandler;
 import io.daebug.broker.http.TokenGate;
@@ -88,7 +89,7 @@ public final class WsServer implements AutoCloseable {
     HostOriginPolicy policy = HostOriginPolicy.withOrigins(config.host(), config.allowedHosts(),
         config.security().allowedOrigins());
     TokenGate gate = new TokenGate(config.token());
-    TokenGate controlGate = new TokenGate(config.token(), !config.requireToken());
+    TokenGate controlGate = TokenGate.forPrograms(config.token(), !config.requireToken());
     DaebugHttpHandler http = new DaebugHttpHandler(config.root(), policy, gate, health,
         metrics == null ? null : metrics::scrape);
     if (metrics != null) {
@@ -101,14 +102,14 @@ public final class WsServer implements AutoCloseable {
       container.setMaxFrameSize(config.maxMessageBytes());
       container.setIdleTimeout(Duration.ofMillis(Math.max(config.unresponsiveAfter().toMillis() * 4, 60_000)));
       container.addMapping(REALM_PATH, (request, response, callback) ->
-          admitted("realm", policy, gate, request, response, callback) ? new WsRealmEndpoint(dispatcher, codec) : null);
+          admitted("realm", policy, gate, connector, request, response, callback) ? new WsRealmEndpoint(dispatcher, codec) : null);
       container.addMapping(CONTROL_PATH, (request, response, callback) ->
-          admitted("controller", policy, controlGate, request, response, callback)
+          admitted("controller", policy, controlGate, connector, request, response, callback)
               ? new WsControlEndpoint(dispatcher, codec) : null);
       container.addMapping(ECHO_PATH, (request, response, callback) ->
-          admitted("echo", policy, controlGate, request, response, callback) ? new WsEchoEndpoint() : null);
+          admitted("echo", policy, controlGate, connector, request, response, callback) ? new WsEchoEndpoint() : null);
     });
-    ws.setHandler(http);
+    ws.setHandler(new DashboardHandler(config.root(), policy, gate, controlGate, http));
     server.setHandler(ws);
     server.setStopTimeout(2000);
     try {
@@ -147,8 +148,8 @@ public final class WsServer implements AutoCloseable {
   }
 
   /** Checks an upgrade's Host, Origin and token; a refused one gets its HTTP error here and is logged. */
-  private static boolean admitted(String who, HostOriginPolicy policy, TokenGate gate, ServerUpgradeRequest request,
-      ServerUpgradeResponse response, Callback callback) {
+  private static boolean admitted(String who, HostOriginPolicy policy, TokenGate gate, ServerConnector connector,
+      ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
     String host = request.getHeaders().get(HttpHeader.HOST);
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     Object from = request.getConnectionMetaData().getRemoteSocketAddress();
@@ -157,7 +158,7 @@ public final class WsServer implements AutoCloseable {
       Response.writeError(request, response, callback, 421, "host not allowed");
       return false;
     }
-    if (!policy.originAllowed(origin)) {
+    if (!policy.originAllowed(origin, request.isSecure() ? "https" : "http", host, connector.getLocalPort())) {
       log.warn("refused {} upgrade from {}: origin '{}' not allowed", who, from, origin);
       Response.writeError(request, response, callback, 403, "origin not allowed");
       return false;

@@ -27,6 +27,7 @@ abstract class BrokerAndRealms {
   @TempDir Path root;
   TestBroker broker;
   private final List<FakeRealm> realms = new ArrayList<>();
+  private final List<FakeController> controllers = new ArrayList<>();
 
   @BeforeAll
   static void startClient() throws Exception {
@@ -45,6 +46,7 @@ abstract class BrokerAndRealms {
       realms.forEach(FakeRealm::assertExhausted);
     } finally {
       realms.forEach(FakeRealm::abort);
+      controllers.forEach(FakeController::close);
       if (broker != null) {
         broker.close();
       }
@@ -56,6 +58,21 @@ abstract class BrokerAndRealms {
     FakeRealm r = FakeRealm.connect(client, broker.realmUri(), Map.of());
     realms.add(r);
     return r;
+  }
+
+  /** A realm connected with these upgrade headers (e.g. Origin), not introduced yet. */
+  FakeRealm connect(Map<String, String> headers) throws Exception {
+    FakeRealm r = FakeRealm.connect(client, broker.realmUri(), headers);
+    realms.add(r);
+    return r;
+  }
+
+  /** A controller connected to {@code /-daebug/control} with these upgrade headers, not introduced yet. */
+  FakeController controller(Map<String, String> headers) throws Exception {
+    FakeController c = FakeController.connect(client,
+        java.net.URI.create("ws://127.0.0.1:" + broker.port() + WsServer.CONTROL_PATH), headers);
+    controllers.add(c);
+    return c;
   }
 
   /** Starts the broker and a realm named {@code name}, once its log is there. */

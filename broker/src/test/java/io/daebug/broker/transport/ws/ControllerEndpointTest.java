@@ -355,7 +355,7 @@ class ControllerEndpointTest {
         + "\nqueued (0 ahead)\n"));
     FakeRealm again = FakeRealm.connect(client, broker.realmUri(), Map.of());
     realms.add(again);
-    again.hello("app");
+    again.hello("app", "tab-app");
     c.next(JobDispatched.class);
     again.sendResult(again.awaitJob().id(), "\"back\"");
     assertThat(c.next(JobOutcome.class).value().asText()).isEqualTo("back");
@@ -377,6 +377,10 @@ class ControllerEndpointTest {
         Map.of("Authorization", "Bearer s3cret-token"));
     controllers.add(byHeader);
     assertThat(byHeader.hello("h").name()).isEqualTo("h");
+    // Issue 12, item 2: the page's token cookie is not a controller's credential (any page of the host sends it).
+    assertThatThrownBy(() -> FakeController.connect(client, controlUri(""),
+        Map.of("Cookie", "daebug-token=s3cret-token", "Origin", "http://127.0.0.1:" + broker.port())))
+        .hasMessageContaining("401");
   }
 
   @Test
@@ -390,6 +394,13 @@ class ControllerEndpointTest {
         .hasMessageContaining("403");
     assertThatThrownBy(() -> FakeController.connect(client, controlUri(""), Map.of("Host", "evil.example")))
         .hasMessageContaining("421");
+    // Issue 12, item 2: another port of this machine is another origin (a dev server's page).
+    assertThatThrownBy(() -> FakeController.connect(client, controlUri(""), Map.of("Origin", "http://127.0.0.1:3000")))
+        .hasMessageContaining("403");
+    FakeController own = FakeController.connect(client, controlUri(""),
+        Map.of("Origin", "http://localhost:" + broker.port()));
+    controllers.add(own);
+    own.hello("own-page");
   }
 
   @Test
@@ -444,7 +455,7 @@ class ControllerEndpointTest {
   private FakeRealm realm(String name) throws Exception {
     FakeRealm r = FakeRealm.connect(client, broker.realmUri(), Map.of());
     realms.add(r);
-    r.hello(name);
+    r.hello(name, "tab-" + name);
     await().untilAsserted(() -> assertThat(broker.log(name)).endsWith(FOOTER));
     return r;
   }

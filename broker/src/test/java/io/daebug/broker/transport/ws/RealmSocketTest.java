@@ -454,7 +454,7 @@ class RealmSocketTest {
   // ---- 10. Host and Origin on the upgrade ----
 
   @Test
-  @DisplayName("the upgrade refuses a foreign Origin or a forged Host and accepts a localhost origin")
+  @DisplayName("the upgrade refuses a foreign Origin, another port or a forged Host and accepts the broker's own origins")
   void hostAndOrigin() throws Exception {
     start();
     String host = "127.0.0.1:" + broker.port();
@@ -463,7 +463,9 @@ class RealmSocketTest {
     assertThat(upgradeStatus("evil.example", null)).isBetween(400, 499);
     assertThat(upgradeStatus("evil.example:" + broker.port(), "http://evil.example")).isBetween(400, 499);
 
-    FakeRealm local = FakeRealm.connect(client, broker.realmUri(), Map.of("Origin", "http://localhost:3000"));
+    // Issue 12, item 2: another port is another origin; the broker's own port under another of its names is not.
+    assertThat(upgradeStatus(host, "http://localhost:3000")).isEqualTo(403);
+    FakeRealm local = FakeRealm.connect(client, broker.realmUri(), Map.of("Origin", "http://localhost:" + broker.port()));
     realms.add(local);
     assertThat(local.hello("from-localhost").name()).isEqualTo("from-localhost");
     await().untilAsserted(() -> assertThat(registryLines()).containsExactly(line("from-localhost", "live")));

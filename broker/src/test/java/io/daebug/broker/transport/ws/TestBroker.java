@@ -50,6 +50,11 @@ final class TestBroker implements AutoCloseable {
     return new TestBroker(Broker.start(tweak.apply(config(root))), root);
   }
 
+  /** A broker whose timing reads {@code ticker} (the system ticker plus what a test adds). */
+  static TestBroker start(Path root, com.github.benmanes.caffeine.cache.Ticker ticker) throws IOException {
+    return new TestBroker(Broker.start(config(root), ticker), root);
+  }
+
   Broker broker() {
     return broker;
   }

@@ -1,0 +1,206 @@
+package io.daebug.broker.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.daebug.broker.Broker;
+import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.protocol.RunJob;
+import io.daebug.broker.transport.ws.FakeRealm;
+import io.daebug.broker.transport.ws.WsServer;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * Benchmark (a program, not a test) of fairness (issue 12, item 8): how long does one realm's job wait while another
+ * client makes the broker work? A probe controller submits 1+1 to realm {@code steady} over and over (each once the
+ * last result came) and records each round trip; meanwhile, in turn: nothing (the baseline), a controller that sends
+ * 10,000 submits to realm {@code busy} at once, and a realm that connects with a 200 MB log to adopt. Printed per
+ * phase: the probe's median, p99 and worst round trip, the worst being the longest stall the other client caused.
+ *
+ * <p>Run: {@code mvn -q -o -B -pl broker test-compile exec:exec@stall-bench} ({@code -Dbench.burst=10000
+ * -Dbench.bigLogMb=200}).
+ */
+public final class StallBench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private StallBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int burst = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
+    int bigMb = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
+        .setLevel(ch.qos.logback.classic.Level.WARN);
+    Path root = Files.createTempDirectory("daebug-stall-");
+    Files.createDirectories(root.resolve("daebug"));
+    BigLogBench.pad(root.resolve("daebug").resolve("big.md"), "big", bigMb * 1024L * 1024L);
+    WebSocketClient client = new WebSocketClient();
+    client.start();
+    List<AutoCloseable> open = new ArrayList<>();
+    try (Broker broker = Broker.start(BrokerConfig.defaults(root).withPort(0)
+        .withLimits(new BrokerConfig.Limits(1 << 20, 64 * 1024, 1000, burst + 10)))) {
+      URI realmUri = URI.create("ws://127.0.0.1:" + broker.port() + WsServer.REALM_PATH);
+      URI controlUri = URI.create("ws://127.0.0.1:" + broker.port() + WsServer.CONTROL_PATH);
+      for (String name : List.of("steady", "busy")) {
+        FakeRealm realm = FakeRealm.connect(client, realmUri, Map.of());
+        open.add(realm);
+        realm.hello(name, "tab-" + name);
+        Thread t = new Thread(() -> answer(realm), "bench-realm-" + name);
+        t.setDaemon(true);
+        t.start();
+      }
+      Controller probe = Controller.connect(client, controlUri, "probe");
+      Controller blaster = Controller.connect(client, controlUri, "blaster");
+      open.add(probe);
+      open.add(blaster);
+      System.out.printf(Locale.ROOT, "probe: 1+1 to realm steady, one at a time; others: %,d submits at once, a %d MB"
+          + " log adopted%n", burst, bigMb);
+
+      phase("baseline (nothing else)", probe, () -> sleep(3000));
+      phase(String.format(Locale.ROOT, "%,d submits from one controller", burst), probe, () -> {
+        for (int i = 0; i < burst; i++) {
+          blaster.send("{\"type\":\"submit\",\"ref\":\"b" + i + "\",\"realm\":\"busy\",\"code\":\"1+1 // " + i + "\"}");
+        }
+        blaster.awaitResults(burst);
+      });
+      phase(bigMb + " MB log adopted", probe, () -> {
+        FakeRealm big = FakeRealm.connect(client, realmUri, Map.of());
+        open.add(big);
+        big.hello("big", "tab-big");
+        sleep(1000);
+      });
+    } finally {
+      for (AutoCloseable c : open) {
+        c.close();
+      }
+      client.stop();
+      BigLogBench.deleteAll(root);
+    }
+  }
+
+  /** Runs the probe while {@code load} runs, and prints its round trips. */
+  private static void phase(String what, Controller probe, ThrowingRunnable load) throws Exception {
+    AtomicBoolean done = new AtomicBoolean();
+    List<Double> ms = new ArrayList<>();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Thread t = new Thread(() -> {
+      int n = 0;
+      while (!done.get()) {
+        long start = System.nanoTime();
+        probe.send("{\"type\":\"submit\",\"ref\":\"p" + n++ + "\",\"realm\":\"steady\",\"code\":\"1+1\"}");
+        probe.awaitResults(1);
+        ms.add((System.nanoTime() - start) / 1e6);
+      }
+      stopped.countDown();
+    }, "bench-probe");
+    t.start();
+    long started = System.nanoTime();
+    load.run();
+    double took = (System.nanoTime() - started) / 1e6;
+    done.set(true);
+    stopped.await();
+    double[] sorted = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    System.out.printf(Locale.ROOT, "%-32s %5d probe jobs in %6.0f ms: median %6.1f ms, p99 %7.1f ms, worst %7.1f ms%n",
+        what, sorted.length, took, sorted[sorted.length / 2], sorted[(int) (sorted.length * 0.99)],
+        sorted[sorted.length - 1]);
+  }
+
+  private static void answer(FakeRealm realm) {
+    while (true) {
+      RunJob job;
+      try {
+        job = realm.awaitJob();
+      } catch (AssertionError e) {
+        if (!realm.isOpen()) {
+          return;
+        }
+        continue;
+      }
+      realm.sendResult(job.id(), "2");
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  /** A minimal controller: sends raw frames, counts {@code result} messages. */
+  private static final class Controller implements Session.Listener.AutoDemanding, AutoCloseable {
+    private final BlockingQueue<JsonNode> results = new LinkedBlockingQueue<>();
+    private final AtomicInteger errors = new AtomicInteger();
+    private volatile Session session;
+
+    static Controller connect(WebSocketClient client, URI uri, String name) throws Exception {
+      Controller c = new Controller();
+      client.connect(c, uri).get(10, TimeUnit.SECONDS);
+      c.send("{\"type\":\"hello\",\"name\":\"" + name + "\",\"protocol\":1}");
+      return c;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session s) {
+      session = s;
+    }
+
+    @Override
+    public void onWebSocketText(String text) {
+      try {
+        JsonNode m = JSON.readTree(text);
+        String type = m.path("type").asText();
+        if (type.equals("result")) {
+          results.add(m);
+        } else if (type.equals("error")) {
+          errors.incrementAndGet();
+          System.out.println("error: " + text);
+        }
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
+    void send(String frame) {
+      session.sendText(frame, Callback.NOOP);
+    }
+
+    void awaitResults(int n) {
+      try {
+        for (int i = 0; i < n; i++) {
+          if (results.poll(120, TimeUnit.SECONDS) == null) {
+            throw new IllegalStateException("no result within 120 s (" + i + " of " + n + ")");
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void close() {
+      Session s = session;
+      if (s != null) {
+        s.close();
+      }
+    }
+  }
+}
