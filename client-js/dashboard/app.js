@@ -53,7 +53,9 @@ socket.addEventListener('message', (event) => {
   } catch {
     return;
   }
+  const before = m.type === 'realm' && m.realm ? state.realms.get(m.realm.name)?.state : undefined;
   const change = apply(state, m, Date.now());
+  if (m.type === 'realm' && m.realm) announce(m.realm, before);
   if (m.type === 'welcome' || m.type === 'realms') {
     renderStream(state, selected);
   }
@@ -63,6 +65,18 @@ socket.addEventListener('message', (event) => {
   if (change.ownError) status(`refused: ${change.ownError.message}`, true);
   if (m.type === 'result' && m.ref && m.ref.startsWith('dash-')) status(`${m.job}: ${m.outcome}`);
 });
+
+/** Tells screen readers when a realm comes, goes or changes between live and not (not every job's state). */
+function announce(realm, before) {
+  const word = (st) => String(st || '').split(' ')[0];
+  const now = word(realm.state);
+  const was = word(before);
+  const quiet = ['executing', 'queued', 'live'];
+  if (now === was || (quiet.includes(now) && quiet.includes(was))) return;
+  const text = realm.state === 'gone' ? `realm ${realm.name} is gone`
+    : before === undefined ? `realm ${realm.name} connected` : `realm ${realm.name} is ${realm.state}`;
+  document.getElementById('announce').textContent = text;
+}
 
 function scheduleRealms() {
   if (realmsScheduled) return;

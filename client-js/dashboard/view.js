@@ -31,7 +31,9 @@ function stateWord(state) {
  */
 export function renderRealms(state, selected, actions) {
   const body = $('realms').tBodies[0];
-  const focused = document.activeElement?.dataset?.realm;
+  // Rows are rebuilt on every change: the button that had the focus gets it back.
+  const active = document.activeElement;
+  const focused = active?.dataset?.realm ? { realm: active.dataset.realm, cls: active.className } : null;
   body.replaceChildren();
   for (const r of state.realms.values()) {
     const row = el('tr', `state-${stateWord(r.state)}`);
@@ -53,6 +55,7 @@ export function renderRealms(state, selected, actions) {
     if (r.log) {
       const open = el('button', 'log-link', r.log);
       open.type = 'button';
+      open.dataset.realm = r.name;
       open.title = `Show the end of ${r.log}`;
       open.addEventListener('click', () => actions.openLog(r));
       log.append(open);
@@ -64,7 +67,7 @@ export function renderRealms(state, selected, actions) {
   $('realm-count').textContent = `(${state.realms.size})`;
   $('no-realms').hidden = state.realms.size > 0;
   if (focused) {
-    body.querySelector(`button[data-realm="${CSS.escape(focused)}"]`)?.focus();
+    body.querySelector(`button.${CSS.escape(focused.cls)}[data-realm="${CSS.escape(focused.realm)}"]`)?.focus();
   }
   renderRealmChoices(state, selected);
 }

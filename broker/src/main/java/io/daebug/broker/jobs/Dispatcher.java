@@ -22,6 +22,7 @@ import io.daebug.broker.protocol.FromRealm;
 import io.daebug.broker.protocol.Hello;
 import io.daebug.broker.protocol.RealmEvent;
 import io.daebug.broker.protocol.Result;
+import io.daebug.broker.protocol.Status;
 import io.daebug.broker.protocol.Welcome;
 import io.daebug.broker.registry.Realm;
 import io.daebug.broker.registry.RealmLink;
@@ -152,6 +153,9 @@ public final class Dispatcher {
         jobs.onEvent(realm, e);
       } else if (message instanceof Beat b) {
         onBeat(realm, b);
+      } else if (message instanceof Status st) {
+        realm.status(st.text());
+        registryChanged();
       } else {
         link.send(new ErrorMessage("duplicate-hello", "hello was already received; ignored"));
       }
@@ -337,9 +341,10 @@ public final class Dispatcher {
           + (names.isEmpty() ? "no realm is connected" : "realms: " + String.join(", ", names))));
       return;
     }
-    if (s.language() != null && !s.language().equalsIgnoreCase(realm.language())) {
+    if (s.language() != null && !realm.dialect().runs(s.language())) {
       link.send(new ControllerError(s.ref(), "wrong-language", "realm " + realm.name() + " runs "
-          + realm.language() + ", not " + abbreviate(s.language())));
+          + realm.language() + (realm.dialect().extraTags().isEmpty() ? "" : " (and " + String.join(", ",
+              realm.dialect().extraTags()) + ")") + ", not " + abbreviate(s.language())));
       return;
     }
     if (c.refs.containsKey(s.ref())) {
@@ -353,7 +358,8 @@ public final class Dispatcher {
       return;
     }
     Duration timeout = s.timeoutMs() == null ? null : Duration.ofMillis(s.timeoutMs());
-    Job job = jobs.submit(realm, new Controllers.Submission(link, s.ref(), ticker.read()), c.name, s.code(), timeout);
+    Job job = jobs.submit(realm, new Controllers.Submission(link, s.ref(), ticker.read()), c.name, s.code(), s.language(),
+        timeout);
     if (job.state != Job.State.FINISHED) {
       c.refs.put(s.ref(), job);
     }
@@ -521,7 +527,8 @@ public final class Dispatcher {
     }
     List<RegistryFile.Entry> entries = new ArrayList<>();
     for (Realm r : realms.all()) {
-      entries.add(new RegistryFile.Entry(r.name(), r.url(), r.lastSeen(), state(r)));
+      entries.add(new RegistryFile.Entry(r.name(), r.url(), r.lastSeen(),
+          state(r) + (r.status() == null ? "" : ", " + r.status())));
     }
     registry.publish(entries);
     controllers.realmsNow(realmInfos());

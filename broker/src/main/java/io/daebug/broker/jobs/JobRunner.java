@@ -141,14 +141,16 @@ final class JobRunner {
    *
    * @param timeout the request's own timeout; null means the broker's
    */
-  Job submit(Realm realm, Controllers.Submission submission, String agent, String code, Duration timeout) {
+  Job submit(Realm realm, Controllers.Submission submission, String agent, String code, String language,
+      Duration timeout) {
     Lane lane = lane(realm);
     String now = now();
-    String info = JournalFormat.fenceTag(realm.language()) + (timeout == null ? "" : " timeout=" + timeout.toMillis() + "ms");
+    String jobLanguage = language == null ? realm.language() : realm.dialect().jobLanguage(language);
+    String info = realm.dialect().fenceTag(jobLanguage) + (timeout == null ? "" : " timeout=" + timeout.toMillis() + "ms");
     int ahead = lane.pending();
     // Its placeholder is written before it can start: it says executing when it starts right after.
     boolean startsNow = ahead == 0 && realm.connected() && !closed;
-    Job job = newJob(realm, agent, code, timeout != null ? timeout : config.jobTimeout(),
+    Job job = newJob(realm, jobLanguage, agent, code, timeout != null ? timeout : config.jobTimeout(),
         realm.log().insertedAnchor(agent, code, now), startsNow ? PendingStatus.STARTED : new PendingStatus.Queued(ahead));
     job.submission = submission;
     job.queuedNanos = ticker.read();
@@ -297,7 +299,8 @@ final class JobRunner {
     for (RealmLog.Request r : requests) {
       Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
       int ahead = lane.pending();
-      Job job = newJob(realm, r.agent(), r.code(), timeout, r.anchor(),
+      String language = realm.dialect().jobLanguage(r.info().split("\\s", 2)[0]);
+      Job job = newJob(realm, language != null ? language : realm.language(), r.agent(), r.code(), timeout, r.anchor(),
           ahead == 0 ? PendingStatus.STARTED : new PendingStatus.Queued(ahead));
       if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
         job.refused = true;
@@ -579,10 +582,10 @@ final class JobRunner {
         "background-" + SPILL_TIME.format(LocalDateTime.now(config.clock())), "A background block"))));
   }
 
-  private Job newJob(Realm realm, String agent, String code, Duration timeout, RealmLog.Anchor anchor,
+  private Job newJob(Realm realm, String language, String agent, String code, Duration timeout, RealmLog.Anchor anchor,
       PendingStatus status) {
     String id = ids.next();
-    return new Job(id, realm.name(), agent, code, realm.language(), timeout, anchor, status,
+    return new Job(id, realm.name(), agent, code, language, timeout, anchor, status,
         new EventBuffer(() -> realm.log().spill(id, "The reply to job " + id + " (" + agent + ")")));
   }
 
