@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.RegistryFile;
+import io.daebug.broker.journal.StrayLogs;
 import io.daebug.broker.metrics.BrokerMetrics;
 import io.daebug.broker.protocol.Beat;
 import io.daebug.broker.protocol.Cancel;
@@ -63,6 +64,8 @@ public final class Dispatcher {
   private final LogProblems logProblems;
   /** The broker's version, as controllers are told. */
   public static final String VERSION = "0.1.0";
+  /** How long a log of no connected realm waits for its realm before the agent is told (see noteStray). */
+  static final long STRAY_NOTE_MS = 3000;
   /** How often heartbeats are checked (docs/protocol.md, {@code beat}). */
   static final long BEAT_CHECK_MS = 250;
   /**
@@ -184,11 +187,32 @@ public final class Dispatcher {
       Realm realm = realms.byLogFile(fileName);
       if (realm != null) {
         jobs.acceptFromLog(realm, false);
-      } else if (unknownLogsWarned.add(fileName)) {
-        log.warn("daebug/{} changed, but no realm of that name is connected: its requests wait until one"
-            + " connects (realms are listed in daebug.md)", fileName);
+      } else {
+        if (unknownLogsWarned.add(fileName)) {
+          log.warn("daebug/{} changed, but no realm of that name is connected: its requests wait until one"
+              + " connects (realms are listed in daebug.md)", fileName);
+        }
+        // A log written just before its realm connects is that realm's to adopt: the note waits a moment.
+        core.schedule(() -> guard("stray log", () -> noteStray(fileName)), STRAY_NOTE_MS, TimeUnit.MILLISECONDS);
       }
     });
+  }
+
+  /** Tells the agent in {@code daebug/<name>.md}, when still no realm of that name is there, which realms are live. */
+  private void noteStray(String fileName) throws IOException {
+    if (closed || realms.byLogFile(fileName) != null) {
+      return;
+    }
+    List<String> live = new ArrayList<>();
+    for (Realm r : realms.all()) {
+      if (r.connected()) {
+        live.add(r.name());
+      }
+    }
+    String name = fileName.substring(0, fileName.length() - ".md".length());
+    if (StrayLogs.note(config.root().resolve("daebug").resolve(fileName), name, live)) {
+      log.info("daebug/{}: told the agent that no realm named {} is connected", fileName, name);
+    }
   }
 
   /** Every log may have changed (the folder appeared, or the watcher overflowed). */
@@ -211,6 +235,11 @@ public final class Dispatcher {
         log.info("{} found in {}: shutting down", RegistryFile.SHUTDOWN, registry.file());
         Thread t = new Thread(shutdownRequested, "daebug-shutdown");
         t.start();
+      } else if (!closed && !shutdownStarted && registry.missing()) {
+        log.info("{} was deleted: written again", registry.file().getFileName());
+        writeRegistry();
+      } else if (!closed && !shutdownStarted) {
+        registry.checkStray();
       }
     });
   }

@@ -102,11 +102,13 @@ final class JobRunner {
   /** Fails the running job with an honest reply: its realm went away, or was replaced by a reload. */
   void realmGone(Realm realm, String error) {
     Lane lane = lane(realm);
-    if (lane.running != null) {
+    if (lane.pending() > 0) {
       RealmLog.Batch batch = batch(realm);
-      failPending(realm, lane, lane.running, batch, error, Outcome.DISCONNECTED);
-      lane.running = null;
-      syncStatuses(realm, lane, batch);
+      if (lane.running != null) {
+        failPending(realm, lane, lane.running, batch, error, Outcome.DISCONNECTED);
+        lane.running = null;
+      }
+      syncStatuses(realm, lane, batch); // the queued ones say the realm is away
       commit(realm, batch);
     }
   }
@@ -188,10 +190,8 @@ final class JobRunner {
   private void cancel(Realm realm, Job job, String by, RealmLog.Batch batch) throws IOException {
     Lane lane = lane(realm);
     boolean running = lane.running == job;
-    if (running && realm.link() != null) {
-      CancelJob message = new CancelJob(job.id, "cancelled by " + by);
-      realm.link().send(message);
-      cancelSent.accept(realm, message);
+    if (running) {
+      stop(realm, lane, job, "cancelled by " + by);
     }
     failPending(realm, lane, job, batch, "job cancelled by " + by + (running ? "" : " before it ran"), Outcome.CANCELLED);
     log.info("job {} realm={} agent={} cancelled by {}{}", job.id, realm.name(), job.agent, by,
@@ -213,6 +213,31 @@ final class JobRunner {
       return;
     }
     cancel(realm, running, "a %%CANCEL%% line", batch(realm).takeCancels());
+  }
+
+  /**
+   * Tells the realm to stop its running job, and the page that owns it when it is a worker: a worker stuck in
+   * a loop never reads its socket, so its page terminates it and starts a fresh one. No job is pushed to the
+   * worker's old connection meanwhile (it would be lost with the worker); the next one goes to the new one.
+   *
+   * @return whether the realm is a worker its page restarts
+   */
+  private boolean stop(Realm realm, Lane lane, Job job, String reason) {
+    RealmLink link = realm.link();
+    if (link == null) {
+      return false;
+    }
+    CancelJob message = new CancelJob(job.id, reason);
+    link.send(message);
+    cancelSent.accept(realm, message);
+    boolean restart = restartable(realm);
+    lane.restarting = restart ? link : null;
+    return restart;
+  }
+
+  /** A worker with a page that owns it: the page terminates and restarts it on a cancel. */
+  private static boolean restartable(Realm realm) {
+    return "worker".equals(realm.kind()) && realm.parent() != null;
   }
 
   /** Stops starting jobs (the broker is shutting down). */
@@ -302,7 +327,11 @@ final class JobRunner {
       String language = realm.dialect().jobLanguage(r.info().split("\\s", 2)[0]);
       Job job = newJob(realm, language != null ? language : realm.language(), r.agent(), r.code(), timeout, r.anchor(),
           ahead == 0 ? PendingStatus.STARTED : new PendingStatus.Queued(ahead));
-      if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
+      if (r.refusal() != null) {
+        job.refused = true;
+        job.refusal = r.refusal();
+        lane.refused++;
+      } else if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
         job.refused = true;
         lane.refused++;
       }
@@ -350,14 +379,17 @@ final class JobRunner {
     RealmLog.Batch b = own ? batch(realm) : batch;
     if (lane.refused > 0) {
       for (Job job : new ArrayList<>(lane.queue)) {
-        if (job.refused) {
+        if (job.refused && job.refusal != null) {
+          failPending(realm, lane, job, b, job.refusal, Outcome.FAILED);
+          log.info("job {} realm={} agent={} refused: {}", job.id, realm.name(), job.agent, job.refusal.lines().findFirst().orElse(""));
+        } else if (job.refused) {
           failPending(realm, lane, job, b, "queue full: realm " + realm.name() + " already has "
               + config.limits().maxQueuedJobs() + " jobs queued or running (--max-queue)", Outcome.FAILED);
+          log.warn("realm {}: requests refused, its queue is full ({} jobs, --max-queue)", realm.name(),
+              config.limits().maxQueuedJobs());
         }
       }
       lane.refused = 0;
-      log.warn("realm {}: requests refused, its queue is full ({} jobs, --max-queue)", realm.name(),
-          config.limits().maxQueuedJobs());
     }
     if (startNext(realm, lane)) {
       registryChanged();
@@ -371,7 +403,7 @@ final class JobRunner {
   /** Pushes the next queued job to the realm when it is connected and idle; writes nothing. */
   private boolean startNext(Realm realm, Lane lane) {
     if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed || lane.queue.peek().refused
-        || lane.unwritable) {
+        || lane.unwritable || (lane.restarting != null && lane.restarting == realm.link())) {
       return false;
     }
     Job job = lane.queue.poll();
@@ -397,9 +429,11 @@ final class JobRunner {
     int ahead = 0;
     List<Job> pending = lane.pendingJobs();
     for (Job job : pending) {
+      String away = realm.connected() ? null : "realm disconnected at " + realm.lastSeen() + ", waiting up to "
+          + JournalFormat.shortDuration(config.disconnectGrace()) + " for it to return";
       PendingStatus want = job == lane.running
           ? job.status instanceof PendingStatus.Executing ? job.status : PendingStatus.STARTED
-          : new PendingStatus.Queued(ahead);
+          : new PendingStatus.Queued(ahead, away);
       if (!want.equals(job.status)) {
         job.status = want;
         batch.status(job.anchor, Lane.ordinal(pending, job), want);
@@ -509,7 +543,11 @@ final class JobRunner {
       return;
     }
     RealmLog.Batch batch = batch(realm);
-    failPending(realm, lane, job, batch, "job timed out after " + job.timeout.toMillis() + "ms", Outcome.TIMEOUT);
+    // A worker is restarted to stop the job, as for a cancel; other realms may still send a late result.
+    boolean restart = restartable(realm) && stop(realm, lane, job, "timed out after " + job.timeout.toMillis() + "ms");
+    failPending(realm, lane, job, batch, "job timed out after " + job.timeout.toMillis() + "ms"
+        + (restart ? "\nthe worker is terminated and restarted to stop it (its state is lost); the next job runs"
+            + " in the new worker" : ""), Outcome.TIMEOUT);
     lane.running = null;
     log.info("job {} realm={} agent={} timed out after {}", job.id, realm.name(), job.agent,
         JournalFormat.duration(job.timeout));

@@ -44,7 +44,11 @@ public record Dialect(String language, String title, List<String> tags, String n
   public static String key(String kind, String language) {
     String l = normal(language);
     String k = kind == null ? "" : kind.trim().toLowerCase(Locale.ROOT);
-    return KINDS.containsKey(k) ? l + "@" + k : l;
+    if (KINDS.containsKey(k)) {
+      return l + "@" + k;
+    }
+    // A JavaScript realm that is not a page (a worker, a Node process): its prompt says "this realm"
+    return l.equals("javascript") && !k.isEmpty() && !k.equals("page") && !k.equals("iframe") ? l + "@realm" : l;
   }
 
   /** The dialect of a {@link #key} (or a plain language; null means JavaScript). */
@@ -58,8 +62,8 @@ public record Dialect(String language, String title, List<String> tags, String n
         : language.isEmpty() ? "JavaScript" : Character.toUpperCase(language.charAt(0)) + language.substring(1);
     List<String> tags = known != null ? known.tags() : List.of(language);
     String noun = kind != null ? kind.noun() : "snippet";
-    String target = kind != null ? kind.target()
-        : "execute against this " + ("javascript".equals(language) ? "page" : "realm");
+    boolean page = "javascript".equals(language) && at < 0;
+    String target = kind != null ? kind.target() : "execute against this " + (page ? "page" : "realm");
     return new Dialect(language, title, tags, noun, target, kind != null ? kind.extraTags() : List.of());
   }
 

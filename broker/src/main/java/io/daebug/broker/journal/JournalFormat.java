@@ -38,6 +38,15 @@ public final class JournalFormat {
     return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
   }
 
+  /** A duration as options are written: {@code 2m}, {@code 90s}, {@code 500ms}. */
+  public static String shortDuration(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 60_000 == 0 && ms > 0) {
+      return ms / 60_000 + "m";
+    }
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+  }
+
   /** The prompt line of the footer for a realm's {@link Dialect#key} (or plain language). */
   public static String prompt(String language) {
     return Dialect.of(language).prompt();
@@ -106,11 +115,15 @@ public final class JournalFormat {
     return "queued (" + ahead + " ahead)";
   }
 
+  private static String queued(PendingStatus.Queued q) {
+    return queued(q.ahead()) + (q.why() == null ? "" : ": " + q.why());
+  }
+
   /** A placeholder's status line: {@code executing (3s)} or {@code queued (2 ahead)}. */
   static String status(PendingStatus status) {
     // Java 17 has no pattern switch; the interface is sealed to these two
     return status instanceof PendingStatus.Executing e ? executing(e.seconds())
-        : queued(((PendingStatus.Queued) status).ahead());
+        : queued((PendingStatus.Queued) status);
   }
 
   /** A reply header with duration: {@code #### 👍realm to agent at HH:MM:SS (17ms)} or 🚫, maybe {@code (late)}. */

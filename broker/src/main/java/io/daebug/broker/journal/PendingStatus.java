@@ -8,8 +8,15 @@ public sealed interface PendingStatus {
   /** Running in its realm for {@code seconds}: {@code executing (3s)}. */
   record Executing(long seconds) implements PendingStatus {}
 
-  /** Waiting behind {@code ahead} jobs: {@code queued (2 ahead)}. */
-  record Queued(int ahead) implements PendingStatus {}
+  /**
+   * Waiting behind {@code ahead} jobs: {@code queued (2 ahead)}, followed by {@code : why} when there is a reason
+   * beyond the queue (its realm is away).
+   */
+  record Queued(int ahead, String why) implements PendingStatus {
+    public Queued(int ahead) {
+      this(ahead, null);
+    }
+  }
 
   PendingStatus STARTED = new Executing(0);
 }

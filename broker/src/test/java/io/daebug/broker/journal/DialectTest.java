@@ -9,6 +9,14 @@ class DialectTest {
   void existingRealmsKeepTheirFooterAndTags() {
     assertThat(JournalFormat.prompt(null)).isEqualTo("> Append your JavaScript snippet below to execute against this page.");
     assertThat(JournalFormat.prompt("java")).isEqualTo("> Append your Java snippet below to execute against this realm.");
+    // issue 16: a JavaScript realm that is not a page says "this realm" (workers, Node processes)
+    assertThat(JournalFormat.prompt(Dialect.key("worker", "javascript")))
+        .isEqualTo("> Append your JavaScript snippet below to execute against this realm.");
+    assertThat(JournalFormat.prompt(Dialect.key("node", null)))
+        .isEqualTo("> Append your JavaScript snippet below to execute against this realm.");
+    assertThat(JournalFormat.prompt(Dialect.key("iframe", "javascript")))
+        .isEqualTo("> Append your JavaScript snippet below to execute against this page.");
+    assertThat(Dialect.of(Dialect.key("node", "javascript")).runs("js")).isTrue();
     assertThat(Dialect.of(Dialect.key("page", "javascript")).runs("")).isTrue();
     assertThat(Dialect.of("javascript").runs("MJS")).isTrue();
     assertThat(Dialect.of("java").runs("js")).isFalse();
