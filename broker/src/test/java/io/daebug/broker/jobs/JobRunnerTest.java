@@ -192,7 +192,7 @@ class JobRunnerTest {
     runner.realmGone(realm, "realm disconnected while executing");
     time.runDue();
     assertThat(log()).contains("first()\n```\n" + FAIL + " (40ms)\n```Error\nrealm disconnected while executing\n```\n"
-        + "```js\nsecond()\n```\n" + OK + "\nqueued (0 ahead)\n");
+        + "```js\nsecond()\n```\n" + OK + "\nqueued (0 ahead): realm disconnected at " + AT);
 
     RecordingLink before = link;
     connect(null); // the same name and tab: resumed, with a new connection
