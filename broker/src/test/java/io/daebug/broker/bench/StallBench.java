@@ -145,7 +145,7 @@ public final class StallBench {
   }
 
   /** A minimal controller: sends raw frames, counts the answers to its submits ({@code result} or {@code error}). */
-  private static final class Controller implements Session.Listener.AutoDemanding, AutoCloseable {
+  public static final class Controller implements Session.Listener.AutoDemanding, AutoCloseable {
     private final BlockingQueue<JsonNode> answers = new LinkedBlockingQueue<>();
     private volatile Session session;
 
