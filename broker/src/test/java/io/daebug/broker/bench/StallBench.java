@@ -42,6 +42,7 @@ public final class StallBench {
   public static void main(String[] args) throws Exception {
     int burst = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int bigMb = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    String phases = args.length > 2 ? args[2] : "burst,adopt";
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
     Path root = Files.createTempDirectory("daebug-stall-");
@@ -69,17 +70,21 @@ public final class StallBench {
           + " log adopted%n", burst, bigMb);
 
       phase("baseline (nothing else)", probe, () -> sleep(3000));
-      phase(String.format(Locale.ROOT, "%,d submits from one controller", burst), probe, () -> {
+      phase(!phases.contains("burst") ? null : String.format(Locale.ROOT, "%,d submits from one controller", burst),
+          probe, () -> {
         for (int i = 0; i < burst; i++) {
           blaster.send("{\"type\":\"submit\",\"ref\":\"b" + i + "\",\"realm\":\"busy\",\"code\":\"1+1 // " + i + "\"}");
         }
         blaster.awaitAnswers(burst); // a result each, or a queue-full error past --max-queue (1,000)
       });
-      phase(bigMb + " MB log adopted", probe, () -> {
+      phase(!phases.contains("adopt") ? null : bigMb + " MB log adopted", probe, () -> {
         FakeRealm big = FakeRealm.connect(client, realmUri, Map.of());
         open.add(big);
-        big.hello("big", "tab-big");
-        sleep(1000);
+        big.sendHello("big", "tab-big");
+        for (int waited = 0; big.pending() == 0 && waited < 300_000; waited += 10) {
+          sleep(10); // the welcome comes once the log is read (on the primer thread, or the core before)
+        }
+        big.awaitWelcome();
       });
     } finally {
       for (AutoCloseable c : open) {
@@ -92,6 +97,9 @@ public final class StallBench {
 
   /** Runs the probe while {@code load} runs, and prints its round trips. */
   private static void phase(String what, Controller probe, ThrowingRunnable load) throws Exception {
+    if (what == null) {
+      return; // not asked for
+    }
     AtomicBoolean done = new AtomicBoolean();
     List<Double> ms = new ArrayList<>();
     CountDownLatch stopped = new CountDownLatch(1);
