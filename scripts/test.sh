@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project on a fresh machine: installs what the tests need when it is missing
 # (Debian's chromium for the browser tests, Node.js and npm for the client-js tests and the Node realm,
-# Python 3 with websockets and pytest for the Python realm, delve/Go, lldb and debugpy for the debug realm,
+# Python 3 with websockets and pytest for the Python realm, delve/Go, gcc, lldb and debugpy for the debug realm,
 # stress-ng for the load test on a busy machine), then builds and verifies all modules with Maven (unit
 # tests, component tests on real Jetty, end-to-end tests in headless Chromium, Node, Python and debug
 # adapters). The client-js build runs `npm ci` itself when client-js/node_modules is missing (the Node
@@ -29,6 +29,7 @@ need python3-debugpy /usr/bin/python3 -c 'import debugpy'
 need golang-go command -v go
 need delve command -v dlv
 need lldb-15 command -v lldb-vscode-15
+need gcc command -v gcc
 need stress-ng command -v stress-ng
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"

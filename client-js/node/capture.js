@@ -14,7 +14,8 @@
 import { formatError, formatRejection } from '../src/format.js';
 import { trimStack } from '../src/session.js';
 
-export const LEVELS = Object.freeze(['log', 'info', 'warn', 'error', 'debug']);
+export const LEVELS = Object.freeze(['log', 'info', 'warn', 'error', 'debug', 'table', 'dir', 'trace', 'group',
+  'groupCollapsed', 'groupEnd']);
 
 /** Event kinds of uncaught errors, named after the `process` events that report them. */
 export const ERROR_KINDS = Object.freeze({ exception: 'uncaughtException', rejection: 'unhandledRejection' });
@@ -72,6 +73,9 @@ export function originalConsole() {
   return Object.freeze(out);
 }
 
+let groups = 0;
+let inside = false;
+
 function wrapConsole() {
   for (const level of LEVELS) {
     if (wrappers[level] && console[level] === wrappers[level]) continue;
@@ -79,8 +83,28 @@ function wrapConsole() {
     if (typeof method !== 'function') continue;
     original[level] = method;
     wrappers[level] = function daebugConsole(...args) {
-      record({ kind: level, args }, listeners);
-      return Reflect.apply(method, this, args);
+      // Node's table, trace, group and dir print through console.log/error: those inner calls are not
+      // recorded again. groupEnd only closes a group; each event records how many are open.
+      if (inside) return Reflect.apply(method, this, args);
+      if (level === 'groupEnd') {
+        if (groups > 0) groups--;
+      } else {
+        const ev = { kind: level === 'groupCollapsed' ? 'group' : level, args };
+        if (groups) ev.indent = groups;
+        if (level === 'trace') {
+          const at = {};
+          Error.captureStackTrace(at, daebugConsole); // the stack from the caller of console.trace
+          ev.stack = at.stack;
+        }
+        record(ev, listeners);
+        if (level === 'group' || level === 'groupCollapsed') groups++;
+      }
+      inside = true;
+      try {
+        return Reflect.apply(method, this, args);
+      } finally {
+        inside = false;
+      }
     };
     console[level] = wrappers[level];
   }

@@ -7,6 +7,8 @@
 export const LIMITS = Object.freeze({ maxDepth: 20, maxEntries: 10000, maxNodes: 200000 });
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+/** The longest array the last encode() kept (encodeWithin scales its next limit from it). */
+let lastWidest = 0;
 const objectToString = Object.prototype.toString;
 const fnToString = Function.prototype.toString;
 
@@ -16,13 +18,48 @@ const fnToString = Function.prototype.toString;
  * @param {*} value any value, including proxies, host objects and cyclic graphs
  * @returns {*} a tree of JSON values; never throws
  */
-export function encode(value) {
-  const state = { ancestors: new Map(), nodes: 0 };
+export function encode(value, limits = LIMITS) {
+  const state = { ancestors: new Map(), nodes: 0, limits, widest: 0 };
   try {
-    return enc(value, '~', 0, state);
+    const tree = enc(value, '~', 0, state);
+    lastWidest = state.widest;
+    return tree;
   } catch (e) {
     return unreadable('[Unencodable: ' + describeError(e) + ']');
   }
+}
+
+/**
+ * Encodes a value whole when its JSON fits `maxBytes`, else with fewer entries per collection until it
+ * fits: each cut is a `truncated` node naming how many items are missing and the path of the container.
+ *
+ * @param {*} value any value
+ * @param {number} maxBytes the largest UTF-8 size of the tree's JSON
+ * @returns {*} a tree of JSON values; never throws
+ */
+export function encodeWithin(value, maxBytes) {
+  let limits = { ...LIMITS, maxEntries: LIMITS.maxNodes };
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const tree = encode(value, limits);
+    const size = utf8Length(JSON.stringify(tree));
+    if (size <= maxBytes || limits.maxEntries <= 1) return tree;
+    // Scaled from the widest array actually kept, not from the limit: one more pass usually fits.
+    const fewer = Math.floor(Math.min(limits.maxEntries, lastWidest || limits.maxEntries) * (maxBytes / size) * 0.95);
+    limits = { ...limits, maxEntries: Math.max(1, Math.min(fewer, limits.maxEntries - 1)) };
+  }
+  return encode(value, { ...LIMITS, maxEntries: 1 });
+}
+
+function utf8Length(text) {
+  if (typeof text !== 'string') return 0;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) { n += 4; i++; } else n += 3;
+  }
+  return n;
 }
 
 function enc(v, path, depth, state) {
@@ -50,8 +87,8 @@ function encodeValue(v, path, depth, state) {
   }
   if (v === null) return null;
   if (state.ancestors.has(v)) return { $daebug: 'circular', path: state.ancestors.get(v) };
-  if (++state.nodes > LIMITS.maxNodes) return truncated('[Object]');
-  if (depth >= LIMITS.maxDepth) return truncated(Array.isArray(v) ? '[Array]' : '[Object]');
+  if (++state.nodes > state.limits.maxNodes) return truncated('[Object]', path);
+  if (depth >= state.limits.maxDepth) return truncated(Array.isArray(v) ? '[Array]' : '[Object]', path);
   state.ancestors.set(v, path);
   try {
     return encodeObject(v, path, depth + 1, state);
@@ -62,42 +99,45 @@ function encodeValue(v, path, depth, state) {
 
 function encodeObject(v, path, depth, state) {
   const child = (x, p) => enc(x, p, depth, state);
+  const max = state.limits.maxEntries;
   if (Array.isArray(v)) {
     const length = v.length;
     const out = [];
-    const limit = Math.min(length, LIMITS.maxEntries);
+    const limit = Math.min(length, max);
+    if (limit > state.widest) state.widest = limit;
     for (let i = 0; i < limit; i++) {
       if (!(i in v)) { out.push({ $daebug: 'hole' }); continue; }
       out.push(readAndEncode(v, i, path + '[' + i + ']', child));
     }
-    if (length > limit) out.push(truncated('... ' + (length - limit) + ' more items'));
+    if (length > limit) out.push(truncated('... ' + (length - limit) + ' more items', path));
     return out;
   }
   if (isNode(v)) return { $daebug: 'node', repr: nodeRepr(v) };
   if (depth === 1 && isText(v)) return { $daebug: 'text', repr: v[TEXT] };
+  if (isPlain(v)) return encodePlain(v, child, path, max); // skips the brand checks below: each one throws
   if (brand(Map.prototype.has, v)) {
     const entries = [];
     let i = 0;
     for (const [k, x] of Map.prototype.entries.call(v)) {
-      if (i === LIMITS.maxEntries) break;
+      if (i === max) break;
       entries.push([child(k, `${path}[${i}][0]`), child(x, `${path}[${i}][1]`)]);
       i++;
     }
     const size = Reflect.apply(Object.getOwnPropertyDescriptor(Map.prototype, 'size').get, v, []);
     const out = { $daebug: 'map', size, entries };
-    if (size > i) entries.push(truncated('... ' + (size - i) + ' more items'));
+    if (size > i) entries.push(truncated('... ' + (size - i) + ' more items', path));
     return out;
   }
   if (brand(Set.prototype.has, v)) {
     const values = [];
     let i = 0;
     for (const x of Set.prototype.values.call(v)) {
-      if (i === LIMITS.maxEntries) break;
+      if (i === max) break;
       values.push(child(x, `${path}[${i}]`));
       i++;
     }
     const size = Reflect.apply(Object.getOwnPropertyDescriptor(Set.prototype, 'size').get, v, []);
-    if (size > i) values.push(truncated('... ' + (size - i) + ' more items'));
+    if (size > i) values.push(truncated('... ' + (size - i) + ' more items', path));
     return { $daebug: 'set', size, values };
   }
   if (brand(Date.prototype.getTime, v)) {
@@ -111,7 +151,7 @@ function encodeObject(v, path, depth, state) {
   }
   if (ArrayBuffer.isView(v) || objectToString.call(v) === '[object ArrayBuffer]'
       || objectToString.call(v) === '[object SharedArrayBuffer]') {
-    return encodeTyped(v, child, path);
+    return encodeTyped(v, child, path, max);
   }
   const tag = objectToString.call(v);
   if (brand(WeakMap.prototype.has, v)) return opaque('WeakMap { <items unknown> }');
@@ -122,20 +162,20 @@ function encodeObject(v, path, depth, state) {
   if (brand(Number.prototype.valueOf, v)) return opaque(`[Number: ${Number.prototype.valueOf.call(v)}]`);
   if (brand(String.prototype.valueOf, v)) return opaque(`[String: ${JSON.stringify(String.prototype.valueOf.call(v))}]`);
   if (brand(Boolean.prototype.valueOf, v)) return opaque(`[Boolean: ${Boolean.prototype.valueOf.call(v)}]`);
-  return encodePlain(v, child, path);
+  return encodePlain(v, child, path, max);
 }
 
-function encodePlain(v, child, path) {
+function encodePlain(v, child, path, max) {
   const proto = Object.getPrototypeOf(v);
   const plain = proto === null || proto === Object.prototype || isForeignObjectPrototype(proto);
   const keys = Object.keys(v);
   const entries = {};
-  const limit = Math.min(keys.length, LIMITS.maxEntries);
+  const limit = Math.min(keys.length, max);
   for (let i = 0; i < limit; i++) {
     const k = keys[i];
     entries[k] = readAndEncode(v, k, path + pathKey(k), child);
   }
-  if (keys.length > limit) entries['...'] = truncated('... ' + (keys.length - limit) + ' more items');
+  if (keys.length > limit) entries['...'] = truncated('... ' + (keys.length - limit) + ' more items', path);
   if (plain && !Object.prototype.hasOwnProperty.call(entries, '$daebug')) return entries;
   return { $daebug: 'object', class: plain ? 'Object' : className(proto), entries };
 }
@@ -160,16 +200,16 @@ function readAndEncode(obj, k, path, child) {
   return child(value, path);
 }
 
-function encodeTyped(v, child, path) {
+function encodeTyped(v, child, path, max) {
   const tag = objectToString.call(v).slice(8, -1);
   let view = v;
   if (!ArrayBuffer.isView(v)) view = new Uint8Array(v);
   else if (tag === 'DataView') view = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   const size = view.length;
-  const limit = Math.min(size, LIMITS.maxEntries);
+  const limit = Math.min(size, max);
   const values = [];
   for (let i = 0; i < limit; i++) values.push(child(view[i], `${path}[${i}]`));
-  if (size > limit) values.push(truncated('... ' + (size - limit) + ' more items'));
+  if (size > limit) values.push(truncated('... ' + (size - limit) + ' more items', path));
   return { $daebug: 'typedarray', class: tag, size, values };
 }
 
@@ -210,6 +250,17 @@ export function nodeRepr(n) {
   } catch (e) {
     return '#node';
   }
+}
+
+/**
+ * A plain object (prototype Object.prototype or null, tag `[object Object]`): none of the built-ins the brand
+ * checks look for, whose tags come from internal slots or from their prototypes. Checking this first keeps
+ * a big array of records fast: a failed brand check throws, and nine of them per object cost more than the
+ * rest of the encoding.
+ */
+function isPlain(v) {
+  const proto = Object.getPrototypeOf(v);
+  return (proto === Object.prototype || proto === null) && objectToString.call(v) === '[object Object]';
 }
 
 function brand(method, v) {
@@ -313,5 +364,5 @@ function isText(v) {
     return false;
   }
 }
-const truncated = (repr) => ({ $daebug: 'truncated', repr });
+const truncated = (repr, path) => ({ $daebug: 'truncated', repr, path });
 const unreadable = (repr) => ({ $daebug: 'unreadable', repr });

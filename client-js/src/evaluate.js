@@ -49,6 +49,9 @@ export async function evaluate(code, options = {}) {
     pending = null;
     try {
       value = (0, eval)(plan.source);
+    } catch (e) {
+      if (plan.where && e instanceof SyntaxError) throw located(e, plan.where);
+      throw e;
     } finally {
       thunks = pending;
       pending = null;
@@ -89,12 +92,64 @@ export function prepare(code, options = {}) {
   const hasAwait = tokens.some((t) => t.type === 'name' && t.value === 'await');
   const asyncError = hasAwait ? compileError(AsyncFunction, code) : undefined;
   if (hasAwait && !asyncError) return asyncPlan(code, tokens, tail);
-  if (!compileError(Function, code)) return evalPlan(code, tokens, tail);
-  if (asyncError) throw asyncError;
+  const syncError = compileError(Function, code);
+  if (!syncError) return evalPlan(code, tokens, tail);
+  if (asyncError) throw located(asyncError, whereError(AsyncFunction, code, asyncError));
   if (!compileError(AsyncFunction, code)) return asyncPlan(code, tokens, tail);
   // Nothing compiles. Indirect eval reports the clearest SyntaxError; a parse error is raised
   // before anything runs, so this cannot execute the code.
-  return { mode: 'eval', source: code + tail };
+  return { mode: 'eval', source: code + tail, where: whereError(Function, code, syncError) };
+}
+
+/** Messages of errors that mean "the code ended too soon": they sit at the end of the code. */
+const AT_END = /end of input|Unterminated|missing \) after/i;
+
+/**
+ * Where a SyntaxError lies, as `{line, column}` (1-based), found by parsing prefixes of the code: the
+ * shortest prefix that fails with the same message ends at the error. Engines do not say where a
+ * SyntaxError of `new Function` or `eval` is.
+ */
+function whereError(Ctor, code, error) {
+  const message = String(error && error.message);
+  let end = code.length;
+  const token = /^Unexpected token '(.+)'$/.exec(message);
+  if (token) {
+    // The first place the token occurs where the code up to it fails so. (A prefix cut anywhere else can
+    // fail with "Unexpected token '}'" because of the closing brace the Function constructor adds.)
+    for (let at = code.indexOf(token[1]); at >= 0; at = code.indexOf(token[1], at + 1)) {
+      const e = compileError(Ctor, code.slice(0, at + token[1].length));
+      if (e && String(e.message) === message) { end = at; break; }
+    }
+  } else if (!AT_END.test(message)) {
+    let lo = 0;
+    let hi = code.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const e = compileError(Ctor, code.slice(0, mid + 1));
+      if (e && String(e.message) === message) hi = mid; else lo = mid + 1;
+    }
+    end = lo;
+  } else {
+    while (end > 0 && /\s/.test(code[end - 1])) end--;
+    end = Math.max(0, end - 1);
+  }
+  const before = code.slice(0, end);
+  const line = before.split(/\r\n|\r|\n/).length;
+  const column = end - Math.max(before.lastIndexOf('\n'), before.lastIndexOf('\r')); // 1-based
+  return { line, column };
+}
+
+/** The error with its place in the code added to its message (and the first line of its stack). */
+function located(error, where) {
+  if (!where) return error;
+  const suffix = ` (line ${where.line}, column ${where.column})`;
+  const old = String(error.message);
+  try {
+    const stack = error.stack; // formatted now, before the message changes
+    error.message = old + suffix;
+    if (typeof stack === 'string') error.stack = stack.replace(old, old + suffix);
+  } catch { /* a frozen error keeps its message */ }
+  return error;
 }
 
 function evalPlan(code, tokens, tail) {

@@ -19,7 +19,11 @@
   var script = document.currentScript;
   var base = script && script.src ? script.src : new URL('/-daebug/page.js', location.href).href;
   dropToken();
-  var LEVELS = ['log', 'info', 'warn', 'error', 'debug'];
+  // table, dir, trace and group are recorded too (console-text.js makes their text); groupEnd only
+  // closes a group: each event records how many groups are open, for its indentation.
+  var LEVELS = ['log', 'info', 'warn', 'error', 'debug', 'table', 'dir', 'trace', 'group', 'groupCollapsed', 'groupEnd'];
+  var groups = 0;
+  var inside = false; // a console method calling another (in some engines) is recorded once
   var MAX_BUFFER = 1000;
 
   var state = {
@@ -57,12 +61,39 @@
     var original = console[level];
     if (typeof original !== 'function') return;
     state.original[level] = original;
-    console[level] = function () {
+    var wrapper = function () {
+      if (inside) return original.apply(this, arguments);
       var args = Array.prototype.slice.call(arguments);
-      try { record({ kind: level, args: args }); } catch (e) { /* ignore */ }
-      return original.apply(this, arguments);
+      try {
+        if (level === 'groupEnd') {
+          if (groups > 0) groups--;
+        } else {
+          var ev = { kind: level === 'groupCollapsed' ? 'group' : level, args: args };
+          if (groups) ev.indent = groups;
+          if (level === 'trace') ev.stack = callerStack(wrapper);
+          record(ev);
+          if (level === 'group' || level === 'groupCollapsed') groups++;
+        }
+      } catch (e) { /* ignore */ }
+      inside = true;
+      try {
+        return original.apply(this, arguments);
+      } finally {
+        inside = false;
+      }
     };
+    console[level] = wrapper;
   });
+
+  /** The stack of the code that called `fn` (without `fn`'s own frame, where the engine can leave it out). */
+  function callerStack(fn) {
+    if (typeof Error.captureStackTrace === 'function') {
+      var holder = {};
+      Error.captureStackTrace(holder, fn);
+      return holder.stack;
+    }
+    return new Error().stack;
+  }
 
   g.addEventListener('error', function (e) {
     record({ kind: 'window.onerror', error: e.error, message: e.message, filename: e.filename,

@@ -17,8 +17,9 @@
 // - Unknown message types are ignored.
 
 import { evaluate } from './evaluate.js';
-import { encode } from './encode.js';
-import { formatArgs, formatError, formatRejection, formatValue } from './format.js';
+import { encode, encodeWithin } from './encode.js';
+import { formatError, formatRejection, formatValue } from './format.js';
+import { consoleText } from './console-text.js';
 
 /** Frames larger than this are refused by the broker (its default `--max-message`, with margin). */
 const MAX_FRAME_BYTES = 1000000;
@@ -131,12 +132,12 @@ export function toEventMessage(ev) {
   let text;
   if ('error' in ev) text = formatError(ev.error, ev);
   else if ('reason' in ev) text = formatRejection(ev.reason);
-  else text = formatArgs(ev.args || []);
+  else text = consoleText(ev);
   text = trimStack(text);
   if (text.length > MAX_EVENT_CHARS) {
     text = text.slice(0, MAX_EVENT_CHARS) + `... (${text.length - MAX_EVENT_CHARS} more characters)`;
   }
-  const message = { type: 'event', kind: ev.kind, time: ev.time, text };
+  const message = { type: 'event', kind: ev.kind === 'groupCollapsed' ? 'group' : ev.kind, time: ev.time, text };
   if (ev.job !== undefined && ev.job !== null) message.job = ev.job;
   return message;
 }
@@ -151,7 +152,7 @@ async function runJob(message, jobs, abandoned, send) {
       throw new Error(`this realm runs javascript, not ${message.language}`);
     }
     const value = await evaluate(String(message.code ?? ''), { sourceURL: `daebug-${id}.js` });
-    reply = { type: 'result', id, ok: true, value: encode(value) };
+    reply = { type: 'result', id, ok: true, value: encodeWithin(value, MAX_FRAME_BYTES - 4096) };
   } catch (e) {
     reply = { type: 'result', id, ok: false, error: errorInfo(e) };
   } finally {

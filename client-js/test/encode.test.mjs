@@ -1,6 +1,6 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { encode, LIMITS } from '../src/encode.js';
+import { encode, encodeWithin, LIMITS } from '../src/encode.js';
 
 const D = (kind, rest = {}) => ({ $daebug: kind, ...rest });
 
@@ -137,14 +137,29 @@ test('depth and size limits', () => {
   let depth = 0;
   while (node && node.n) { node = node.n; depth++; }
   assert.equal(depth, LIMITS.maxDepth); // 20 objects shown, the 21st level truncated
-  assert.deepEqual(node, D('truncated', { repr: '[Object]' }));
+  assert.deepEqual(node, D('truncated', { repr: '[Object]', path: '~' + '.n'.repeat(20) }));
   const big = new Array(10005).fill(0);
   const e = encode(big);
   assert.equal(e.length, 10001);
-  assert.deepEqual(e[10000], D('truncated', { repr: '... 5 more items' }));
+  assert.deepEqual(e[10000], D('truncated', { repr: '... 5 more items', path: '~' }));
   const bigSet = encode(new Set(big.map((_, i) => i)));
   assert.equal(bigSet.size, 10005);
-  assert.deepEqual(bigSet.values.at(-1), D('truncated', { repr: '... 5 more items' }));
+  assert.deepEqual(bigSet.values.at(-1), D('truncated', { repr: '... 5 more items', path: '~' }));
+});
+
+test('encodeWithin sends a value whole when its JSON fits, and cuts collections until it fits', () => {
+  const rows = Array.from({ length: 100000 }, (_, i) => ({ i, s: 'x'.repeat(20) }));
+  const whole = encodeWithin(rows, 8 * 1024 * 1024);
+  assert.equal(whole.length, 100000); // encode() alone keeps 10,000
+  assert.deepEqual(whole[99999], { i: 99999, s: 'x'.repeat(20) });
+  const cut = encodeWithin(rows, 1000000);
+  assert.ok(Buffer.byteLength(JSON.stringify(cut)) <= 1000000);
+  const marker = cut.at(-1);
+  assert.equal(marker.$daebug, 'truncated');
+  assert.equal(marker.path, '~');
+  assert.equal(marker.repr, `... ${100000 - (cut.length - 1)} more items`);
+  assert.ok(cut.length > 20000, `kept ${cut.length - 1} rows`);
+  assert.deepEqual(cut[cut.length - 2], { i: cut.length - 2, s: 'x'.repeat(20) });
 });
 
 test('encoded trees are JSON and survive a round trip', () => {

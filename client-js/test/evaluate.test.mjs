@@ -75,6 +75,20 @@ test('syntax errors are SyntaxErrors with a message, and nothing runs', async ()
   assert.equal(globalThis.runs, 0);
 });
 
+test('a syntax error names its line and column, in the message and the stack', async () => {
+  const at = async (code, where) => assert.rejects(evaluate(code), (e) => {
+    assert.ok(e instanceof SyntaxError);
+    assert.ok(e.message.endsWith(` (${where})`), e.message);
+    assert.ok(String(e.stack).split('\n')[0].endsWith(` (${where})`), e.stack);
+    return true;
+  });
+  await at('1 +\n2 +\n  }', 'line 3, column 3');
+  await at('let a = 1;\nlet b = ;\n', 'line 2, column 9');
+  await at('await x;\nlet = = 2', 'line 2, column 7');
+  // a forgotten closing fence: the next request's header is inside the code
+  await at('const x = 1;\n### 🗣️claude to x at 10:11:12\n```js\n2', 'line 2, column 1');
+});
+
 test('thrown values reject with that value', async () => {
   await assert.rejects(evaluate('throw new TypeError("boom")'), TypeError);
   await assert.rejects(evaluate('await 0; null.x'), TypeError);

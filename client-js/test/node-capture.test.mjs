@@ -22,7 +22,7 @@ test('console calls are recorded with their level, time and arguments, and still
       [['log', 2], ['info', 1], ['warn', 1], ['error', 1], ['debug', 1]]);
     assert.ok(seen.every((ev) => ev.time >= before && ev.time <= Date.now()));
     assert.deepEqual(seen[0].args, ['plain', 1]);
-    assert.deepEqual(printed.map((p) => p[0]), LEVELS, 'every original method still runs');
+    assert.deepEqual(printed.map((p) => p[0]), LEVELS.slice(0, 5), 'every original method still runs');
     assert.equal(originalConsole().log, fakes[0], 'originalConsole prints without recording');
     originalConsole().log('not recorded');
     assert.equal(seen.length, 5);
@@ -98,4 +98,40 @@ test('uncaught exceptions and unhandled rejections are recorded and the process 
   assert.match(child.stderr, /\nUncaught \(in promise\) RangeError: nobody catches\n/);
   assert.match(child.stderr, /\nUncaught \(in promise\) 42\n/);
   assert.match(child.stdout, /\nstill alive\n/, 'console.log still prints');
+});
+
+test('console.table, dir, trace and group are recorded once each, as text, with group indentation', async () => {
+  const { toEventMessage } = await import('../src/session.js');
+  const seen = [];
+  const stop = listen((ev) => seen.push(toEventMessage(ev)), { errors: false });
+  const silent = Object.fromEntries(LEVELS.map((l) => [l, console[l]]));
+  try {
+    console.table([{ a: 1, b: 'x' }, { a: 2, c: true }]);
+    console.group('outer');
+    console.log('in group');
+    console.groupCollapsed();
+    console.dir({ deep: { er: [1, 2] } });
+    console.groupEnd();
+    console.groupEnd();
+    (function where() { console.trace('here %d', 5); })();
+    console.log('after');
+  } finally {
+    stop();
+  }
+  assert.ok(silent);
+  assert.deepEqual(seen.map((m) => m.kind), ['table', 'group', 'log', 'group', 'dir', 'trace', 'log'],
+    'Node prints table, group and trace through console.log/error: recorded once each');
+  assert.equal(seen[0].text, [
+    '┌─────────┬───┬─────┬──────┐',
+    '│ (index) │ a │ b   │ c    │',
+    '├─────────┼───┼─────┼──────┤',
+    "│ 0       │ 1 │ 'x' │      │",
+    '│ 1       │ 2 │     │ true │',
+    '└─────────┴───┴─────┴──────┘'].join('\n'));
+  assert.deepEqual(seen.slice(1, 5).map((m) => m.text),
+    ['outer', '  in group', '  console.group', '    {deep: {er: [1, 2]}}']);
+  const trace = seen[5].text.split('\n');
+  assert.equal(trace[0], 'Trace: here 5');
+  assert.match(trace[1], /^ {4}at where \(.*node-capture\.test\.mjs:\d+:\d+\)$/);
+  assert.equal(seen[6].text, 'after');
 });

@@ -2,8 +2,10 @@
 
 Everything stays where the program sent it as well (capture, never swallow): ``sys.stdout`` and
 ``sys.stderr`` are replaced by tees that write through to the original streams, the original
-``warnings.showwarning`` and exception hooks are still called, and a log record that no handler of
-the program would have handled is still printed the way :data:`logging.lastResort` prints it.
+``warnings.showwarning`` and exception hooks are still called, and log records reach the program's
+handlers as before. Records are seen in ``logging.Logger.callHandlers``, which is wrapped, rather than
+by a handler on the root logger: a root handler would make a later ``logging.basicConfig()`` of the
+program do nothing, and would stop ``logging.lastResort`` from printing records nobody handles.
 
 =========================================  ============================================
 source                                     event ``kind``
@@ -68,7 +70,7 @@ class Capture:
         self.ignored_threads: set[int] = set()
         self._installed = False
         self._saved: dict[str, Any] = {}
-        self._handler: _LogHandler | None = None
+        self._call_handlers: Any = None
 
     # -- the job of the current thread -------------------------------------------------------------------------
 
@@ -100,8 +102,8 @@ class Capture:
         warnings.showwarning = self._showwarning
         threading.excepthook = self._threading_hook
         sys.excepthook = self._sys_hook
-        self._handler = _LogHandler(self)
-        logging.getLogger().addHandler(self._handler)
+        self._call_handlers = _wrap_call_handlers(self)
+        logging.Logger.callHandlers = self._call_handlers  # type: ignore[method-assign]
 
     def uninstall(self) -> None:
         """Puts back what :meth:`install` replaced (unless someone replaced it again since); idempotent."""
@@ -109,8 +111,8 @@ class Capture:
             return
         self._installed = False
         self.flush_all()
-        if self._handler is not None:
-            logging.getLogger().removeHandler(self._handler)
+        if self._call_handlers is not None and logging.Logger.callHandlers is self._call_handlers:
+            logging.Logger.callHandlers = self._call_handlers.original  # type: ignore[method-assign]
         if isinstance(sys.stdout, _Tee) and sys.stdout._capture is self:
             sys.stdout = self._saved["stdout"]
         if isinstance(sys.stderr, _Tee) and sys.stderr._capture is self:
@@ -283,35 +285,29 @@ class _Tee(io.TextIOBase):
         return getattr(self._real, name)
 
 
-class _LogHandler(logging.Handler):
-    """Records log records as events; where the program has no handler for one, prints it as lastResort would."""
+_FORMAT = logging.Formatter(logging.BASIC_FORMAT)
 
-    _FORMAT = logging.Formatter(logging.BASIC_FORMAT)
 
-    def __init__(self, capture: Capture) -> None:
-        super().__init__(logging.NOTSET)
-        self._capture = capture
+def log_text(record: logging.LogRecord) -> str:
+    """A record as ``LEVEL:logger:message`` (``logging.BASIC_FORMAT``), with the traceback of ``exc_info``."""
+    try:
+        return _FORMAT.format(record)
+    except Exception:  # noqa: BLE001 - a message whose arguments do not fit its format
+        return f"{record.levelname}:{record.name}:{record.msg!r} % {record.args!r}"
 
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            text = self._FORMAT.format(record)
-        except Exception:  # noqa: BLE001
-            text = f"{record.levelname}:{record.name}:{record.msg!r}"
-        self._capture.record(level_kind(record.levelno), text)
-        last = logging.lastResort
-        if last is not None and record.levelno >= last.level and not self._others_handle(record):
-            with self._capture.quietly():
-                last.handle(record)
 
-    def _others_handle(self, record: logging.LogRecord) -> bool:
-        logger: logging.Logger | None = logging.getLogger(record.name)
-        while logger is not None:
-            if any(h is not self and record.levelno >= h.level for h in logger.handlers):
-                return True
-            if not logger.propagate:
-                return False
-            logger = logger.parent  # type: ignore[assignment]
-        return False
+def _wrap_call_handlers(capture: Capture) -> Any:
+    """``Logger.callHandlers`` recording each record that passed the logger's level and filters, then handing it
+    to the program's handlers as before; their output (to the tees) is not recorded a second time."""
+    original = logging.Logger.callHandlers
+
+    def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
+        capture.record(level_kind(record.levelno), log_text(record))
+        with capture.quietly():
+            original(self, record)
+
+    call_handlers.original = original  # type: ignore[attr-defined]
+    return call_handlers
 
 
 def context_text(context: dict) -> str:

@@ -3,8 +3,8 @@
 The realm says ``hello`` (kind ``python``, language ``python``, url ``python://<host>/<pid> <argv0>``
 and a random ``tab`` kept for its lifetime) first on every connection, under the name the broker
 last gave it, so a reconnect within the broker's grace period resumes the same realm and log.
-``job`` messages go to the :class:`~daebug.evaluate.Executor`; each gets exactly one ``result``.
-``cancel`` stops the job (see evaluate.py). Events recorded by :mod:`daebug.capture` are sent as
+``job`` messages go to the :class:`~daebug.executor.Executor`; each gets exactly one ``result``.
+``cancel`` stops the job (see executor.py). Events recorded by :mod:`daebug.capture` are sent as
 ``event`` messages; while disconnected they wait in the connection's outbox and go out once, after
 the next ``hello``. Unknown message types are ignored.
 """
@@ -20,10 +20,11 @@ import ssl
 import sys
 import threading
 import types
-from typing import Any, Callable
+from typing import Callable
 
 from . import capture as capture_mod
 from . import evaluate
+from .executor import Executor
 from .connection import Connection, Options
 from .urls import realm_url
 
@@ -81,8 +82,8 @@ class Realm:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopped = threading.Event()
         self.capture = capture_mod.Capture(self._on_event)
-        self.executor = evaluate.Executor(self.namespace, job_started=self.capture.job_started,
-                                          warn=self._background_warn, loop_exception=self._loop_exception)
+        self.executor = Executor(self.namespace, job_started=self.capture.job_started, warn=self._background_warn,
+                                 loop_exception=self.capture.loop_exception)
         self.connection: Connection | None = None
 
     # -- lifecycle -------------------------------------------------------------------------------------------
@@ -218,10 +219,6 @@ class Realm:
         """A note of the realm about a job (a stop that cannot land yet): to stderr and as a background event."""
         self.warn(text)
         self.capture.record("warn", text, job=None, any_thread=True)
-
-    def _loop_exception(self, context: dict) -> None:
-        loop = self.executor._worker.loop if self.executor._worker else None  # noqa: SLF001
-        self.capture.loop_exception(loop or asyncio.new_event_loop(), context)
 
     def warn(self, text: str) -> None:
         """The realm's own diagnostics: to the program's original stderr, never recorded."""

@@ -172,3 +172,18 @@ def test_level_kind():
 def test_huge_event_text_is_cut(cap):
     print("x" * 300_000)
     assert cap.events[0]["text"].endswith("more characters)") and len(cap.events[0]["text"]) < 300_000
+
+
+def test_the_programs_logging_configuration_still_works_after_install(cap):
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    root.handlers.clear()
+    try:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")  # no-op if we had a root handler
+        assert root.level == logging.INFO and len(root.handlers) == 1
+        logging.getLogger("app").info("configured")
+        assert texts(cap) == [("info", "INFO:app:configured")]  # once: the handler's stderr write is not recorded
+        assert cap.err.getvalue() == "INFO configured\n"
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)

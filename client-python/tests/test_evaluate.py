@@ -5,7 +5,8 @@ import time
 import pytest
 
 from daebug import evaluate
-from daebug.evaluate import Cancelled, Executor, Timeout
+from daebug.evaluate import Cancelled
+from daebug.executor import Executor
 
 WAIT = 30  # seconds: generous, the machine may be busy
 

@@ -221,3 +221,33 @@ def test_attach_never_blocks_the_program_even_without_a_broker():
         assert not realm.connected
     finally:
         daebug.detach()
+
+
+def test_asyncio_exceptions_of_a_jobs_loop_are_events(broker, realm):
+    ws, _ = broker.accept()
+    broker.send(ws, {"type": "job", "id": "j-9", "language": "python", "code":
+                     "import asyncio\nawait asyncio.sleep(0)\n"
+                     "asyncio.get_running_loop().call_exception_handler({'message': 'lost task', "
+                     "'exception': ValueError('bad')})\n'ok'"})
+    event = broker.next("event")
+    assert event["kind"] == "asyncio" and event["job"] == "j-9"
+    assert event["text"].startswith("lost task\n") and event["text"].endswith("ValueError: bad")
+    assert broker.next()["value"] == "ok"  # the next frame: the default handler's own logging is not recorded again
+
+
+def test_attached_from_a_coroutine_the_programs_loop_reports_its_unhandled_exceptions(broker):
+    import daebug
+
+    async def program():
+        daebug.attach(f"http://127.0.0.1:{broker.port}/", name="async-app", namespace={})
+        asyncio.get_running_loop().call_exception_handler({"message": "request handler crashed",
+                                                           "exception": KeyError("user")})
+
+    try:
+        asyncio.run(program())
+        broker.accept()
+        event = broker.next("event")
+        assert event["kind"] == "asyncio" and "job" not in event
+        assert event["text"].startswith("request handler crashed\n") and event["text"].endswith("KeyError: 'user'")
+    finally:
+        daebug.detach()

@@ -12,7 +12,8 @@ import picocli.CommandLine;
  */
 public final class DaebugCommand {
   /** The subcommands: name and a factory of the picocli command object (annotated with {@code @Command}). */
-  static final List<Subcommand> COMMANDS = List.of();
+  static final List<Subcommand> COMMANDS = List.of(
+      new Subcommand("debug", io.daebug.debug.DebugCommand::new));
 
   /** One subcommand of the jar. */
   record Subcommand(String name, Supplier<Object> command) {}

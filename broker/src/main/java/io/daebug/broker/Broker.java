@@ -44,14 +44,16 @@ public final class Broker implements AutoCloseable {
   private final WsServer server;
   private final JournalWatcher watcher;
   private final RegistryFile registry;
+  private final BrokerLock lock;
   private final PrometheusMetrics metrics;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private Broker(BrokerConfig config, ScheduledExecutorService core, Dispatcher dispatcher, WsServer server,
-      JournalWatcher watcher, RegistryFile registry, PrometheusMetrics metrics) {
+      JournalWatcher watcher, RegistryFile registry, PrometheusMetrics metrics, BrokerLock lock) {
     this.registry = registry;
     this.metrics = metrics;
+    this.lock = lock;
     this.config = config;
     this.core = core;
     this.dispatcher = dispatcher;
@@ -74,6 +76,7 @@ public final class Broker implements AutoCloseable {
     if (!Files.isDirectory(root)) {
       throw new IOException("root " + root + " is not a folder; pass an existing folder with --root");
     }
+    BrokerLock lock = BrokerLock.acquire(root);
     BrokerConfig rooted = config.withRoot(root);
     BrokerConfig cfg = rooted.token() == null && (!rooted.loopbackOnly() || rooted.requireToken()) ? rooted.withToken(TokenGate.generate())
         : rooted;
@@ -96,6 +99,7 @@ public final class Broker implements AutoCloseable {
     try {
       server = WsServer.start(cfg, dispatcher, new MessageCodec(), () -> health(dispatcher, metrics), metrics);
       bound[0] = server;
+      lock.publish(server.uri(cfg.host()).toString());
       StaleTemps.delete(root);
       RedoRecord.recoverAll(root.resolve("daebug"));
       registry.write(List.of());
@@ -117,7 +121,7 @@ public final class Broker implements AutoCloseable {
         }
       });
       watcher.start();
-      Broker broker = new Broker(cfg, core, dispatcher, server, watcher, registry, metrics);
+      Broker broker = new Broker(cfg, core, dispatcher, server, watcher, registry, metrics, lock);
       self[0] = broker;
       log.info("Daebug broker serving {} at {}", root, server.uri(cfg.host()));
       return broker;
@@ -127,6 +131,7 @@ public final class Broker implements AutoCloseable {
       }
       core.shutdownNow();
       metrics.close();
+      lock.close();
       throw e;
     }
   }
@@ -140,6 +145,12 @@ public final class Broker implements AutoCloseable {
   public URI uri() {
     URI base = server.uri(config.host());
     return config.token() == null ? base : URI.create(base + "?" + TokenGate.PARAM + "=" + config.token());
+  }
+
+  /** The dashboard's address (docs/operations.md); it carries the token when the broker has one. */
+  public URI dashboardUri() {
+    URI base = server.uri(config.host());
+    return URI.create(base + "-daebug/" + (config.token() == null ? "" : "?" + TokenGate.PARAM + "=" + config.token()));
   }
 
   public BrokerConfig config() {
@@ -172,6 +183,7 @@ public final class Broker implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     metrics.close();
+    lock.close();
     log.info("Daebug broker stopped");
     stopped.countDown();
   }
@@ -207,6 +219,24 @@ public final class Broker implements AutoCloseable {
   }
 
   private String startCommand() {
-    return "java -jar broker/target/daebug.jar --root " + config.root();
+    return startCommand(Broker.class.getProtectionDomain().getCodeSource(), config.root());
+  }
+
+  /** The command that starts a broker on {@code root} again: the jar this broker runs from, by its real path. */
+  static String startCommand(java.security.CodeSource source, Path root) {
+    String jar = "daebug.jar";
+    try {
+      Path location = source == null ? null : Path.of(source.getLocation().toURI());
+      if (location != null && Files.isRegularFile(location)) {
+        jar = location.toAbsolutePath().normalize().toString();
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // not a file URL: keep the jar's bare name
+    }
+    return "java -jar " + quote(jar) + " --root " + quote(root.toString());
+  }
+
+  private static String quote(String arg) {
+    return arg.matches("[A-Za-z0-9_./:=@%+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'";
   }
 }

@@ -145,14 +145,10 @@ public final class Main implements Callable<Integer> {
       return 1;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "daebug-exit"));
-    System.out.println("Daebug broker for " + dir);
-    System.out.println("  Open " + broker.uri() + " in a browser; realms are listed in " + dir.resolve("daebug.md"));
-    if (broker.config().token() != null) {
-      System.out.println("  " + (broker.config().requireToken() ? "Controllers, and clients" : "Clients")
-          + " that are not on this machine, must present the token " + broker.config().token()
-          + " (the URL above carries it).");
-    }
-    System.out.println("  Stop with Ctrl+C or a line %%SHUTDOWN%% in daebug.md.");
+    List<String> banner = new java.util.ArrayList<>(Banner.lines(dir, broker.uri(), broker.config().host(),
+        broker.config().token(), broker.config().requireToken(), Banner.interfaceAddresses()));
+    banner.add(banner.size() - 1, "  Dashboard: " + broker.dashboardUri());
+    banner.forEach(System.out::println);
     broker.awaitStopped();
     return 0;
   }

@@ -29,6 +29,50 @@ class ConsoleIT {
   }
 
   @Test
+  void tableDirTraceAndGroupAreCapturedAsText() {
+    LogFile log = fixture.realm("levels.html");
+    String realm = log.realm();
+    String code = """
+        console.table([{ a: 1, b: 'x' }, { a: 2, c: true }]);
+        console.group('outer');
+        console.dir({ deep: [1, 2] });
+        console.groupEnd();
+        (function where() { console.trace('here'); })();
+        'shown'
+        """;
+    log.append("```js\n" + code + "```\n");
+    log.awaitFind("""
+        ### 🗣️agent to %1$s at {time}
+        ```js
+        %2$s```
+        #### 👍%1$s to agent at {time} ({ms})
+        ```JSON
+        "shown"
+        ```
+        ##### ☑️console.table
+        ```Text console.table
+        {time} ┌─────────┬───┬─────┬──────┐
+        │ (index) │ a │ b   │ c    │
+        ├─────────┼───┼─────┼──────┤
+        │ 0       │ 1 │ 'x' │      │
+        │ 1       │ 2 │     │ true │
+        └─────────┴───┴─────┴──────┘
+        ```
+        ##### ☑️console.group
+        ```Text console.group
+        {time} outer
+        ```
+        ##### ☑️console.dir
+        ```Text console.dir
+        {time}   {deep: [1, 2]}
+        ```
+        ##### ☑️console.trace
+        ```Text console.trace
+        {time} Trace: here
+            at where (daebug-{job}.js:5:""".formatted(realm, code));
+  }
+
+  @Test
   void eachConsoleLevelHasItsEmojiLabelAndFenceLanguage() {
     LogFile log = fixture.realm("levels.html");
     String realm = log.realm();

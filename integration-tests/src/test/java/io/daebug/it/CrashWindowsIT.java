@@ -41,7 +41,7 @@ class CrashWindowsIT {
     realm = CrashRealm.start("w", uri, HttpClient.newHttpClient(), scheduler);
     log = new LogFile("w", root.resolve("daebug/w.md"));
     await().untilAsserted(() -> assertThat(realm.welcomes()).isEqualTo(1));
-    await().untilAsserted(() -> assertThat(log.read()).endsWith(LogFile.FOOTER));
+    await().untilAsserted(() -> assertThat(log.read()).endsWith(LogFile.REALM_FOOTER));
   }
 
   @AfterEach

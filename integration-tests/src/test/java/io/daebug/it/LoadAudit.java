@@ -256,9 +256,9 @@ final class LoadAudit {
         footers++;
       }
     }
-    if (footers != 1 || !text.endsWith(LogFile.FOOTER)) {
+    if (footers != 1 || !LogFile.endsWithFooter(text)) {
       tally.badFooters++;
-      tally.problem(realm + ": " + footers + " footers, " + (text.endsWith(LogFile.FOOTER) ? "" : "not ")
+      tally.problem(realm + ": " + footers + " footers, " + (LogFile.endsWithFooter(text) ? "" : "not ")
           + "ending with the footer");
     }
   }

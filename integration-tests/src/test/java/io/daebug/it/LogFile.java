@@ -29,6 +29,18 @@ import java.util.regex.Pattern;
 final class LogFile {
   static final String RULE = "-".repeat(70);
   static final String FOOTER = RULE + "\n> Append your JavaScript snippet below to execute against this page.\n\n";
+  /** The footer of a JavaScript realm that is not a page (a worker, a Node process). */
+  static final String REALM_FOOTER = RULE + "\n> Append your JavaScript snippet below to execute against this realm.\n\n";
+
+  /** The footer {@code text} ends with: a page's, or another realm's ({@link #FOOTER} when neither). */
+  static String footerOf(String text) {
+    return text.endsWith(REALM_FOOTER) ? REALM_FOOTER : FOOTER;
+  }
+
+  /** Whether {@code text} ends with a JavaScript realm's footer, a page's or another realm's. */
+  static boolean endsWithFooter(String text) {
+    return text.endsWith(FOOTER) || text.endsWith(REALM_FOOTER);
+  }
   /** The footer of a Python realm's log. */
   static final String PYTHON_FOOTER = RULE + "\n> Append your Python snippet below to execute against this realm.\n\n";
   static final String TIME = "{time}";
@@ -38,7 +50,7 @@ final class LogFile {
 
   private final String realm;
   private final Path path;
-  private final String footer;
+  private String footer;
   /** The file as it was before the last {@link #append}, without its footer. */
   private String before = "";
 
@@ -51,6 +63,13 @@ final class LogFile {
     this.realm = realm;
     this.path = path;
     this.footer = footer;
+  }
+
+  /** A JavaScript log's footer says "this page" for a page and "this realm" for a worker or a Node realm. */
+  private void adaptFooter(String now) {
+    if (footer.equals(FOOTER) || footer.equals(REALM_FOOTER)) {
+      footer = footerOf(now);
+    }
   }
 
   /** The footer this log ends with. */
@@ -85,6 +104,7 @@ final class LogFile {
   /** Appends {@code text} in one write, as an agent's editor would, after checking the file ends with the footer. */
   void append(String text) {
     String now = read();
+    adaptFooter(now);
     assertThat(now).as("log of %s before appending", realm).endsWith(footer);
     before = now.substring(0, now.length() - footer.length());
     try {
@@ -126,6 +146,7 @@ final class LogFile {
    */
   void saveByRename(UnaryOperator<String> edit, String appended) {
     String now = read();
+    adaptFooter(now);
     assertThat(now).as("log of %s before saving", realm).endsWith(footer);
     before = edit.apply(now.substring(0, now.length() - footer.length()));
     Path swap = path.resolveSibling("." + path.getFileName() + ".swp");

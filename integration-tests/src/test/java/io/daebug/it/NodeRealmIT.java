@@ -263,7 +263,7 @@ class NodeRealmIT {
           registry.read(), process.output(), broker.output()).isTrue();
     });
     LogFile file = new LogFile(name, root.resolve("daebug").resolve(name + ".md"));
-    await().untilAsserted(() -> assertThat(file.read()).as("log of %s", name).endsWith(LogFile.FOOTER));
+    await().untilAsserted(() -> assertThat(file.read()).as("log of %s", name).endsWith(LogFile.REALM_FOOTER));
     return file;
   }
 
@@ -272,7 +272,7 @@ class NodeRealmIT {
     String frames = "(?:    at [^\\n]*\\(node:internal/[^\\n]*\\)\\n)*";
     String body = Arrays.stream(template.split(Pattern.quote(INTERNAL_FRAMES), -1)).map(LogFile::regex)
         .collect(Collectors.joining(frames));
-    Pattern expected = Pattern.compile(Pattern.quote(log.before()) + body + Pattern.quote(LogFile.FOOTER),
+    Pattern expected = Pattern.compile(Pattern.quote(log.before()) + body + Pattern.quote(LogFile.REALM_FOOTER),
         Pattern.DOTALL);
     await().untilAsserted(() -> assertThat(log.read()).as("log of node-it (template: %s)", template)
         .matches(expected));

@@ -40,7 +40,8 @@ final class Registry {
       name[0] = m.group(1);
     });
     LogFile log = new LogFile(name[0], root.resolve("daebug").resolve(name[0] + ".md"));
-    await().untilAsserted(() -> assertThat(log.read()).as("log of %s", name[0]).endsWith(LogFile.FOOTER));
+    await().untilAsserted(() -> assertThat(LogFile.endsWithFooter(log.read())).as("log of %s ends with the footer:%n%s",
+        name[0], log.read()).isTrue());
     return log;
   }
 
@@ -59,7 +60,7 @@ final class Registry {
             node.output(), brokerOutput.get())
         .isTrue());
     LogFile log = new LogFile(name, root.resolve("daebug").resolve(name + ".md"));
-    await().untilAsserted(() -> assertThat(log.read()).as("log of %s", name).endsWith(LogFile.FOOTER));
+    await().untilAsserted(() -> assertThat(log.read()).as("log of %s", name).endsWith(LogFile.REALM_FOOTER));
     return log;
   }
 

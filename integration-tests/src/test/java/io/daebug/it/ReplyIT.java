@@ -29,18 +29,58 @@ class ReplyIT {
   }
 
   @Test
+  void aBigValueIsKeptWholeBesideTheLogOrSaysExactlyWhatTheRealmCut() throws Exception {
+    LogFile log = fixture.realm("values.html");
+    String realm = log.realm();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    // 20,000 numbers fit one message: sent whole (the realm used to cut every collection at 10,000)
+    log.append("```js\nArray.from({length: 20000}, (_, i) => i)\n```\n");
+    log.awaitFind("more bytes omitted) ...\n```\nFull value: [");
+    String text = log.read();
+    java.util.regex.Matcher side = java.util.regex.Pattern.compile("Full value: \\[(" + java.util.regex.Pattern.quote(realm)
+        + "\\.results/j-[0-9a-z]+-\\d+\\.json)\\]").matcher(text);
+    org.assertj.core.api.Assertions.assertThat(side.find()).isTrue();
+    com.fasterxml.jackson.databind.JsonNode whole = json.readTree(root.resolve("daebug").resolve(side.group(1)).toFile());
+    org.assertj.core.api.Assertions.assertThat(whole.size()).isEqualTo(20000);
+    org.assertj.core.api.Assertions.assertThat(whole.get(19999).asInt()).isEqualTo(19999);
+    // the log's cut falls at the end of a line
+    String fence = text.substring(text.lastIndexOf("```JSON\n["), text.lastIndexOf("more bytes omitted) ..."));
+    java.util.List<String> lines = java.util.List.of(fence.split("\n", -1));
+    org.assertj.core.api.Assertions.assertThat(lines.subList(0, 2)).containsExactly("```JSON", "[");
+    org.assertj.core.api.Assertions.assertThat(lines.subList(2, lines.size() - 1)).isNotEmpty()
+        .allSatisfy(l -> org.assertj.core.api.Assertions.assertThat(l).matches("  \\d+,"));
+    org.assertj.core.api.Assertions.assertThat(lines.get(lines.size() - 1)).matches("\\.\\.\\. \\(\\d+ ");
+
+    // 100,000 records (3.9 MB) do not: the realm cuts the array to fit and says where; the reply says so
+    log.append("```js\nArray.from({length: 100000}, (_, i) => ({i, s: 'x'.repeat(20)}))\n```\n");
+    log.awaitFind("The realm cut this value to fit one message: a collection ends with `... N more items`,"
+        + " the items it did not send.\n");
+    text = log.read();
+    side = java.util.regex.Pattern.compile("Full value: \\[(" + java.util.regex.Pattern.quote(realm)
+        + "\\.results/j-[0-9a-z]+-\\d+\\.json)\\]").matcher(text.substring(text.lastIndexOf("```js")));
+    org.assertj.core.api.Assertions.assertThat(side.find()).isTrue();
+    com.fasterxml.jackson.databind.JsonNode cut = json.readTree(root.resolve("daebug").resolve(side.group(1)).toFile());
+    int kept = cut.size() - 1;
+    org.assertj.core.api.Assertions.assertThat(kept).isGreaterThan(10000);
+    org.assertj.core.api.Assertions.assertThat(cut.get(kept - 1).get("i").asInt()).isEqualTo(kept - 1);
+    org.assertj.core.api.Assertions.assertThat(cut.get(kept).toString()).isEqualTo(
+        "{\"$daebug\":\"truncated\",\"repr\":\"... " + (100000 - kept) + " more items\",\"path\":\"~\"}");
+  }
+
+  @Test
   void replyHeaderKeptHeaderInsertedOldHeaderNormalised() {
     LogFile log = fixture.realm("title.html");
     String realm = log.realm();
 
-    log.append("### 🗣️claude to x at 10:11:12\nCheck title\n```JS\ndocument.title\n```\n");
+    log.append("### 🗣️claude to %s at 10:11:12\nCheck title\n```JS\ndocument.title\n```\n".formatted(realm));
     log.awaitAppended("""
-        ### 🗣️claude to x at 10:11:12
+        ### 🗣️claude to %1$s at 10:11:12
         Check title
         ```JS
         document.title
         ```
-        #### 👍%s to claude at {time} ({ms})
+        #### 👍%1$s to claude at {time} ({ms})
         ```JSON
         "Daebug demo"
         ```

@@ -123,6 +123,42 @@ class WorkerIT {
   }
 
   @Test
+  void aWorkersTableAndGroupAreCapturedToo() {
+    LogFile page = fixture.realm("workers.html");
+    LogFile module = fixture.registry().awaitLive("worker://" + page.realm() + "-worker-2");
+    module.append("```js\nconsole.group('rows'); console.table(['a', 'b']); console.groupEnd(); 2\n```\n");
+    module.awaitFind("""
+        ##### ☑️console.group
+        ```Text console.group
+        {time} rows
+        ```
+        ##### ☑️console.table
+        ```Text console.table
+        {time}   ┌─────────┬────────┐
+          │ (index) │ Values │
+          ├─────────┼────────┤
+          │ 0       │ 'a'    │
+          │ 1       │ 'b'    │
+          └─────────┴────────┘
+        ```
+        """);
+  }
+
+  @Test
+  void aWorkersTimeoutRestartsItAndTheNextJobRuns() {
+    LogFile page = fixture.realm("workers.html");
+    LogFile classic = fixture.registry().awaitLive("worker://" + page.realm() + "-webworker");
+
+    classic.append("```js timeout=1s\nwhile (true) {}\n```\n```js\ngreeting + ' again'\n```\n");
+    classic.awaitFind("```js timeout=1s\nwhile (true) {}\n```\n#### 🚫" + classic.realm() + " to agent at {time} ({ms})\n"
+        + "```Error\njob timed out after 1000ms\nthe worker is terminated and restarted to stop it (its state is lost);"
+        + " the next job runs in the new worker\n```\n");
+    classic.awaitFind("```js\ngreeting + ' again'\n```\n#### 👍" + classic.realm()
+        + " to agent at {time} ({ms})\n```JSON\n\"classic again\"\n```\n");
+    classic.awaitFind("{time} daebug: worker terminated and restarted to stop job {job}\n");
+  }
+
+  @Test
   void theScratchWorkerRunsCodeOffThePage() {
     LogFile page = fixture.realm("workers.html");
     page.append("```js\nawait daebug.worker()\n```\n");

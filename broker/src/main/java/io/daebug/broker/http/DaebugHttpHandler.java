@@ -227,6 +227,11 @@ public final class DaebugHttpHandler extends Handler.Abstract {
    * A refusal is logged.
    */
   private boolean fromOwnPage(Request request, String what) {
+    return fromOwnPage(policy, request, what);
+  }
+
+  /** {@link #fromOwnPage(Request, String)} under a given policy (the dashboard's log endpoint shares the rule). */
+  static boolean fromOwnPage(HostOriginPolicy policy, Request request, String what) {
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     String site = request.getHeaders().get("Sec-Fetch-Site");
     if (policy.originAllowed(origin, request.isSecure() ? "https" : "http", request.getHeaders().get(HttpHeader.HOST),

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Renders a minimal HTML index of a folder. Dotfiles, dot-folders and (at the root) the journal
- * folder are left out, matching what {@link DaebugHttpHandler} refuses to serve. Like every
- * served page, the index carries the client script, so an agent can drive it too.
+ * folder are left out, matching what {@link DaebugHttpHandler} refuses to serve. Unlike the project's
+ * pages, a generated index does not carry the client script: an index is not something to debug, and
+ * every folder opened in a browser would otherwise become a realm.
  */
 final class DirectoryListing {
 
@@ -37,7 +38,7 @@ final class DirectoryListing {
     String title = escape("Index of /" + String.join("/", requestPath.segments())
         + (requestPath.segments().isEmpty() ? "" : "/"));
     StringBuilder html = new StringBuilder(256 + entries.size() * 64);
-    html.append("<!DOCTYPE html>\n<html><head>").append(HtmlInjector.SCRIPT_TAG)
+    html.append("<!DOCTYPE html>\n<html><head>")
         .append("<meta charset=\"utf-8\"><title>").append(title).append("</title></head>\n")
         .append("<body><h1>").append(title).append("</h1>\n<ul>\n");
     if (!atRoot) {

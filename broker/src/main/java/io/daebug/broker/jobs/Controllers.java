@@ -7,10 +7,12 @@ import io.daebug.broker.protocol.ErrorInfo;
 import io.daebug.broker.protocol.JobDispatched;
 import io.daebug.broker.protocol.JobOutcome;
 import io.daebug.broker.protocol.JobQueued;
+import io.daebug.broker.protocol.JobRequested;
 import io.daebug.broker.protocol.RealmEvent;
 import io.daebug.broker.protocol.RealmInfo;
 import io.daebug.broker.protocol.RealmUpdate;
 import io.daebug.broker.protocol.ToController;
+import io.daebug.broker.registry.RealmNames;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,6 +34,8 @@ final class Controllers {
   static final class Controller {
     final String name;
     final Set<String> watches = new HashSet<>();
+    /** The realms (or {@code *}) whose jobs it watches too. */
+    final Set<String> jobWatches = new HashSet<>();
     /** Unfinished submissions by ref. */
     final Map<String, Job> refs = new HashMap<>();
 
@@ -82,9 +86,30 @@ final class Controllers {
     }
   }
 
+  /** Starts ({@code watch}) or stops ({@code unwatch}, {@code jobs} ignored) watching a realm, or {@code *}. */
+  void watch(Controller c, String realm, boolean on, boolean jobs) {
+    String key = realm.equals("*") ? "*" : RealmNames.sanitise(realm);
+    if (!on) {
+      c.watches.remove(key);
+      c.jobWatches.remove(key);
+      return;
+    }
+    c.watches.add(key);
+    if (jobs) {
+      c.jobWatches.add(key);
+    }
+  }
+
+  /** A job was accepted (its placeholder is in the log): its submitter and the realm's job watchers are told. */
   void queued(Job job, int ahead) {
     Submission s = job.submission;
-    s.link().send(new JobQueued(s.ref(), job.id, job.realmName, ahead));
+    if (s != null) {
+      s.link().send(new JobQueued(s.ref(), job.id, job.realmName, ahead));
+    }
+    for (Map.Entry<ControllerLink, Controller> c : jobWatchers(job.realmName)) {
+      String ref = s != null && c.getKey() == s.link() ? s.ref() : null;
+      c.getKey().send(new JobRequested(ref, job.id, job.realmName, job.agent, job.code, job.language, ahead));
+    }
   }
 
   void dispatched(Job job) {
@@ -92,6 +117,23 @@ final class Controllers {
     if (s != null && byLink.containsKey(s.link())) {
       s.link().send(new JobDispatched(s.ref(), job.id, job.realmName, millis(job.dispatchedNanos - s.submittedNanos())));
     }
+    for (Map.Entry<ControllerLink, Controller> c : jobWatchers(job.realmName)) {
+      if (s == null || c.getKey() != s.link()) {
+        c.getKey().send(new JobDispatched(null, job.id, job.realmName, millis(job.dispatchedNanos - job.queuedNanos)));
+      }
+    }
+  }
+
+  /** The controllers that watch this realm's jobs (a copy: sending never changes the table, but be safe). */
+  private List<Map.Entry<ControllerLink, Controller>> jobWatchers(String realm) {
+    List<Map.Entry<ControllerLink, Controller>> out = new ArrayList<>();
+    for (Map.Entry<ControllerLink, Controller> c : byLink.entrySet()) {
+      Set<String> w = c.getValue().jobWatches;
+      if (!w.isEmpty() && (w.contains(realm) || w.contains("*"))) {
+        out.add(c);
+      }
+    }
+    return out;
   }
 
   /** A realm event: to the submitter of its job and to every controller watching the realm, once each. */
@@ -127,20 +169,22 @@ final class Controllers {
    */
   void finished(Job job, String outcome, JsonNode value, ErrorInfo error, Duration took, long endNanos, boolean late) {
     Submission s = job.submission;
-    if (s == null) {
-      return;
-    }
-    Controller c = byLink.get(s.link());
+    long dispatched = job.dispatchedNanos != 0 ? job.dispatchedNanos : endNanos;
+    JsonNode shown = "ok".equals(outcome) ? (value == null ? UNDEFINED : value) : null;
+    Controller c = s == null ? null : byLink.get(s.link());
     if (c != null && !late) {
       c.refs.remove(s.ref(), job);
     }
-    if (c == null) {
-      return;
+    if (c != null) {
+      s.link().send(new JobOutcome(s.ref(), job.id, job.realmName, outcome, shown, error, millis(took.toNanos()),
+          millis(dispatched - s.submittedNanos()), late ? Boolean.TRUE : null));
     }
-    long dispatched = job.dispatchedNanos != 0 ? job.dispatchedNanos : endNanos;
-    s.link().send(new JobOutcome(s.ref(), job.id, job.realmName, outcome,
-        "ok".equals(outcome) ? (value == null ? UNDEFINED : value) : null, error, millis(took.toNanos()),
-        millis(dispatched - s.submittedNanos()), late ? Boolean.TRUE : null));
+    for (Map.Entry<ControllerLink, Controller> w : jobWatchers(job.realmName)) {
+      if (s == null || w.getKey() != s.link()) {
+        w.getKey().send(new JobOutcome(null, job.id, job.realmName, outcome, shown, error, millis(took.toNanos()),
+            millis(dispatched - job.queuedNanos), late ? Boolean.TRUE : null));
+      }
+    }
   }
 
   /** Pings every controller (the broker's ping timer). */

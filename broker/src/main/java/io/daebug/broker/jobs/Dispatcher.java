@@ -5,6 +5,7 @@ import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.RealmLog;
 import io.daebug.broker.journal.RegistryFile;
+import io.daebug.broker.journal.StrayLogs;
 import io.daebug.broker.metrics.BrokerMetrics;
 import io.daebug.broker.protocol.Beat;
 import io.daebug.broker.protocol.Cancel;
@@ -23,6 +24,7 @@ import io.daebug.broker.protocol.FromRealm;
 import io.daebug.broker.protocol.Hello;
 import io.daebug.broker.protocol.RealmEvent;
 import io.daebug.broker.protocol.Result;
+import io.daebug.broker.protocol.Status;
 import io.daebug.broker.protocol.Welcome;
 import io.daebug.broker.registry.Realm;
 import io.daebug.broker.registry.RealmLink;
@@ -76,6 +78,8 @@ public final class Dispatcher {
   private final LogProblems logProblems;
   /** The broker's version, as controllers are told. */
   public static final String VERSION = "0.1.0";
+  /** How long a log of no connected realm waits for its realm before the agent is told (see noteStray). */
+  static final long STRAY_NOTE_MS = 3000;
   /** How often heartbeats are checked (docs/protocol.md, {@code beat}). */
   static final long BEAT_CHECK_MS = 250;
   /**
@@ -207,6 +211,9 @@ public final class Dispatcher {
         jobs.onEvent(realm, e);
       } else if (message instanceof Beat b) {
         onBeat(realm, b);
+      } else if (message instanceof Status st) {
+        realm.status(st.text());
+        registryChanged();
       } else {
         link.send(new ErrorMessage("duplicate-hello", "hello was already received; ignored"));
       }
@@ -235,11 +242,32 @@ public final class Dispatcher {
       Realm realm = realms.byLogFile(fileName);
       if (realm != null) {
         jobs.acceptFromLog(realm, false);
-      } else if (unknownLogsWarned.add(fileName)) {
-        log.warn("daebug/{} changed, but no realm of that name is connected: its requests wait until one"
-            + " connects (realms are listed in daebug.md)", fileName);
+      } else {
+        if (unknownLogsWarned.add(fileName)) {
+          log.warn("daebug/{} changed, but no realm of that name is connected: its requests wait until one"
+              + " connects (realms are listed in daebug.md)", fileName);
+        }
+        // A log written just before its realm connects is that realm's to adopt: the note waits a moment.
+        core.schedule(() -> guard("stray log", () -> noteStray(fileName)), STRAY_NOTE_MS, TimeUnit.MILLISECONDS);
       }
     });
+  }
+
+  /** Tells the agent in {@code daebug/<name>.md}, when still no realm of that name is there, which realms are live. */
+  private void noteStray(String fileName) throws IOException {
+    if (closed || realms.byLogFile(fileName) != null) {
+      return;
+    }
+    List<String> live = new ArrayList<>();
+    for (Realm r : realms.all()) {
+      if (r.connected()) {
+        live.add(r.name());
+      }
+    }
+    String name = fileName.substring(0, fileName.length() - ".md".length());
+    if (StrayLogs.note(config.root().resolve("daebug").resolve(fileName), name, live)) {
+      log.info("daebug/{}: told the agent that no realm named {} is connected", fileName, name);
+    }
   }
 
   /** Every log may have changed (the folder appeared, or the watcher overflowed). */
@@ -262,6 +290,11 @@ public final class Dispatcher {
         log.info("{} found in {}: shutting down", RegistryFile.SHUTDOWN, registry.file());
         Thread t = new Thread(shutdownRequested, "daebug-shutdown");
         t.start();
+      } else if (!closed && !shutdownStarted && registry.missing()) {
+        log.info("{} was deleted: written again", registry.file().getFileName());
+        writeRegistry();
+      } else if (!closed && !shutdownStarted) {
+        registry.checkStray();
       }
     });
   }
@@ -293,9 +326,9 @@ public final class Dispatcher {
       } else if (message instanceof Cancel x) {
         onCancel(link, c, x);
       } else if (message instanceof Watch w) {
-        c.watches.add(w.realm().equals("*") ? "*" : RealmNames.sanitise(w.realm()));
+        controllers.watch(c, w.realm(), true, Boolean.TRUE.equals(w.jobs()));
       } else if (message instanceof Unwatch u) {
-        c.watches.remove(u.realm().equals("*") ? "*" : RealmNames.sanitise(u.realm()));
+        controllers.watch(c, u.realm(), false, false);
       } else if (message instanceof ListRealms) {
         link.send(new RealmList(realmInfos()));
       } else {
@@ -393,9 +426,10 @@ public final class Dispatcher {
           + (names.isEmpty() ? "no realm is connected" : "realms: " + String.join(", ", names))));
       return;
     }
-    if (s.language() != null && !s.language().equalsIgnoreCase(realm.language())) {
+    if (s.language() != null && !realm.dialect().runs(s.language())) {
       link.send(new ControllerError(s.ref(), "wrong-language", "realm " + realm.name() + " runs "
-          + realm.language() + ", not " + abbreviate(s.language())));
+          + realm.language() + (realm.dialect().extraTags().isEmpty() ? "" : " (and " + String.join(", ",
+              realm.dialect().extraTags()) + ")") + ", not " + abbreviate(s.language())));
       return;
     }
     if (c.refs.containsKey(s.ref())) {
@@ -409,7 +443,8 @@ public final class Dispatcher {
       return;
     }
     Duration timeout = s.timeoutMs() == null ? null : Duration.ofMillis(s.timeoutMs());
-    Job job = jobs.submit(realm, new Controllers.Submission(link, s.ref(), ticker.read()), c.name, s.code(), timeout);
+    Job job = jobs.submit(realm, new Controllers.Submission(link, s.ref(), ticker.read()), c.name, s.code(), s.language(),
+        timeout);
     if (job.state != Job.State.FINISHED) {
       c.refs.put(s.ref(), job);
     }
@@ -587,7 +622,8 @@ public final class Dispatcher {
     }
     List<RegistryFile.Entry> entries = new ArrayList<>();
     for (Realm r : realms.all()) {
-      entries.add(new RegistryFile.Entry(r.name(), r.url(), r.lastSeen(), state(r)));
+      entries.add(new RegistryFile.Entry(r.name(), r.url(), r.lastSeen(),
+          state(r) + (r.status() == null ? "" : ", " + r.status())));
     }
     registry.publish(entries);
     controllers.realmsNow(realmInfos());

@@ -32,6 +32,8 @@ final class Job {
   Controllers.Submission submission;
   /** Accepted from the log while the realm's queue was full: it gets a 🚫 reply instead of running. */
   boolean refused;
+  /** Why a request from the log is refused (a bad option, a misaddressed or merged request); null: the queue was full. */
+  String refusal;
 
   Job(String id, String realmName, String agent, String code, String language, Duration timeout,
       RealmLog.Anchor anchor, String status) {

@@ -96,11 +96,13 @@ final class JobRunner {
   /** Fails the running job with an honest reply: its realm went away, or was replaced by a reload. */
   void realmGone(Realm realm, String error) {
     Lane lane = lane(realm);
-    if (lane.running != null) {
+    if (lane.pending() > 0) {
       RealmLog.Batch batch = batch(realm);
-      failPending(realm, lane, lane.running, batch, error, "disconnected");
-      lane.running = null;
-      syncStatuses(realm, lane, batch);
+      if (lane.running != null) {
+        failPending(realm, lane, lane.running, batch, error, "disconnected");
+        lane.running = null;
+      }
+      syncStatuses(realm, lane, batch); // the queued ones say the realm is away
       commit(realm, batch);
     }
   }
@@ -135,14 +137,16 @@ final class JobRunner {
    *
    * @param timeout the request's own timeout; null means the broker's
    */
-  Job submit(Realm realm, Controllers.Submission submission, String agent, String code, Duration timeout) {
+  Job submit(Realm realm, Controllers.Submission submission, String agent, String code, String language,
+      Duration timeout) {
     Lane lane = lane(realm);
     String now = now();
-    String info = JournalFormat.fenceTag(realm.language()) + (timeout == null ? "" : " timeout=" + timeout.toMillis() + "ms");
+    String jobLanguage = language == null ? realm.language() : realm.dialect().jobLanguage(language);
+    String info = realm.dialect().fenceTag(jobLanguage) + (timeout == null ? "" : " timeout=" + timeout.toMillis() + "ms");
     int ahead = lane.pending();
     // Its placeholder is written before it can start: it says executing when it starts right after.
     boolean startsNow = ahead == 0 && realm.connected() && !closed;
-    Job job = new Job(ids.next(), realm.name(), agent, code, realm.language(),
+    Job job = new Job(ids.next(), realm.name(), agent, code, jobLanguage,
         timeout != null ? timeout : config.jobTimeout(), realm.log().insertedAnchor(agent, code, now),
         startsNow ? "executing (0s)" : "queued (" + ahead + " ahead)");
     job.submission = submission;
@@ -181,10 +185,8 @@ final class JobRunner {
   private void cancel(Realm realm, Job job, String by, RealmLog.Batch batch) throws IOException {
     Lane lane = lane(realm);
     boolean running = lane.running == job;
-    if (running && realm.link() != null) {
-      CancelJob message = new CancelJob(job.id, "cancelled by " + by);
-      realm.link().send(message);
-      cancelSent.accept(realm, message);
+    if (running) {
+      stop(realm, lane, job, "cancelled by " + by);
     }
     failPending(realm, lane, job, batch, "job cancelled by " + by + (running ? "" : " before it ran"), "cancelled");
     log.info("job {} realm={} agent={} cancelled by {}{}", job.id, realm.name(), job.agent, by,
@@ -206,6 +208,31 @@ final class JobRunner {
       return;
     }
     cancel(realm, running, "a %%CANCEL%% line", batch(realm).takeCancels());
+  }
+
+  /**
+   * Tells the realm to stop its running job, and the page that owns it when it is a worker: a worker stuck in
+   * a loop never reads its socket, so its page terminates it and starts a fresh one. No job is pushed to the
+   * worker's old connection meanwhile (it would be lost with the worker); the next one goes to the new one.
+   *
+   * @return whether the realm is a worker its page restarts
+   */
+  private boolean stop(Realm realm, Lane lane, Job job, String reason) {
+    RealmLink link = realm.link();
+    if (link == null) {
+      return false;
+    }
+    CancelJob message = new CancelJob(job.id, reason);
+    link.send(message);
+    cancelSent.accept(realm, message);
+    boolean restart = restartable(realm);
+    lane.restarting = restart ? link : null;
+    return restart;
+  }
+
+  /** A worker with a page that owns it: the page terminates and restarts it on a cancel. */
+  private static boolean restartable(Realm realm) {
+    return "worker".equals(realm.kind()) && realm.parent() != null;
   }
 
   /** Stops starting jobs (the broker is shutting down). */
@@ -292,15 +319,21 @@ final class JobRunner {
     for (RealmLog.Request r : requests) {
       Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
       int ahead = lane.pending();
-      Job job = new Job(ids.next(), realm.name(), r.agent(), r.code(), realm.language(),
+      String language = realm.dialect().jobLanguage(r.info().split("\\s", 2)[0]);
+      Job job = new Job(ids.next(), realm.name(), r.agent(), r.code(), language != null ? language : realm.language(),
           timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
-      if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
+      if (r.refusal() != null) {
+        job.refused = true;
+        job.refusal = r.refusal();
+        lane.refused++;
+      } else if (ahead - lane.refused >= config.limits().maxQueuedJobs()) {
         job.refused = true;
         lane.refused++;
       }
       job.queuedNanos = ticker.read();
       lane.queue.add(job);
       live.put(job.id, job);
+      controllers.queued(job, ahead);
       log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
     }
   }
@@ -341,14 +374,17 @@ final class JobRunner {
     RealmLog.Batch b = own ? batch(realm) : batch;
     if (lane.refused > 0) {
       for (Job job : new ArrayList<>(lane.queue)) {
-        if (job.refused) {
+        if (job.refused && job.refusal != null) {
+          failPending(realm, lane, job, b, job.refusal, "failed");
+          log.info("job {} realm={} agent={} refused: {}", job.id, realm.name(), job.agent, job.refusal.lines().findFirst().orElse(""));
+        } else if (job.refused) {
           failPending(realm, lane, job, b, "queue full: realm " + realm.name() + " already has "
               + config.limits().maxQueuedJobs() + " jobs queued or running (--max-queue)", "failed");
+          log.warn("realm {}: requests refused, its queue is full ({} jobs, --max-queue)", realm.name(),
+              config.limits().maxQueuedJobs());
         }
       }
       lane.refused = 0;
-      log.warn("realm {}: requests refused, its queue is full ({} jobs, --max-queue)", realm.name(),
-          config.limits().maxQueuedJobs());
     }
     if (startNext(realm, lane)) {
       registryChanged();
@@ -362,7 +398,7 @@ final class JobRunner {
   /** Pushes the next queued job to the realm when it is connected and idle; writes nothing. */
   private boolean startNext(Realm realm, Lane lane) {
     if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed || lane.queue.peek().refused
-        || lane.unwritable) {
+        || lane.unwritable || (lane.restarting != null && lane.restarting == realm.link())) {
       return false;
     }
     Job job = lane.queue.poll();
@@ -390,14 +426,16 @@ final class JobRunner {
     int ahead = 0;
     List<Job> pending = lane.pendingJobs();
     for (Job job : pending) {
+      String away = realm.connected() ? null : "realm disconnected at " + realm.lastSeen() + ", waiting up to "
+          + JournalFormat.shortDuration(config.disconnectGrace()) + " for it to return";
       String want = job == lane.running ? job.status.startsWith("executing") ? job.status : "executing (0s)"
-          : "queued (" + ahead + " ahead)";
+          : "queued (" + ahead + " ahead)" + (away == null ? "" : ": " + away);
       if (!want.equals(job.status)) {
         job.status = want;
         if (job == lane.running) {
           batch.executing(job.anchor, Lane.ordinal(pending, job), 0);
         } else {
-          batch.queued(job.anchor, Lane.ordinal(pending, job), ahead);
+          batch.queued(job.anchor, Lane.ordinal(pending, job), ahead, away);
         }
       }
       ahead++;
@@ -508,7 +546,11 @@ final class JobRunner {
       return;
     }
     RealmLog.Batch batch = batch(realm);
-    failPending(realm, lane, job, batch, "job timed out after " + job.timeout.toMillis() + "ms", "timeout");
+    // A worker is restarted to stop the job, as for a cancel; other realms may still send a late result.
+    boolean restart = restartable(realm) && stop(realm, lane, job, "timed out after " + job.timeout.toMillis() + "ms");
+    failPending(realm, lane, job, batch, "job timed out after " + job.timeout.toMillis() + "ms"
+        + (restart ? "\nthe worker is terminated and restarted to stop it (its state is lost); the next job runs"
+            + " in the new worker" : ""), "timeout");
     lane.running = null;
     log.info("job {} realm={} agent={} timed out after {}", job.id, realm.name(), job.agent,
         JournalFormat.duration(job.timeout));

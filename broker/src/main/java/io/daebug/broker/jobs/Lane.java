@@ -21,6 +21,8 @@ final class Lane {
   PendingAccept accept;
   /** Controller requests not written yet: each adds its request and placeholder to the next batch. */
   final List<java.util.function.Consumer<io.daebug.broker.journal.RealmLog.Batch>> inserts = new ArrayList<>();
+  /** The connection of a worker its page is restarting: no job is pushed to it (null: none). */
+  io.daebug.broker.registry.RealmLink restarting;
   /** Jobs in the queue marked {@link Job#refused}, failed by the next pump. */
   int refused;
   /** The last write of the realm's log failed: no job starts (it would run unjournalled) until one succeeds. */

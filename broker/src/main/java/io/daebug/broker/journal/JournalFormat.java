@@ -38,54 +38,48 @@ public final class JournalFormat {
     return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
   }
 
-  /** The prompt line of the footer for a realm's language. */
-  public static String prompt(String language) {
-    return "> Append your " + languageTitle(language) + " snippet below to execute against this "
-        + ("javascript".equals(normalLanguage(language)) ? "page." : "realm.");
+  /** A duration as options are written: {@code 2m}, {@code 90s}, {@code 500ms}. */
+  public static String shortDuration(Duration d) {
+    long ms = d.toMillis();
+    if (ms % 60_000 == 0 && ms > 0) {
+      return ms / 60_000 + "m";
+    }
+    return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
   }
 
-  /** Display name of a language: {@code JavaScript}, {@code Java}, {@code Python}... */
-  static String languageTitle(String language) {
-    String l = normalLanguage(language);
-    return switch (l) {
-      case "javascript" -> "JavaScript";
-      case "typescript" -> "TypeScript";
-      default -> l.isEmpty() ? "JavaScript" : Character.toUpperCase(l.charAt(0)) + l.substring(1);
-    };
+  /** The prompt line of the footer for a realm's {@link Dialect#key} (or plain language). */
+  public static String prompt(String language) {
+    return Dialect.of(language).prompt();
   }
 
   static String normalLanguage(String language) {
     return language == null ? "javascript" : language.trim().toLowerCase(Locale.ROOT);
   }
 
-  /** Whether a fence whose info string's first word is {@code tag} runs in a realm of this language. */
+  /** Whether a fence whose info string's first word is {@code tag} runs in a realm of this dialect. */
   static boolean isRunnable(String tag, String realmLanguage) {
-    String t = tag.toLowerCase(Locale.ROOT);
-    if ("javascript".equals(normalLanguage(realmLanguage))) {
-      return t.isEmpty() || t.equals("js") || t.equals("javascript") || t.equals("mjs");
-    }
-    if ("python".equals(normalLanguage(realmLanguage))) {
-      return t.equals("python") || t.equals("py");
-    }
-    return t.equals(normalLanguage(realmLanguage));
+    return Dialect.of(realmLanguage).runs(tag);
   }
 
   /** The info string of a request fence in a realm of this language: {@code JS}, or the language itself. */
   public static String fenceTag(String language) {
-    return "javascript".equals(normalLanguage(language)) ? "JS" : normalLanguage(language);
+    return Dialect.of(language).fenceTag(null);
   }
 
   /** The text of a new log: title, guidance, footer. */
   public static String newLog(String realm, String language) {
-    String lang = languageTitle(language);
-    String fence = fenceTag(language);
+    Dialect dialect = Dialect.of(language);
+    String lang = dialect.title();
+    String fence = dialect.fenceTag(null);
     return "# " + realm + " Session\n"
         + "\n"
         + "This file is a live REPL into the realm `" + realm + "`: append a request below the footer line\n"
         + "(an optional `### \uD83D\uDDE3\uFE0Fyour-name to " + realm + " at HH:MM:SS` header, then a ```" + fence
         + " fence)\n"
         + "and the broker runs it there at once and writes the reply, its duration and any console\n"
-        + "output below your request. " + ("JavaScript".equals(lang) || "Python".equals(lang)
+        + "output below your request. " + (!dialect.extraTags().isEmpty() ? "A ```" + dialect.extraTags().get(0)
+                + " fence holds debugger commands, one per line (`help` lists them).\n"
+            : "JavaScript".equals(lang) || "Python".equals(lang)
             ? "Top-level `await` works; the last expression is the value.\n"
             : "State persists between snippets; the last expression is the value.\n")
         + "Several fences run in order; an unclosed fence is a draft and does not run.\n"

@@ -80,8 +80,8 @@ public final class JournalWatcher implements AutoCloseable {
           }
           String name = event.context().toString();
           if (key == rootKey) {
-            if (name.equals("daebug.md") && event.kind() != ENTRY_DELETE) {
-              listener.registryChanged();
+            if (name.equals("daebug.md")) {
+              listener.registryChanged(); // a deleted registry is written again at once
             } else if (name.equals("daebug") && event.kind() != ENTRY_DELETE) {
               rescan |= watchLogDir();
             }

@@ -13,7 +13,9 @@ final class LogDocument {
   /** DOTALL: U+0085, U+2028 and U+2029 are not line breaks in markdown, so they belong to the info string. */
   private static final Pattern FENCE_OPEN = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$", Pattern.DOTALL);
   private static final Pattern WHITESPACE = Pattern.compile("\\s+");
-  private static final Pattern PENDING_STATUS = Pattern.compile("^(executing \\(\\d+s\\)|queued \\(\\d+ ahead\\))$");
+  /** {@code executing (5s)}, {@code queued (1 ahead)}, or {@code queued (0 ahead): realm disconnected at ...}. */
+  private static final Pattern PENDING_STATUS = Pattern.compile(
+      "^(executing \\(\\d+s\\)|queued \\(\\d+ ahead\\)(?:: realm disconnected at [0-9:]{8}, waiting up to [0-9a-z.]+ for it to return)?)$");
 
   /** A fenced block: its opening and closing line indexes ({@code close} is -1 while unclosed). */
   record Fence(int open, int close, String info, String tag) {

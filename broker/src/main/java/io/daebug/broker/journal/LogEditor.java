@@ -14,8 +14,12 @@ import java.util.Set;
  * and the reply header the broker wrote, never on line numbers.
  */
 final class LogEditor {
-  /** A request accepted from below the footer. */
-  record NewRequest(String agent, String code, String info, Duration timeout, String pendingHeader) {}
+  /**
+   * A request accepted from below the footer.
+   *
+   * @param refusal why the broker will not run it (its 🚫 reply says so), or null
+   */
+  record NewRequest(String agent, String code, String info, Duration timeout, String pendingHeader, String refusal) {}
 
   /** Where a job's reply belongs: its code, the header written under it, and its rank among identical ones. */
   record Anchor(String code, String header, int ordinal) {}
@@ -89,6 +93,9 @@ final class LogEditor {
       out.add(new String[] {"", "\n"});
     }
     String agent = null;
+    String target = null; // the realm the header names
+    String malformed = null; // a line meant as a header that is not one, before any header
+    boolean headed = false;
     List<String[]> cancels = new ArrayList<>();
     for (int i = chunkStart; i < chunkEnd; i++) {
       String line = doc.line(i);
@@ -100,6 +107,9 @@ final class LogEditor {
       Requests.Header header = f == null && !doc.inFence(i) ? Requests.header(line) : null;
       if (header != null) {
         agent = header.agent();
+        target = header.target();
+        malformed = null;
+        headed = true;
         out.add(new String[] {header.normalised(), doc.slice(i, i + 1).get(0)[1]});
         continue;
       }
@@ -109,6 +119,9 @@ final class LogEditor {
         out.add(new String[] {JournalFormat.requestHeader(agent, realm, now), "\n"});
       }
       if (f == null) {
+        if (!headed && Requests.looksLikeHeader(line)) {
+          malformed = line;
+        }
         out.addAll(doc.slice(i, i + 1));
         continue;
       }
@@ -130,14 +143,16 @@ final class LogEditor {
           int position = ahead + accepted.size();
           out.add(new String[] {pending, "\n"});
           out.add(new String[] {position == 0 ? JournalFormat.executing(0) : JournalFormat.queued(position), "\n"});
-          accepted.add(new NewRequest(agent, code, f.info(), Requests.timeout(f.info()), pending));
+          accepted.add(new NewRequest(agent, code, f.info(), Requests.timeout(f.info()), pending,
+              Refusals.of(doc, f, code, realm, target, malformed)));
         }
       }
       i = close;
     }
     out.add(new String[] {"", "\n"});
     out.add(new String[] {JournalFormat.RULE, "\n"});
-    out.add(new String[] {JournalFormat.prompt(language), "\n"});
+    // The prompt line the log has (it names the page or the realm), else the language's
+    out.add(new String[] {footer >= 0 ? doc.line(footer + 1) : JournalFormat.prompt(language), "\n"});
     out.add(new String[] {"", "\n"});
     out.addAll(cancels);
     int rest = end;

@@ -24,7 +24,13 @@ public final class RealmLog implements AutoCloseable {
    */
   static final Duration HALF_SAVED_WAIT = Duration.ofMillis(100);
   /** A request accepted from the log. */
-  public record Request(String agent, String code, String info, Duration timeout, Anchor anchor) {}
+  /** An accepted request; {@code refusal} says why it must not run (its reply is a 🚫 saying so), or is null. */
+  public record Request(String agent, String code, String info, Duration timeout, Anchor anchor, String refusal) {
+    /** A request to run. */
+    public Request(String agent, String code, String info, Duration timeout, Anchor anchor) {
+      this(agent, code, info, timeout, anchor, null);
+    }
+  }
 
   /** Where a job's reply goes; see {@link LogEditor#findPending}. */
   public record Anchor(String code, String header) {}
@@ -236,7 +242,8 @@ public final class RealmLog implements AutoCloseable {
   private static List<Request> requests(List<LogEditor.NewRequest> accepted) {
     List<Request> out = new ArrayList<>(accepted.size());
     for (LogEditor.NewRequest r : accepted) {
-      out.add(new Request(r.agent(), r.code(), r.info(), r.timeout(), new Anchor(r.code(), r.pendingHeader())));
+      out.add(new Request(r.agent(), r.code(), r.info(), r.timeout(), new Anchor(r.code(), r.pendingHeader()),
+          r.refusal()));
     }
     return out;
   }
@@ -355,7 +362,13 @@ public final class RealmLog implements AutoCloseable {
 
     /** Sets a pending job's placeholder to {@code queued (N ahead)}. */
     public Batch queued(Anchor a, int ordinal, int ahead) {
-      edits.add(doc -> LogEditor.setStatus(doc, anchor(a, ordinal), JournalFormat.queued(ahead)));
+      return queued(a, ordinal, ahead, null);
+    }
+
+    /** Sets a pending job's placeholder to {@code queued (N ahead)}, followed by {@code : why} when why is given. */
+    public Batch queued(Anchor a, int ordinal, int ahead, String why) {
+      String status = JournalFormat.queued(ahead) + (why == null ? "" : ": " + why);
+      edits.add(doc -> LogEditor.setStatus(doc, anchor(a, ordinal), status));
       return this;
     }
 

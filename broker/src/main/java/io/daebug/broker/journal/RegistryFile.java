@@ -50,6 +50,11 @@ public final class RegistryFile implements AutoCloseable {
   private volatile List<String> problems = List.of();
   /** Registry thread only: the text last written, to skip writes that would change nothing. */
   private String lastWritten;
+  /** Registry thread only: the realms last written. */
+  private List<Entry> lastEntries = List.of();
+  /** Registry thread only: code an agent appended here (it does not run), kept in the registry under a 🚫 note. */
+  private String stray = "";
+  private static final int MAX_STRAY = 64 * 1024;
 
   /** @param url the broker's URL, asked for when the file is written (the port is bound after this is built) */
   public RegistryFile(Path root, String startedAt, Supplier<String> url) {
@@ -73,6 +78,11 @@ public final class RegistryFile implements AutoCloseable {
         log.warn("cannot put {} back into {}: {}", SHUTDOWN, file, e.toString());
       }
     }
+  }
+
+  /** Whether the registry file is gone (an agent or a tool deleted it). */
+  public boolean missing() {
+    return !java.nio.file.Files.exists(file);
   }
 
   /** Whether a line of the registry is exactly {@code %%SHUTDOWN%%}. */
@@ -111,7 +121,11 @@ public final class RegistryFile implements AutoCloseable {
     if (entries == null) {
       return;
     }
+    lastEntries = entries;
     String text = render(entries);
+    if (!java.nio.file.Files.exists(file)) {
+      lastWritten = null; // deleted by someone: written again even if nothing changed
+    }
     try {
       for (int attempt = 0; attempt < 20 && !text.equals(lastWritten); attempt++) {
         AtomicFiles.Stamp before = AtomicFiles.Stamp.of(file);
@@ -127,6 +141,35 @@ public final class RegistryFile implements AutoCloseable {
     } catch (IOException e) {
       log.warn("cannot write {}: {}", file, e.toString());
     }
+  }
+
+  /**
+   * Looks for code an agent appended to the registry (a request meant for a realm's log): it is not run, and it is
+   * kept, under a 🚫 note that says where requests go, in every later version of the registry.
+   */
+  public void checkStray() {
+    writer.execute(() -> {
+      try {
+        String text = AtomicFiles.read(file);
+        String last = lastWritten;
+        if (text == null || last == null || !text.startsWith(last) || text.length() == last.length()) {
+          return;
+        }
+        String added = text.substring(last.length());
+        if (!added.contains("```") && !added.contains("~~~")) {
+          return;
+        }
+        stray = (stray + (added.endsWith("\n") ? added : added + "\n"));
+        if (stray.length() > MAX_STRAY) {
+          stray = stray.substring(stray.length() - MAX_STRAY);
+        }
+        log.info("a code block was appended to {}: not run, kept there under a note", file.getFileName());
+        latest.compareAndSet(null, lastEntries);
+        drain();
+      } catch (IOException e) {
+        log.warn("cannot read {}: {}", file, e.toString());
+      }
+    });
   }
 
   /** Rewrites the registry as shut down, after any pending write, and stops the registry thread. */
@@ -177,6 +220,12 @@ public final class RegistryFile implements AutoCloseable {
         .append("`### \uD83D\uDDE3\uFE0Fyour-name to <realm> at HH:MM:SS` header and a ```JS fence. The reply appears\n")
         .append("below your request. To stop the broker, add a line containing only ").append(SHUTDOWN)
         .append(" to this file.\n");
+    if (!stray.isEmpty()) {
+      sb.append("\n## \uD83D\uDEAB Not run\n\n")
+          .append("Code written into this file does not run: `daebug.md` only lists the realms. Append a request to a\n")
+          .append("realm's log instead, `daebug/<realm>.md` (the links above). What was written here, kept as it was:\n\n")
+          .append(stray);
+    }
     return sb.toString();
   }
 

@@ -56,7 +56,28 @@ public final class Replies {
       rendered = new ValueRenderer.Rendered(rendered.language(), cut);
       link = "Full value: [" + side + "](" + side + ")";
     }
+    int realmCuts = realmCuts(value);
+    if (realmCuts > 0) {
+      String note = "The realm cut this value to fit one message: " + (realmCuts == 1 ? "a collection ends"
+          : realmCuts + " collections end") + " with `... N more items`, the items it did not send.";
+      link = link == null ? note : link + "\n" + note;
+    }
     return success(realm, agent, time, took, late, rendered, link, events, omitted);
+  }
+
+  /** How many {@code truncated} nodes a realm put in a value (collections it cut to fit a message). */
+  static int realmCuts(JsonNode value) {
+    if (value == null || !value.isContainerNode()) {
+      return 0;
+    }
+    if (value.isObject() && "truncated".equals(value.path("$daebug").asText(null))) {
+      return 1;
+    }
+    int n = 0;
+    for (JsonNode child : value) {
+      n += realmCuts(child);
+    }
+    return n;
   }
 
   static List<String> success(String realm, String agent, String time, Duration took, boolean late,
@@ -65,14 +86,15 @@ public final class Replies {
     out.add(JournalFormat.replyHeader(true, realm, agent, time, took, late));
     out.addAll(JournalFormat.fence(value.language(), value.text()));
     if (link != null) {
-      out.add(link);
+      out.addAll(List.of(link.split("\n")));
     }
     out.addAll(events(events, omitted));
     return out;
   }
 
   /**
-   * Cuts text to at most {@code cap} UTF-8 bytes (at a character boundary) and adds the final line
+   * Cuts text to at most {@code cap} UTF-8 bytes, at the end of a line (at a character boundary when the first
+   * line alone is longer than the cap), and adds the final line
    * {@code ... (N more bytes omitted) ...}; returns null when the text fits.
    */
   static String cut(String text, int cap) {
@@ -81,8 +103,14 @@ public final class Replies {
       return null;
     }
     int end = cap;
-    while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
-      end--;
+    while (end > 0 && bytes[end - 1] != '\n') {
+      end--; // the cut falls at the end of a line
+    }
+    if (end == 0) { // one line longer than the cap: cut it at a character boundary
+      end = cap;
+      while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
+        end--;
+      }
     }
     String kept = new String(bytes, 0, end, java.nio.charset.StandardCharsets.UTF_8);
     return kept + (kept.endsWith("\n") ? "" : "\n") + "... (" + (bytes.length - end) + " more bytes omitted) ...";
@@ -148,7 +176,7 @@ public final class Replies {
 
   static String label(String kind) {
     return switch (kind) {
-      case "log", "info", "warn", "error", "debug" -> "console." + kind;
+      case "log", "info", "warn", "error", "debug", "table", "dir", "trace", "group" -> "console." + kind;
       default -> safeKind(kind);
     };
   }
@@ -165,7 +193,7 @@ public final class Replies {
 
   static String emoji(String kind) {
     return switch (kind) {
-      case "log" -> "\u2611\uFE0F";
+      case "log", "table", "dir", "trace", "group" -> "\u2611\uFE0F";
       case "info" -> "\u2139\uFE0F";
       case "warn", "error" -> "\uD83C\uDD98";
       case "debug" -> "\uD83D\uDD22";
@@ -174,7 +202,10 @@ public final class Replies {
   }
 
   private static boolean isError(String kind) {
-    return !kind.equals("log") && !kind.equals("info") && !kind.equals("warn") && !kind.equals("debug");
+    return switch (kind) {
+      case "log", "info", "warn", "debug", "table", "dir", "trace", "group" -> false;
+      default -> true;
+    };
   }
 
   static boolean isJson(String text) {

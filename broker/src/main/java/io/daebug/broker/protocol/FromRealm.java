@@ -12,6 +12,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = Hello.class, name = "hello"),
   @JsonSubTypes.Type(value = Result.class, name = "result"),
   @JsonSubTypes.Type(value = RealmEvent.class, name = "event"),
-  @JsonSubTypes.Type(value = Beat.class, name = "beat")
+  @JsonSubTypes.Type(value = Beat.class, name = "beat"),
+  @JsonSubTypes.Type(value = Status.class, name = "status")
 })
-public sealed interface FromRealm permits Hello, Result, RealmEvent, Beat {}
+public sealed interface FromRealm permits Hello, Result, RealmEvent, Beat, Status {}

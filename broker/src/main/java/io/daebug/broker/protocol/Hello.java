@@ -4,7 +4,7 @@ package io.daebug.broker.protocol;
  * First frame of a realm connection.
  *
  * @param name proposed realm name, sanitised by the broker (required)
- * @param kind {@code page}, {@code worker}, {@code iframe}, {@code node} or {@code jvm}; null means page
+ * @param kind {@code page}, {@code worker}, {@code iframe}, {@code node}, {@code jvm} or {@code python}; null means page
  * @param url where the realm lives; nullable. Kept without the broker's token and printable ({@link RecordedUrl})
  * @param language language of its jobs; null means {@code javascript}
  * @param tab id the realm keeps across reconnects, used to take over its own stale connection; nullable

@@ -1,5 +1,6 @@
 package io.daebug.broker.registry;
 
+import io.daebug.broker.journal.Dialect;
 import io.daebug.broker.journal.RealmLog;
 
 /**
@@ -18,6 +19,7 @@ public final class Realm {
   private boolean unresponsive;
   private String lastSeen;
   private String parent;
+  private String status;
   private final Heartbeat heartbeat = new Heartbeat();
 
   Realm(String name, RealmLog log, String language) {
@@ -77,6 +79,21 @@ public final class Realm {
     parent = owner;
   }
 
+  /** How the realm's log reads and which fences run there (from its kind and language). */
+  public Dialect dialect() {
+    return Dialect.of(Dialect.key(kind, language));
+  }
+
+  /** What the realm's runtime said it is doing ({@code status} frame), e.g. a debuggee's state; nullable. */
+  public String status() {
+    return status;
+  }
+
+  /** Sets the runtime's latest status; null clears it. */
+  public void status(String text) {
+    status = text;
+  }
+
   /** The realm's application-level heartbeat, reset on every connection. */
   public Heartbeat heartbeat() {
     return heartbeat;
@@ -91,6 +108,7 @@ public final class Realm {
     unresponsive = false;
     lastSeen = time;
     heartbeat.reset();
+    status = null;
   }
 
   void detach(String time) {

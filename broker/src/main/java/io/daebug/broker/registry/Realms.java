@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.daebug.broker.journal.Dialect;
 import io.daebug.broker.journal.DirSync;
 import io.daebug.broker.journal.LogPaths;
 import io.daebug.broker.journal.RealmLog;
@@ -104,7 +105,8 @@ public final class Realms {
           }
           continue;
         }
-        Realm realm = new Realm(name, new RealmLog(file, name, language, resultCap, dirSync, writes), language);
+        Realm realm = new Realm(name, new RealmLog(file, name, Dialect.key(kind, language), resultCap, dirSync,
+            writes), language);
         realm.attach(link, kind, url, tab, nowNanos, time);
         byName.put(name, realm);
         touch(realm);

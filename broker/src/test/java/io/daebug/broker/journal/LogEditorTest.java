@@ -247,6 +247,19 @@ class LogEditorTest {
     assertThat(Replies.cut("0123456789abcdef", 10)).isEqualTo("0123456789\n... (6 more bytes omitted) ...");
     // never splits a multi-byte character: é is 2 bytes in UTF-8
     assertThat(Replies.cut("ééééé", 5)).isEqualTo("éé\n... (6 more bytes omitted) ...");
+    // a cut falls at the end of a line, never in the middle of one
+    assertThat(Replies.cut("[\n  1111,\n  2222,\n  3333\n]", 20)).isEqualTo("[\n  1111,\n  2222,\n... (8 more bytes omitted) ...");
+  }
+
+  @Test
+  void aValueTheRealmCutIsSaidToBeCutWhereverItIs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    com.fasterxml.jackson.databind.JsonNode value = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        "[1, 2, {\"$daebug\":\"truncated\",\"repr\":\"... 98 more items\",\"path\":\"~\"}]");
+    List<String> lines = Replies.success(dir.resolve("r.md"), "r", "javascript", 1 << 16, "j-1", "claude", "10:11:12",
+        Duration.ofMillis(3), false, value, List.of(), 0);
+    assertThat(lines).contains("[ 1, 2, ... 98 more items ]",
+        "The realm cut this value to fit one message: a collection ends with `... N more items`, the items it did not send.");
   }
 
   @Test

@@ -230,16 +230,34 @@ final class ClientCore {
       socket = null;
     }
     LOG.log(System.Logger.Level.DEBUG, "Daebug client: connection attempt failed: {0}", cause.toString());
+    boolean nothingListens = !everConnected && connectionRefused(cause);
     boolean refusedAtStart = !everConnected && cause instanceof Transport.HandshakeRefusedException;
-    if (!options.reconnect() || refusedAtStart) {
+    if (!options.reconnect() || refusedAtStart || nothingListens) {
       state = State.DOWN;
-      BrokerUnavailableException down = new BrokerUnavailableException("cannot connect to the broker at "
-          + options.controlUri() + ": " + cause.getMessage(), cause);
+      BrokerUnavailableException down = new BrokerUnavailableException(nothingListens
+          ? "no broker at " + options.controlUri() + ": the connection was refused (nothing listens on "
+              + options.controlUri().getHost() + " port " + options.controlUri().getPort() + "; is the broker running?"
+              + " It prints its URL when it starts, and writes it to daebug/.broker in the folder it serves)"
+          : "cannot connect to the broker at " + options.controlUri() + ": " + cause.getMessage(), cause);
       firstWelcome.completeExceptionally(down);
       jobs.failUnsent(down);
       return;
     }
     retryLater();
+  }
+
+  /**
+   * Whether a connection attempt failed because nothing listens at the address: a first connection fails at once
+   * then, instead of retrying until the connect timeout (a broker that went away after a first connection is
+   * waited for: it may be restarting).
+   */
+  static boolean connectionRefused(Throwable cause) {
+    for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void retryLater() {

@@ -2,6 +2,7 @@ package io.daebug.broker.transport.ws;
 
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.http.DaebugHttpHandler;
+import io.daebug.broker.http.DashboardHandler;
 import io.daebug.broker.http.HostOriginPolicy;
 import io.daebug.broker.http.PlainTextErrorHandler;
 import io.daebug.broker.http.TokenGate;
@@ -108,7 +109,7 @@ public final class WsServer implements AutoCloseable {
       container.addMapping(ECHO_PATH, (request, response, callback) ->
           admitted("echo", policy, controlGate, connector, request, response, callback) ? new WsEchoEndpoint() : null);
     });
-    ws.setHandler(http);
+    ws.setHandler(new DashboardHandler(config.root(), policy, gate, controlGate, http));
     server.setHandler(ws);
     server.setStopTimeout(2000);
     try {

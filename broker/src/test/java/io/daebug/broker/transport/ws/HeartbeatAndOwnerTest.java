@@ -20,7 +20,7 @@ class HeartbeatAndOwnerTest extends BrokerAndRealms {
     worker.sendRaw("{\"type\":\"hello\",\"name\":\"app-webworker\",\"kind\":\"worker\","
         + "\"url\":\"worker://app-webworker\",\"tab\":\"t-w1\",\"parent\":\"app\"}");
     assertThat(worker.awaitWelcome().name()).isEqualTo("app-webworker");
-    await().untilAsserted(() -> assertThat(broker.log("app-webworker")).endsWith(FOOTER));
+    await().untilAsserted(() -> assertThat(broker.log("app-webworker")).endsWith(FOOTER.replace("this page.", "this realm.")));
 
     broker.append("app-webworker", "```js\nwhile (true) {}\n```\n");
     RunJob job = worker.awaitJob();

@@ -125,7 +125,8 @@ class MetricsEndpointTest {
       assertThat(t.value("daebug_job_duration_seconds_count")).isEqualTo(4);
       assertThat(t.value("daebug_job_duration_seconds_sum")).isGreaterThanOrEqualTo(0.2); // the timeout's 200 ms
       assertThat(t.value("daebug_job_queue_seconds_count")).isEqualTo(4);
-      assertThat(t.value("daebug_journal_write_seconds_count")).isGreaterThanOrEqualTo(8); // a placeholder, a reply each
+      // at least a write per reply (group commit may put a placeholder and an earlier reply in one write)
+      assertThat(t.value("daebug_journal_write_seconds_count")).isGreaterThanOrEqualTo(5);
       assertThat(t.value("daebug_events_total")).isEqualTo(12);
       assertThat(t.value("daebug_events_omitted_total")).isEqualTo(2);
       assertThat(t.value("daebug_realms", "kind", "page", "state", "live")).isEqualTo(1);

@@ -74,10 +74,20 @@ final class Protocol {
     }
   }
 
-  static String hello(String name, String url, String tab) {
+  static String hello(String name, String kind, String language, String url, String tab) {
     ObjectNode o = JSON.createObjectNode();
-    o.put("type", "hello").put("name", name).put("kind", "jvm").put("url", url).put("language", "java")
+    o.put("type", "hello").put("name", name).put("kind", kind).put("url", url).put("language", language)
         .put("tab", tab).put("protocol", 1);
+    return o.toString();
+  }
+
+  /** A {@code status}: what the realm's runtime is doing, for its registry line; null clears it. */
+  static String status(String text) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("type", "status");
+    if (text != null) {
+      o.put("text", text);
+    }
     return o.toString();
   }
 
