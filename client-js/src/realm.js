@@ -75,7 +75,8 @@ export async function start(state, scriptUrl) {
     jobs: state.jobs,
     warn,
     hello: () => ({ type: 'hello', name: state.name, kind: identity.kind, url: String(location.href),
-      language: 'javascript', tab: state.tab, protocol: 1, parent: identity.parent }),
+      language: 'javascript', tab: state.tab, protocol: 1, parent: identity.parent,
+      title: typeof document !== 'undefined' && document.title ? document.title : undefined }),
     onWelcome: welcome,
     onCancel: cancelInWorker,
   });

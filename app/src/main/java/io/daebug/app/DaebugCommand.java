@@ -1,5 +1,9 @@
 package io.daebug.app;
 
+import io.daebug.app.cli.RealmsCommand;
+import io.daebug.app.cli.RunCommand;
+import io.daebug.app.mcp.McpCommand;
+import io.daebug.app.mcp.McpHttpExtension;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.function.Supplier;
@@ -13,7 +17,13 @@ import picocli.CommandLine;
 public final class DaebugCommand {
   /** The subcommands: name and a factory of the picocli command object (annotated with {@code @Command}). */
   static final List<Subcommand> COMMANDS = List.of(
+      new Subcommand("run", RunCommand::new),
+      new Subcommand("realms", RealmsCommand::new),
+      new Subcommand("mcp", McpCommand::new),
       new Subcommand("debug", io.daebug.debug.DebugCommand::new));
+
+  /** The version the jar reports (to MCP clients too). */
+  public static final String VERSION = "0.1.0";
 
   /** One subcommand of the jar. */
   record Subcommand(String name, Supplier<Object> command) {}
@@ -31,7 +41,7 @@ public final class DaebugCommand {
 
   /** The broker's command line with every subcommand added. */
   static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    CommandLine cli = io.daebug.broker.Main.commandLine(out, err);
+    CommandLine cli = io.daebug.broker.Main.commandLine(out, err, () -> List.of(new McpHttpExtension()));
     for (Subcommand sub : COMMANDS) {
       CommandLine child = new CommandLine(sub.command().get());
       child.setOut(out);

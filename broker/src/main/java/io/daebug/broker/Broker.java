@@ -2,6 +2,7 @@ package io.daebug.broker;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.http.BrokerExtension;
 import io.daebug.broker.http.TokenGate;
 import io.daebug.broker.jobs.Dispatcher;
 import io.daebug.broker.jobs.SerialExecutor;
@@ -44,16 +45,19 @@ public final class Broker implements AutoCloseable {
   private final WsServer server;
   private final JournalWatcher watcher;
   private final RegistryFile registry;
+  private final List<BrokerExtension> extensions;
   private final BrokerLock lock;
   private final PrometheusMetrics metrics;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private Broker(BrokerConfig config, ScheduledExecutorService core, Dispatcher dispatcher, WsServer server,
-      JournalWatcher watcher, RegistryFile registry, PrometheusMetrics metrics, BrokerLock lock) {
+      JournalWatcher watcher, RegistryFile registry, PrometheusMetrics metrics, BrokerLock lock,
+      List<BrokerExtension> extensions) {
     this.registry = registry;
     this.metrics = metrics;
     this.lock = lock;
+    this.extensions = List.copyOf(extensions);
     this.config = config;
     this.core = core;
     this.dispatcher = dispatcher;
@@ -67,11 +71,32 @@ public final class Broker implements AutoCloseable {
    * @throws IOException when the root is not a folder or the port is busy (the message says what to do)
    */
   public static Broker start(BrokerConfig config) throws IOException {
-    return start(config, Ticker.systemTicker());
+    return start(config, Ticker.systemTicker(), List.of());
   }
 
   /** Starts a broker whose timing (timeouts, grace, heartbeats, hello deadlines) reads {@code ticker}: for tests. */
   public static Broker start(BrokerConfig config, Ticker ticker) throws IOException {
+    return start(config, ticker, List.of());
+  }
+
+  /**
+   * Starts a broker with extensions on its HTTP side (the executable jar's MCP endpoint): each answers its
+   * path behind the controllers' Host, Origin and token checks, hears {@link BrokerExtension#started} before
+   * this returns and {@link BrokerExtension#close()} when the broker stops.
+   *
+   * @throws IOException when the root is not a folder or the port is busy (the message says what to do)
+   */
+  public static Broker start(BrokerConfig config, List<BrokerExtension> extensions) throws IOException {
+    return start(config, Ticker.systemTicker(), extensions);
+  }
+
+  /**
+   * Starts a broker with its timing read from {@code ticker} and with extensions on its HTTP side.
+   *
+   * @throws IOException when the root is not a folder or the port is busy (the message says what to do)
+   */
+  public static Broker start(BrokerConfig config, Ticker ticker, List<BrokerExtension> extensions)
+      throws IOException {
     Path root = config.root().toAbsolutePath().normalize();
     if (!Files.isDirectory(root)) {
       throw new IOException("root " + root + " is not a folder; pass an existing folder with --root");
@@ -97,7 +122,8 @@ public final class Broker implements AutoCloseable {
     forMetrics[0] = dispatcher;
     WsServer server = null;
     try {
-      server = WsServer.start(cfg, dispatcher, new MessageCodec(), () -> health(dispatcher, metrics), metrics);
+      server = WsServer.start(cfg, dispatcher, new MessageCodec(), () -> health(dispatcher, metrics), metrics,
+          extensions);
       bound[0] = server;
       lock.publish(server.uri(cfg.host()).toString());
       StaleTemps.delete(root);
@@ -121,8 +147,11 @@ public final class Broker implements AutoCloseable {
         }
       });
       watcher.start();
-      Broker broker = new Broker(cfg, core, dispatcher, server, watcher, registry, metrics, lock);
+      Broker broker = new Broker(cfg, core, dispatcher, server, watcher, registry, metrics, lock, extensions);
       self[0] = broker;
+      for (BrokerExtension e : extensions) {
+        e.started(broker.uri(), cfg);
+      }
       log.info("Daebug broker serving {} at {}", root, server.uri(cfg.host()));
       return broker;
     } catch (IOException | RuntimeException e) {
@@ -172,6 +201,9 @@ public final class Broker implements AutoCloseable {
       watcher.close();
     } catch (IOException e) {
       log.debug("closing watcher: {}", e.toString());
+    }
+    for (BrokerExtension e : extensions) {
+      e.close();
     }
     dispatcher.shutdown(startCommand());
     server.close();

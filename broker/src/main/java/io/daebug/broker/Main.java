@@ -3,6 +3,7 @@ package io.daebug.broker;
 import ch.qos.logback.classic.Level;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.config.Durations;
+import io.daebug.broker.http.BrokerExtension;
 import io.daebug.broker.journal.WriteOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -87,6 +89,8 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--log-level", paramLabel = "LEVEL", description = "TRACE, DEBUG, INFO, WARN or ERROR (default: ${DEFAULT-VALUE}).")
   String logLevel = "INFO";
 
+  private Supplier<List<BrokerExtension>> extensions = List::of;
+
   /** Lets picocli report a bad duration as a bad option value. */
   static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
     @Override
@@ -110,7 +114,19 @@ public final class Main implements Callable<Integer> {
    * with no command still starts the broker.
    */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new Main());
+    return commandLine(out, err, List::of);
+  }
+
+  /**
+   * The broker's command line, with extensions mounted on the broker it starts (the executable jar's MCP
+   * endpoint).
+   *
+   * @param extensions makes the extensions of one broker, called once when it starts
+   */
+  public static CommandLine commandLine(PrintWriter out, PrintWriter err, Supplier<List<BrokerExtension>> extensions) {
+    Main main = new Main();
+    main.extensions = extensions;
+    CommandLine cli = new CommandLine(main);
     cli.setOut(out);
     cli.setErr(err);
     cli.setExecutionExceptionHandler((e, line, parsed) -> {
@@ -138,8 +154,10 @@ public final class Main implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }
     Broker broker;
+    List<BrokerExtension> mounted;
     try {
-      broker = Broker.start(config);
+      mounted = extensions.get();
+      broker = Broker.start(config, mounted);
     } catch (IOException e) {
       System.err.println("daebug: " + e.getMessage());
       return 1;
@@ -148,6 +166,12 @@ public final class Main implements Callable<Integer> {
     List<String> banner = new java.util.ArrayList<>(Banner.lines(dir, broker.uri(), broker.config().host(),
         broker.config().token(), broker.config().requireToken(), Banner.interfaceAddresses()));
     banner.add(banner.size() - 1, "  Dashboard: " + broker.dashboardUri());
+    for (BrokerExtension e : mounted) {
+      String line = e.banner(broker.uri());
+      if (line != null) {
+        banner.add(banner.size() - 1, "  " + line);
+      }
+    }
     banner.forEach(System.out::println);
     broker.awaitStopped();
     return 0;

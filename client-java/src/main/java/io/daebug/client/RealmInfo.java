@@ -12,8 +12,15 @@ import java.util.Objects;
  * @param state {@code live}, {@code executing}, {@code queued N}, {@code unresponsive},
  *     {@code disconnected} or {@code gone}
  * @param log its log relative to the broker's root, such as {@code daebug/7-zen-1201-03.md}; maybe empty
+ * @param title what the realm calls itself for people, such as a page's {@code document.title} when it
+ *     connected; maybe empty
+ * @param lastSeen the broker's wall-clock time {@code HH:MM:SS} of the realm's last connection,
+ *     disconnection or recovery (as {@code daebug.md} shows it); maybe empty
+ * @param job the id of the job the realm is running now, such as {@code j-12} (for
+ *     {@link DaebugClient#cancel(String)}); empty when it runs none
  */
-public record RealmInfo(String name, String kind, String url, String language, String state, String log) {
+public record RealmInfo(String name, String kind, String url, String language, String state, String log,
+    String title, String lastSeen, String job) {
   /** State of a realm that left the registry after its grace period. */
   public static final String GONE = "gone";
 
@@ -29,14 +36,34 @@ public record RealmInfo(String name, String kind, String url, String language, S
    * @param language its language; nullable
    * @param state its state; nullable
    * @param log its log path; nullable
+   * @param title its title; nullable
+   * @param lastSeen when it was last seen; nullable
+   * @param job its running job; nullable
    */
   public RealmInfo {
     Objects.requireNonNull(name, "name");
+    title = title == null ? "" : title;
+    lastSeen = lastSeen == null ? "" : lastSeen;
+    job = job == null ? "" : job;
     kind = kind == null ? "" : kind;
     url = url == null ? "" : url;
     language = language == null || language.isEmpty() ? "javascript" : language;
     state = state == null ? "" : state;
     log = log == null ? "" : log;
+  }
+
+  /**
+   * A realm without title, time or running job (as brokers before these fields list it).
+   *
+   * @param name the realm's name
+   * @param kind its kind; nullable
+   * @param url its URL; nullable
+   * @param language its language; nullable
+   * @param state its state; nullable
+   * @param log its log path; nullable
+   */
+  public RealmInfo(String name, String kind, String url, String language, String state, String log) {
+    this(name, kind, url, language, state, log, null, null, null);
   }
 
   /**

@@ -3,7 +3,9 @@ package io.daebug.it;
 import io.daebug.broker.Broker;
 import io.daebug.broker.config.BrokerConfig;
 import java.io.IOException;
+import io.daebug.broker.http.BrokerExtension;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,10 +25,16 @@ final class BrowserFixture implements AutoCloseable {
 
   /** Writes the pages into {@code root}, starts a broker there and a browser; {@link #realm} opens a page. */
   static BrowserFixture start(Path root, UnaryOperator<BrokerConfig> config, String... pages) throws IOException {
+    return start(root, config, List.of(), pages);
+  }
+
+  /** As {@link #start(Path, UnaryOperator, String...)}, with extensions on the broker (the jar's MCP endpoint). */
+  static BrowserFixture start(Path root, UnaryOperator<BrokerConfig> config, List<BrokerExtension> extensions,
+      String... pages) throws IOException {
     for (String page : pages) {
       Pages.write(root, page);
     }
-    Broker broker = Broker.start(config.apply(BrokerConfig.defaults(root).withPort(0)));
+    Broker broker = Broker.start(config.apply(BrokerConfig.defaults(root).withPort(0)), extensions);
     try {
       return new BrowserFixture(broker, Chromium.launch(), root);
     } catch (IOException | RuntimeException e) {

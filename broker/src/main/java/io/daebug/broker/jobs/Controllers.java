@@ -76,7 +76,7 @@ final class Controllers {
     }
     for (RealmInfo old : announced.values()) {
       if (!now.containsKey(old.name())) {
-        changed.add(new RealmInfo(old.name(), old.kind(), old.url(), old.language(), "gone", old.log()));
+        changed.add(old.gone());
       }
     }
     announced.clear();

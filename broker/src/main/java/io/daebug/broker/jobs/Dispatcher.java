@@ -465,7 +465,7 @@ public final class Dispatcher {
     List<RealmInfo> out = new ArrayList<>();
     for (Realm r : realms.all()) {
       out.add(new RealmInfo(r.name(), String.valueOf(r.kind()), r.url(), r.language(), state(r),
-          "daebug/" + r.name() + ".md"));
+          "daebug/" + r.name() + ".md", r.title(), r.lastSeen(), jobs.runningId(r)));
     }
     return out;
   }
@@ -508,6 +508,7 @@ public final class Dispatcher {
     }
     Realm realm = claimed.realm();
     realm.parent(hello.parent() == null || hello.parent().equals(realm.name()) ? null : hello.parent());
+    realm.title(hello.title());
     byLink.put(link, realm);
     if (claimed.replaced() != null) {
       byLink.remove(claimed.replaced());

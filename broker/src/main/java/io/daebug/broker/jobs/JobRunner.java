@@ -249,6 +249,12 @@ final class JobRunner {
     return lane.queue.isEmpty() ? "live" : "queued " + lane.queue.size();
   }
 
+  /** The id of the job the realm runs now, or null. */
+  String runningId(Realm realm) {
+    Job running = lane(realm).running;
+    return running == null ? null : running.id;
+  }
+
   /** {@code job j-7 running 12s} while a job runs, else null; for a realm that stopped beating. */
   String busy(Realm realm) {
     Job running = lane(realm).running;

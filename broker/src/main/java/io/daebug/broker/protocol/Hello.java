@@ -12,9 +12,11 @@ package io.daebug.broker.protocol;
  * @param parent the realm that owns this one (a worker's or an iframe's page); nullable. The broker sends
  *     the owner a copy of every {@code cancel} of this realm's jobs, so a page can terminate a worker
  *     stuck in a loop
+ * @param title what the realm calls itself for people (a page's {@code document.title}); nullable; control
+ *     characters percent-encoded, at most 200 characters
  */
 public record Hello(String name, String kind, String url, String language, String tab, Integer protocol,
-    String parent) implements FromRealm {
+    String parent, String title) implements FromRealm {
   public Hello {
     if (name == null) {
       throw new IllegalArgumentException("hello needs a name");
@@ -23,6 +25,12 @@ public record Hello(String name, String kind, String url, String language, Strin
     language = word(language, 32, "javascript");
     url = url == null ? "" : RecordedUrl.of(url, 512);
     parent = parent == null || parent.isBlank() ? null : RecordedUrl.printable(parent, 128);
+    title = title == null || title.isBlank() ? null : RecordedUrl.printable(title.strip(), 200);
+  }
+
+  /** A hello without a title. */
+  public Hello(String name, String kind, String url, String language, String tab, Integer protocol, String parent) {
+    this(name, kind, url, language, tab, protocol, parent, null);
   }
 
   /**

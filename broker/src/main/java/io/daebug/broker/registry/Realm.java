@@ -19,6 +19,7 @@ public final class Realm {
   private boolean unresponsive;
   private String lastSeen;
   private String parent;
+  private String title;
   private String status;
   private final Heartbeat heartbeat = new Heartbeat();
 
@@ -72,6 +73,16 @@ public final class Realm {
   /** The realm that owns this one (a worker's or an iframe's page), as its hello said; nullable. */
   public String parent() {
     return parent;
+  }
+
+  /** What the realm calls itself for people, from its latest hello; nullable. */
+  public String title() {
+    return title;
+  }
+
+  /** Sets the title from the latest hello. */
+  public void title(String newTitle) {
+    title = newTitle;
   }
 
   /** Sets the owner named in the latest hello. */

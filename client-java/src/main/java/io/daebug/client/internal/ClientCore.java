@@ -401,7 +401,8 @@ final class ClientCore {
     if (r == null || r.name() == null) {
       return Optional.empty();
     }
-    return Optional.of(new RealmInfo(r.name(), r.kind(), r.url(), r.language(), r.state(), r.log()));
+    return Optional.of(new RealmInfo(r.name(), r.kind(), r.url(), r.language(), r.state(), r.log(), r.title(),
+        r.lastSeen(), r.job()));
   }
 
   /** Runs a task on the client thread, guarded; false (and dropped) once the loop is shut down. */

@@ -30,8 +30,12 @@ public sealed interface FromBroker {
    * @param language its language; nullable
    * @param state live, executing, queued N, unresponsive, disconnected or gone; nullable
    * @param log its log relative to the broker's root; nullable
+   * @param title what it calls itself (a page's title); nullable
+   * @param lastSeen broker time HH:MM:SS of its last connection or disconnection; nullable
+   * @param job the job it runs now; nullable
    */
-  record Realm(String name, String kind, String url, String language, String state, String log) {}
+  record Realm(String name, String kind, String url, String language, String state, String log, String title,
+      String lastSeen, String job) {}
 
   /**
    * The answer to hello.

@@ -54,7 +54,7 @@ class ControlCodecTest {
     assertThat(w.name()).isEqualTo("ci-script");
     assertThat(w.broker()).isEqualTo("0.1.0");
     assertThat(w.realms()).containsExactly(new FromBroker.Realm("7-zen-1201-03", "page", "http://127.0.0.1:8680/",
-        "javascript", "live", "daebug/7-zen-1201-03.md"));
+        "javascript", "live", "daebug/7-zen-1201-03.md", "Daebug demo", "10:11:12", null));
 
     FromBroker.Result ok = (FromBroker.Result) decode(fixture("result"));
     assertThat(ok.ref()).isEqualTo("c-1");

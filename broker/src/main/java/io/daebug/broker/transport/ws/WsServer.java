@@ -1,7 +1,9 @@
 package io.daebug.broker.transport.ws;
 
 import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.http.BrokerExtension;
 import io.daebug.broker.http.DaebugHttpHandler;
+import io.daebug.broker.http.ExtensionRouter;
 import io.daebug.broker.http.DashboardHandler;
 import io.daebug.broker.http.HostOriginPolicy;
 import io.daebug.broker.http.PlainTextErrorHandler;
@@ -13,11 +15,13 @@ import java.io.IOException;
 import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Supplier;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.NetworkTrafficServerConnector;
@@ -64,7 +68,7 @@ public final class WsServer implements AutoCloseable {
    */
   public static WsServer start(BrokerConfig config, Dispatcher dispatcher, MessageCodec codec,
       Supplier<Object> health) throws IOException {
-    return start(config, dispatcher, codec, health, null);
+    return start(config, dispatcher, codec, health, null, List.of());
   }
 
   /**
@@ -76,6 +80,19 @@ public final class WsServer implements AutoCloseable {
    */
   public static WsServer start(BrokerConfig config, Dispatcher dispatcher, MessageCodec codec,
       Supplier<Object> health, PrometheusMetrics metrics) throws IOException {
+    return start(config, dispatcher, codec, health, metrics, List.of());
+  }
+
+  /**
+   * Starts the server with metrics and with extensions mounted behind the controllers' checks
+   * ({@link ExtensionRouter}).
+   *
+   * @param metrics the broker's metrics; null serves no {@code /-daebug/metrics} (404)
+   * @param extensions handlers of paths under {@code /-daebug/} (the jar's MCP endpoint)
+   * @throws IOException with a message that says what to do when the port is busy
+   */
+  public static WsServer start(BrokerConfig config, Dispatcher dispatcher, MessageCodec codec,
+      Supplier<Object> health, PrometheusMetrics metrics, List<BrokerExtension> extensions) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("daebug-http");
     Server server = new Server(threads);
@@ -109,7 +126,8 @@ public final class WsServer implements AutoCloseable {
       container.addMapping(ECHO_PATH, (request, response, callback) ->
           admitted("echo", policy, controlGate, connector, request, response, callback) ? new WsEchoEndpoint() : null);
     });
-    ws.setHandler(new DashboardHandler(config.root(), policy, gate, controlGate, http));
+    Handler broker = new DashboardHandler(config.root(), policy, gate, controlGate, http);
+    ws.setHandler(extensions.isEmpty() ? broker : new ExtensionRouter(extensions, policy, controlGate, broker));
     server.setHandler(ws);
     server.setStopTimeout(2000);
     try {
