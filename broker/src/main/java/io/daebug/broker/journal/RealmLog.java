@@ -81,6 +81,48 @@ public final class RealmLog implements AutoCloseable {
     return file;
   }
 
+  /**
+   * A log read and parsed whole on another thread than the core (see {@link #prime}): where its live region is,
+   * so that the core's first read of a big adopted log takes only that region.
+   */
+  public static final class Primed {
+    private final Path file;
+    private final RegionReader reader;
+    private final boolean hadFooter;
+
+    private Primed(Path file, RegionReader reader, boolean hadFooter) {
+      this.file = file;
+      this.reader = reader;
+      this.hadFooter = hadFooter;
+    }
+  }
+
+  /**
+   * Reads and parses {@code file} whole, on the caller's thread (not the core's: for a 200 MB log this takes
+   * seconds); null when it is not there. Touches no {@link RealmLog}.
+   */
+  public static Primed prime(Path file) throws IOException {
+    LogPaths.requireRegularOrAbsent(file);
+    RegionReader r = new RegionReader(file);
+    Snapshot s = r.read(true, null);
+    if (s.bytes() == null) {
+      return null;
+    }
+    LogDocument doc = LogDocument.parse(s.text(), true);
+    r.narrow(s, doc);
+    return new Primed(file, r, doc.footer() >= 0);
+  }
+
+  /**
+   * Takes what {@link #prime} found, before the first read: that read then checks the region is still there (a
+   * change above it means a whole read after all) and reads only it. Ignored for another file.
+   */
+  public void adopt(Primed primed) {
+    if (primed != null && primed.file.equals(file)) {
+      reader.seedFrom(primed.reader);
+      hadFooter = primed.hadFooter;
+    }
+  }
 
   /** Creates the log with its title, guide and footer unless it exists (an agent's file is adopted as is). */
   public void create() throws IOException {
