@@ -30,12 +30,12 @@ final class BrokerLock implements AutoCloseable {
   static final String FILE = ".broker";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path file;
+  private final Path root;
   private final FileChannel channel;
   private final FileLock lock;
 
-  private BrokerLock(Path file, FileChannel channel, FileLock lock) {
-    this.file = file;
+  private BrokerLock(Path root, FileChannel channel, FileLock lock) {
+    this.root = root;
     this.channel = channel;
     this.lock = lock;
   }
@@ -48,10 +48,15 @@ final class BrokerLock implements AutoCloseable {
    */
   static BrokerLock acquire(Path root) throws IOException {
     Path dir = root.resolve("daebug");
-    Files.createDirectories(dir);
-    Path file = dir.resolve(FILE);
-    FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
+    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectories(dir);
+    }
+    // Never through a symbolic link (a hostile folder's daebug/ may point anywhere): the lock then lives in the
+    // root itself, as the dotfile .daebug-broker (never served).
+    boolean realDir = Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    Path file = realDir ? dir.resolve(FILE) : root.resolve(".daebug-broker");
+    FileChannel channel = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+        StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS));
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -68,7 +73,7 @@ final class BrokerLock implements AutoCloseable {
           + ". One folder has one broker: use that one, stop it first (Ctrl+C, or a line %%SHUTDOWN%% in "
           + root.resolve("daebug.md") + "), or serve another folder with --root");
     }
-    return new BrokerLock(file, channel, lock);
+    return new BrokerLock(root, channel, lock);
   }
 
   /** Records the running broker's URL (without its token) and process id. */
@@ -76,7 +81,7 @@ final class BrokerLock implements AutoCloseable {
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("url", url);
     info.put("pid", ProcessHandle.current().pid());
-    info.put("root", file.getParent().getParent().toString());
+    info.put("root", root.toString());
     info.put("started", java.time.Instant.now().toString());
     rewrite(JSON.writeValueAsString(info) + "\n");
   }

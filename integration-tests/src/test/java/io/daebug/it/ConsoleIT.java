@@ -1,5 +1,7 @@
 package io.daebug.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
@@ -164,7 +166,8 @@ class ConsoleIT {
     log.append("```js\nfor (let i = 1; i <= 15; i++) console.log(\"line \" + i); 15\n```\n");
     String kept = IntStream.of(1, 2).mapToObj(ConsoleIT::logEvent).collect(Collectors.joining())
         + "... (5 more background events omitted) ...\n"
-        + IntStream.rangeClosed(8, 15).mapToObj(ConsoleIT::logEvent).collect(Collectors.joining());
+        + IntStream.rangeClosed(8, 15).mapToObj(ConsoleIT::logEvent).collect(Collectors.joining())
+        + "Omitted events: [" + realm + ".events/{job}.md](" + realm + ".events/{job}.md)\n";
     log.awaitAppended("""
         ### 🗣️agent to %1$s at {time}
         ```js
@@ -176,6 +179,13 @@ class ConsoleIT {
         ```
         %2$s
         """.formatted(realm, kept));
+    // the 5 left out are whole, in order, in the side file the reply links
+    java.util.regex.Matcher link = java.util.regex.Pattern.compile("\nOmitted events: \\[([^\\]]+)\\]")
+        .matcher(LogFile.read(log.path()));
+    assertThat(link.find()).isTrue();
+    String side = LogFile.read(log.path().resolveSibling(link.group(1)));
+    assertThat(side.replaceAll("\\d\\d:\\d\\d:\\d\\d", "{time}")).endsWith(
+        IntStream.rangeClosed(3, 7).mapToObj(ConsoleIT::logEvent).collect(Collectors.joining()));
   }
 
   private static String logEvent(int i) {

@@ -211,13 +211,14 @@ final class CrashReading {
   /**
    * Event blocks ({@code ##### <emoji><label>} and a fence) from line {@code at}, each first line counted; with a
    * {@code tag} each must name it, without one (a background block) each must be a background line and the
-   * omission line may appear. Returns the line after them.
+   * omission line and the link to the side file of the omitted events may appear. Returns the line after them.
    */
   private int events(int at, String tag, Map<String, Integer> counts, boolean[] consumed, String realm) {
     int i = at;
     while (i < lines.size() && fenceOf[i] < 0) {
       String line = lines.get(i);
-      if (tag == null && line.matches("^\\.\\.\\. \\(\\d+ more background events omitted\\) \\.\\.\\.$")) {
+      if (tag == null && (line.matches("^\\.\\.\\. \\(\\d+ more background events omitted\\) \\.\\.\\.$")
+          || line.matches("^Omitted events: \\[([^\\]]+)\\]\\(\\1\\)$"))) {
         i++;
         continue;
       }

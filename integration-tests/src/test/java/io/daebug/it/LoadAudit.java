@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,8 @@ final class LoadAudit {
   private static final Pattern DURING = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d during ([a-z0-9-]+)$");
   private static final Pattern BACKGROUND = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d (bg-[a-z0-9-]+)$");
   private static final Pattern OMITTED = Pattern.compile("^\\.\\.\\. \\((\\d+) more background events omitted\\) \\.\\.\\.$");
+  /** The line after a block's last kept event that links the side file holding its omitted events (FORMAT.md §2.4). */
+  private static final Pattern EVENTS_LINK = Pattern.compile("^Omitted events: \\[([^\\]]+)\\]\\(([^)]+)\\)$");
   private static final Pattern PLACEHOLDER = Pattern.compile("^(executing \\(\\d+s\\)|queued \\(\\d+ ahead\\))$");
   private static final String TIME = "\\d\\d:\\d\\d:\\d\\d";
   private static final int EXAMPLES = 20;
@@ -52,6 +55,8 @@ final class LoadAudit {
     int backgroundLost;
     int backgroundDuplicated;
     int backgroundOmitted;
+    /** Events (of jobs or background) found in the side files the logs link. */
+    int inSideFiles;
     int placeholdersLeft;
     int badFooters;
     final List<String> problems = new ArrayList<>();
@@ -78,6 +83,47 @@ final class LoadAudit {
 
   private LoadAudit() {}
 
+  /** Reads the side files a log links, relative to the log's folder (null when one is missing). */
+  static Function<String, String> sideFiles(java.nio.file.Path log) {
+    return link -> {
+      try {
+        return java.nio.file.Files.readString(log.resolveSibling(link));
+      } catch (java.nio.file.NoSuchFileException e) {
+        return null;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    };
+  }
+
+  /** Counts events an omission line announced but no side file holds; returns 0. */
+  private static long omittedWithoutFile(long unlinked, String realm, Tally tally) {
+    if (unlinked > 0) {
+      tally.backgroundOmitted += (int) unlinked;
+      tally.problem(realm + ": " + unlinked + " events omitted with no side file linked");
+    }
+    return 0;
+  }
+
+  /** The events in a side file (one {@code #####} header each), adding their {@code during}/{@code bg-} lines. */
+  private static long countEvents(String side, Map<String, Integer> during, Map<String, Integer> background) {
+    long n = 0;
+    for (String line : side.split("\n", -1)) {
+      if (line.startsWith("##### ")) {
+        n++;
+      }
+      Matcher d = DURING.matcher(line);
+      if (d.matches()) {
+        during.merge(d.group(1), 1, Integer::sum);
+      }
+      Matcher b = BACKGROUND.matcher(line);
+      if (b.matches()) {
+        background.merge(b.group(1), 1, Integer::sum);
+      }
+    }
+    return n;
+  }
+
   /** The reply value of request {@code id} as it appears in a log. */
   static String replyValue(String id) {
     return "```JSON\n\"" + id + "\"\n```\n";
@@ -94,8 +140,13 @@ final class LoadAudit {
     return m.matches() ? m.group(1) : null;
   }
 
-  /** Adds what one realm's log {@code text} holds, against what was {@code sent}, to {@code tally}. */
-  static void audit(String text, Sent sent, Tally tally) {
+  /**
+   * Adds what one realm's log {@code text} holds, with the side files of omitted events it links, against what was
+   * {@code sent}, to {@code tally}.
+   *
+   * @param sideFile reads a side file by its link target (relative to the log's folder); null when it is missing
+   */
+  static void audit(String text, Function<String, String> sideFile, Sent sent, Tally tally) {
     String realm = sent.realm();
     String[] lines = text.split("\n", -1);
     Map<Integer, Fence> fences = new TreeMap<>(); // in file order
@@ -147,12 +198,24 @@ final class LoadAudit {
         }
       }
     }
+    long unlinked = 0; // events an omission line counts, until the link to their side file
     for (int k = 0; k < outside.size(); k++) {
       String line = outside.get(k);
       Matcher omitted = OMITTED.matcher(line);
       if (omitted.matches()) {
-        tally.backgroundOmitted += Integer.parseInt(omitted.group(1));
-        tally.problem(realm + ": " + line);
+        unlinked = omittedWithoutFile(unlinked, realm, tally);
+        unlinked = Long.parseLong(omitted.group(1));
+      }
+      Matcher link = EVENTS_LINK.matcher(line);
+      if (link.matches() && link.group(1).equals(link.group(2))) {
+        String side = sideFile.apply(link.group(2));
+        long held = side == null ? -1 : countEvents(side, during, background);
+        tally.inSideFiles += (int) Math.max(0, held);
+        if (held != unlinked) {
+          tally.problem(realm + ": side file " + link.group(2) + " holds " + held + " events, the log omits " + unlinked);
+          tally.backgroundOmitted += (int) (held < 0 ? unlinked : Math.max(1, Math.abs(unlinked - held)));
+        }
+        unlinked = 0;
       }
       if (PLACEHOLDER.matcher(line).matches()) {
         tally.placeholdersLeft++;
@@ -164,6 +227,7 @@ final class LoadAudit {
       }
     }
 
+    omittedWithoutFile(unlinked, realm, tally);
     for (String id : sent.requests().keySet()) {
       tally.requests++;
       int n = requests.getOrDefault(id, 0);

@@ -108,9 +108,45 @@ class LoadAuditTest {
     assertThat(t.clean()).isFalse();
   }
 
+  @Test
+  void omittedEventsCountOnlyWhenTheirLinkedSideFileHoldsThemAll() {
+    StringBuilder block = new StringBuilder("\n### 🗣️r1 background at 10:00:01\n");
+    StringBuilder side = new StringBuilder("# Events omitted from r1.md\n\nA background block: ...\n\n");
+    for (int i = 1; i <= 13; i++) {
+      String event = "##### ℹ️console.info\n```Text console.info\n10:00:01 bg-1-" + i + "\n```\n";
+      if (i == 3) {
+        block.append("... (3 more background events omitted) ...\n");
+      }
+      (i >= 3 && i <= 5 ? side : block).append(event);
+    }
+    block.append("Omitted events: [r1.events/b.md](r1.events/b.md)\n");
+    String log = HEAD + JOB + block + "\n" + LogFile.FOOTER;
+    Set<String> sent = new java.util.HashSet<>();
+    for (int i = 1; i <= 13; i++) {
+      sent.add("bg-1-" + i);
+    }
+    LoadAudit.Sent what = new LoadAudit.Sent("r1", Map.of("f-1-1", "agent-1"), sent);
+
+    LoadAudit.Tally whole = new LoadAudit.Tally();
+    LoadAudit.audit(log, Map.of("r1.events/b.md", side.toString())::get, what, whole);
+    assertThat(whole.problems).isEmpty();
+    assertThat(whole.clean()).isTrue();
+    assertThat(whole.background).isEqualTo(13);
+    assertThat(whole.inSideFiles).isEqualTo(3);
+
+    LoadAudit.Tally missing = audit(log, what);
+    assertThat(missing.backgroundOmitted).isEqualTo(3);
+    assertThat(missing.backgroundLost).isEqualTo(3);
+    assertThat(missing.clean()).isFalse();
+
+    LoadAudit.Tally noLink = audit(log.replace("Omitted events: [r1.events/b.md](r1.events/b.md)\n", ""), what);
+    assertThat(noLink.backgroundOmitted).isEqualTo(3);
+    assertThat(noLink.clean()).isFalse();
+  }
+
   private static LoadAudit.Tally audit(String log, LoadAudit.Sent sent) {
     LoadAudit.Tally t = new LoadAudit.Tally();
-    LoadAudit.audit(log, sent, t);
+    LoadAudit.audit(log, link -> null, sent, t);
     return t;
   }
 }

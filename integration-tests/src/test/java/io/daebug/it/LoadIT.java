@@ -31,9 +31,14 @@ class LoadIT {
     none("waits", r.waitProblems());
     assertThat(r.brokerExit()).as("broker exit code after %%SHUTDOWN%%").isZero();
     assertThat(t.clean()).as("tally clean").isTrue();
-    // the load did run: both sources, both kinds of events
-    assertThat(r.fileAnsweredInWindow()).as("jobs from the logs").isPositive();
-    assertThat(r.controllerAnsweredInWindow()).as("jobs from controllers").isPositive();
+    // the load did run: both sources, both kinds of events (answered at all: on a busy machine none may be answered
+    // within the 10 s window itself)
+    assertThat(r.fileLatency()).as("jobs from the logs").isNotEmpty();
+    assertThat(r.controllerLatency()).as("jobs from controllers").isNotEmpty();
+    System.out.printf("LoadIT: %d jobs answered (%d from logs, %d from controllers; %d and %d within the %.0f s window); "
+        + "%d background events, %d of them found in side files of omitted events%n", t.replies, r.fileLatency().length,
+        r.controllerLatency().length, r.fileAnsweredInWindow(), r.controllerAnsweredInWindow(), r.seconds(),
+        t.background, t.inSideFiles);
     assertThat(t.replies).isEqualTo(t.requests);
     assertThat(t.jobEvents).isEqualTo(t.requests);
     assertThat(t.background).as("background events sent").isGreaterThanOrEqualTo(200);

@@ -363,7 +363,8 @@ final class LoadRun {
   private LoadAudit.Tally audit() {
     LoadAudit.Tally tally = new LoadAudit.Tally();
     for (Target t : targets) {
-      LoadAudit.audit(LogFile.read(t.log), new LoadAudit.Sent(t.name, t.requests, t.background), tally);
+      LoadAudit.audit(LogFile.read(t.log), LoadAudit.sideFiles(t.log), new LoadAudit.Sent(t.name, t.requests,
+          t.background), tally);
     }
     return tally;
   }

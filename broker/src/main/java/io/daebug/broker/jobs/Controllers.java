@@ -152,14 +152,8 @@ final class Controllers {
   }
 
   /** The error a controller is told of for a job the broker ended ({@code timeout}, {@code cancelled}, ...). */
-  static ErrorInfo brokerError(String outcome, String message) {
-    String name = switch (outcome) {
-      case "timeout" -> "TimeoutError";
-      case "cancelled" -> "CancelledError";
-      case "disconnected" -> "DisconnectedError";
-      default -> "BrokerError";
-    };
-    return new ErrorInfo(name, message, null);
+  static ErrorInfo brokerError(Outcome outcome, String message) {
+    return new ErrorInfo(outcome.errorName(), message, null);
   }
 
   /**
@@ -167,21 +161,21 @@ final class Controllers {
    *
    * @param endNanos ticker time of the end, for the queue time of a job that never ran
    */
-  void finished(Job job, String outcome, JsonNode value, ErrorInfo error, Duration took, long endNanos, boolean late) {
+  void finished(Job job, Outcome outcome, JsonNode value, ErrorInfo error, Duration took, long endNanos, boolean late) {
     Submission s = job.submission;
     long dispatched = job.dispatchedNanos != 0 ? job.dispatchedNanos : endNanos;
-    JsonNode shown = "ok".equals(outcome) ? (value == null ? UNDEFINED : value) : null;
+    JsonNode shown = outcome == Outcome.OK ? (value == null ? UNDEFINED : value) : null;
     Controller c = s == null ? null : byLink.get(s.link());
     if (c != null && !late) {
       c.refs.remove(s.ref(), job);
     }
     if (c != null) {
-      s.link().send(new JobOutcome(s.ref(), job.id, job.realmName, outcome, shown, error, millis(took.toNanos()),
+      s.link().send(new JobOutcome(s.ref(), job.id, job.realmName, outcome.wire(), shown, error, millis(took.toNanos()),
           millis(dispatched - s.submittedNanos()), late ? Boolean.TRUE : null));
     }
     for (Map.Entry<ControllerLink, Controller> w : jobWatchers(job.realmName)) {
       if (s == null || w.getKey() != s.link()) {
-        w.getKey().send(new JobOutcome(null, job.id, job.realmName, outcome, shown, error, millis(took.toNanos()),
+        w.getKey().send(new JobOutcome(null, job.id, job.realmName, outcome.wire(), shown, error, millis(took.toNanos()),
             millis(dispatched - job.queuedNanos), late ? Boolean.TRUE : null));
       }
     }

@@ -3,6 +3,7 @@ package io.daebug.broker.jobs;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalFormat;
+import io.daebug.broker.journal.RealmLog;
 import io.daebug.broker.journal.RegistryFile;
 import io.daebug.broker.journal.StrayLogs;
 import io.daebug.broker.metrics.BrokerMetrics;
@@ -61,6 +62,19 @@ public final class Dispatcher {
   private final JobRunner jobs;
   private final Controllers controllers = new Controllers();
   private final HelloDeadlines greetings;
+  /** Realm links that closed before their hello reached the core (a hello waiting for its big log to be read). */
+  private final java.util.Set<RealmLink> closedBeforeHello = new java.util.HashSet<>();
+  /** Realm links whose hello waits for its big log to be read (any thread). */
+  private final java.util.Set<RealmLink> priming = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  /** Reads big logs ahead of their realm's hello, off the core (see {@link #hello}). */
+  private final java.util.concurrent.ExecutorService primer = java.util.concurrent.Executors.newSingleThreadExecutor(
+      r -> {
+        Thread t = new Thread(r, "daebug-log-primer");
+        t.setDaemon(true);
+        return t;
+      });
+  /** Logs at least this big are read ahead of their realm's hello, off the core. */
+  static final long PRIME_ABOVE = 4L << 20;
   private final LogProblems logProblems;
   /** The broker's version, as controllers are told. */
   public static final String VERSION = "0.1.0";
@@ -100,7 +114,7 @@ public final class Dispatcher {
     this.logProblems = new LogProblems(registry, () -> now());
     this.realms = new Realms(logDir(), config.resultCap(), config.writes(), config.disconnectGrace(), ticker, core,
         this::expire);
-    this.jobs = new JobRunner(config, core, ticker, this::registryChanged, controllers, metrics);
+    this.jobs = new JobRunner(config, Scheduler.of(core), ticker, this::registryChanged, controllers, metrics);
     this.jobs.cancelSent = new OwnerRelay(realms)::cancelSent;
     core.scheduleWithFixedDelay(() -> guard("beats", this::checkBeats), BEAT_CHECK_MS, BEAT_CHECK_MS,
         TimeUnit.MILLISECONDS);
@@ -137,13 +151,54 @@ public final class Dispatcher {
     submit("close", () -> greetings.settled(link));
   }
 
-  /** A realm's first frame. */
-  public void hello(RealmLink link, Hello hello) {
-    submit("hello", () -> onHello(link, hello));
+  /**
+   * A realm's first frame; {@code done} runs once the core has dealt with it (the transport reads on then). A
+   * realm whose log is big has it read and parsed on the primer thread first, so that adopting it costs the core
+   * only its live region: other realms' jobs go on meanwhile.
+   */
+  public void hello(RealmLink link, Hello hello, Runnable done) {
+    submit("hello arrived", () -> greetings.settled(link)); // reading a big log first may take longer
+    Path big = bigLog(hello.name());
+    if (big == null) {
+      submit("hello", () -> onHello(link, hello, null), done);
+      return;
+    }
+    priming.add(link);
+    try {
+      primer.execute(() -> {
+        RealmLog.Primed primed = null;
+        try {
+          primed = RealmLog.prime(big);
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
+          // The core reads it then, as for any log.
+          log.warn("cannot read {} ahead of its realm's hello: {}", big, e.toString());
+        }
+        RealmLog.Primed found = primed;
+        submit("hello", () -> onHello(link, hello, found), done);
+      });
+    } catch (RejectedExecutionException e) {
+      done.run();
+    }
   }
 
-  /** Any later frame of a realm. */
-  public void message(RealmLink link, FromRealm message) {
+  /** The log a hello's name proposes when it is a regular file of at least {@link #PRIME_ABOVE} bytes, else null. */
+  private Path bigLog(String proposed) {
+    String base = RealmNames.sanitise(proposed);
+    if (base.isEmpty()) {
+      return null;
+    }
+    Path file = logDir().resolve(base + ".md");
+    try {
+      java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(file,
+          java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      return a.isRegularFile() && a.size() >= PRIME_ABOVE ? file : null;
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** Any later frame of a realm; {@code done} runs once the core has dealt with it. */
+  public void message(RealmLink link, FromRealm message, Runnable done) {
     submit("message", () -> {
       Realm realm = byLink.get(link);
       if (realm == null) {
@@ -162,7 +217,7 @@ public final class Dispatcher {
       } else {
         link.send(new ErrorMessage("duplicate-hello", "hello was already received; ignored"));
       }
-    });
+    }, done);
   }
 
   /** A pong arrived on a realm's connection. */
@@ -244,8 +299,8 @@ public final class Dispatcher {
     });
   }
 
-  /** A controller's first frame. */
-  public void controllerHello(ControllerLink link, ControllerHello hello) {
+  /** A controller's first frame; {@code done} runs once the core has dealt with it. */
+  public void controllerHello(ControllerLink link, ControllerHello hello, Runnable done) {
     submit("controller hello", () -> {
       greetings.settled(link);
       if (closed) {
@@ -255,11 +310,11 @@ public final class Dispatcher {
       controllers.add(link, hello.name());
       log.info("controller {} connected from {}", hello.name(), link.remote());
       link.send(new ControllerWelcome(hello.name(), VERSION, realmInfos()));
-    });
+    }, done);
   }
 
-  /** Any later frame of a controller. */
-  public void controllerMessage(ControllerLink link, FromController message) {
+  /** Any later frame of a controller; {@code done} runs once the core has dealt with it. */
+  public void controllerMessage(ControllerLink link, FromController message, Runnable done) {
     submit("controller message", () -> {
       Controllers.Controller c = controllers.get(link);
       if (c == null) {
@@ -279,7 +334,7 @@ public final class Dispatcher {
       } else {
         link.send(new ControllerError(null, "duplicate-hello", "hello was already received; ignored"));
       }
-    });
+    }, done);
   }
 
   /** A controller's connection closed; its jobs carry on and are journalled as usual. */
@@ -334,11 +389,12 @@ public final class Dispatcher {
    */
   public void shutdown(String startCommand) {
     try {
+      primer.shutdownNow();
       core.submit(() -> guard("shutdown", () -> {
         closed = true;
         jobs.close();
         for (Realm realm : realms.all()) {
-          jobs.endAll(realm, "broker shut down before the job finished", "failed", false);
+          jobs.endAll(realm, "broker shut down before the job finished", Outcome.FAILED, false);
           if (realm.link() != null) {
             realm.link().close(1001, "broker shutting down");
           }
@@ -414,8 +470,12 @@ public final class Dispatcher {
     return out;
   }
 
-  private void onHello(RealmLink link, Hello hello) throws IOException {
+  private void onHello(RealmLink link, Hello hello, RealmLog.Primed primed) throws IOException {
     greetings.settled(link);
+    priming.remove(link);
+    if (closedBeforeHello.remove(link)) {
+      return; // it closed while its big log was read: its close came first
+    }
     if (closed) {
       link.close(1001, "broker shutting down");
       return;
@@ -457,6 +517,9 @@ public final class Dispatcher {
     }
     log.info("realm {} connected ({}, {}) from {}{}", realm.name(), hello.kind(), hello.url(), link.remote(),
         claimed.how() == Realms.Claim.NEW ? "" : " [" + claimed.how().name().toLowerCase() + "]");
+    if (claimed.how() == Realms.Claim.NEW) {
+      realm.log().adopt(primed);
+    }
     try {
       realm.log().create(); // before the welcome: a realm may append to its log as soon as it has its name
     } catch (IOException e) {
@@ -475,6 +538,9 @@ public final class Dispatcher {
 
   private void onClosed(RealmLink link, int code, String reason) throws IOException {
     Realm realm = byLink.remove(link);
+    if (realm == null && priming.contains(link)) {
+      closedBeforeHello.add(link); // its hello is still being read ahead (see hello): never attach it
+    }
     if (realm == null || realm.link() != link) {
       return;
     }
@@ -486,7 +552,7 @@ public final class Dispatcher {
 
   private void expire(Realm realm) {
     guard("expire", () -> {
-      jobs.endAll(realm, "realm disconnected before the job could run", "disconnected", true);
+      jobs.endAll(realm, "realm disconnected before the job could run", Outcome.DISCONNECTED, true);
       realms.remove(realm);
       log.info("realm {} removed after its grace period", realm.name());
       registryChanged();
@@ -594,6 +660,22 @@ public final class Dispatcher {
 
   private static void guard(String what, Guard.Body body) {
     Guard.run(what, body);
+  }
+
+  /** {@link #submit(String, Guard.Body)}, then {@code done}, whatever happened (also after shutdown). */
+  private void submit(String what, Guard.Body body, Runnable done) {
+    try {
+      core.execute(() -> {
+        try {
+          Guard.run(what, body);
+        } finally {
+          done.run();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      log.debug("{} after shutdown: ignored", what);
+      done.run();
+    }
   }
 
   /** Submits a guarded task to the core; after shutdown, late callbacks (closing sockets) are dropped. */

@@ -1,13 +1,18 @@
 package io.daebug.broker.jobs;
 
+import io.daebug.broker.journal.EventSpill;
+import io.daebug.broker.journal.Events;
 import io.daebug.broker.journal.JournalEvent;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
- * Collects events for one reply or background block, keeping only what the 2/ellipsis/8 rule writes
- * (the first 2, the last 8, and the exact count), so a realm that floods its console costs O(1) memory.
+ * Collects events for one reply or background block, keeping in memory only what the 2/ellipsis/8 rule writes into
+ * the log (the first 2, the last 8, and the exact count); every event between is handed to a side file
+ * ({@link EventSpill}) as it leaves the last 8, so a realm that floods its console costs bounded memory and loses
+ * nothing.
  */
 final class EventBuffer {
   private static final int HEAD = 2;
@@ -15,9 +20,16 @@ final class EventBuffer {
 
   private final List<JournalEvent> head = new ArrayList<>(HEAD);
   private final ArrayDeque<JournalEvent> tail = new ArrayDeque<>(TAIL);
+  private final Supplier<EventSpill> spills;
+  private EventSpill spill;
   private long count;
 
-  /** Keeps an event; true when that pushed an earlier one out (it is only counted from then on). */
+  /** @param spills opens the side file of this block's omitted events, when the first one comes */
+  EventBuffer(Supplier<EventSpill> spills) {
+    this.spills = spills;
+  }
+
+  /** Keeps an event; true when that pushed an earlier one out of the last 8 (into the side file). */
   boolean add(JournalEvent e) {
     count++;
     if (head.size() < HEAD) {
@@ -26,7 +38,10 @@ final class EventBuffer {
     }
     boolean full = tail.size() == TAIL;
     if (full) {
-      tail.removeFirst();
+      if (spill == null) {
+        spill = spills.get();
+      }
+      spill.add(tail.removeFirst());
     }
     tail.addLast(e);
     return full;
@@ -36,19 +51,24 @@ final class EventBuffer {
     return count == 0;
   }
 
-  /** The kept events (first 2 and last 8), in order; {@link #omitted()} counts the ones between. */
-  List<JournalEvent> events() {
-    List<JournalEvent> out = new ArrayList<>(head);
-    out.addAll(tail);
+  /**
+   * The events for the log, and the side file of the omitted ones, made durable now (the log's link to it is written
+   * next); then starts over, as {@link #clear} does.
+   */
+  Events take() {
+    List<JournalEvent> kept = new ArrayList<>(head);
+    kept.addAll(tail);
+    Events out = new Events(kept, count - kept.size(), spill == null ? null : spill.finish());
+    clear();
     return out;
   }
 
-  /** How many events were dropped between the head and the tail. */
-  long omitted() {
-    return count - head.size() - tail.size();
-  }
-
+  /** Forgets the events (a side file already begun is closed with what it holds). */
   void clear() {
+    if (spill != null) {
+      spill.finish();
+      spill = null;
+    }
     head.clear();
     tail.clear();
     count = 0;

@@ -1,8 +1,8 @@
 package io.daebug.broker.jobs;
 
+import io.daebug.broker.journal.PendingStatus;
 import io.daebug.broker.journal.RealmLog;
 import java.time.Duration;
-import java.util.concurrent.ScheduledFuture;
 
 /** One request (from a log or a controller): queued, then running in its realm, then finished. Core-thread confined. */
 final class Job {
@@ -14,16 +14,17 @@ final class Job {
   final String language;
   final Duration timeout;
   final RealmLog.Anchor anchor;
-  final EventBuffer events = new EventBuffer();
+  final EventBuffer events;
   State state = State.QUEUED;
-  String status;
+  /** What its placeholder says while it is pending. */
+  PendingStatus status;
   /** The reply written for it (its 🚫 reply when the broker ended it), while its lane keeps it; else null. */
   java.util.List<String> replyLines;
   /** Ticker time it was accepted (from its log, or from its controller). */
   long queuedNanos;
   long dispatchedNanos;
-  ScheduledFuture<?> timer;
-  ScheduledFuture<?> refresher;
+  Scheduler.Timer timer;
+  Scheduler.Timer refresher;
   /** The 🚫 header written when the job failed without a result (timeout, disconnect), for a late result. */
   String failedHeader;
   boolean lateWritten;
@@ -36,7 +37,8 @@ final class Job {
   String refusal;
 
   Job(String id, String realmName, String agent, String code, String language, Duration timeout,
-      RealmLog.Anchor anchor, String status) {
+      RealmLog.Anchor anchor, PendingStatus status, EventBuffer events) {
+    this.events = events;
     this.id = id;
     this.realmName = realmName;
     this.agent = agent;
@@ -49,10 +51,10 @@ final class Job {
 
   void cancelTimers() {
     if (timer != null) {
-      timer.cancel(false);
+      timer.cancel();
     }
     if (refresher != null) {
-      refresher.cancel(false);
+      refresher.cancel();
     }
   }
 }

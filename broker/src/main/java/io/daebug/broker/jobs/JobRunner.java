@@ -4,8 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.journal.Events;
 import io.daebug.broker.journal.JournalEvent;
 import io.daebug.broker.journal.JournalFormat;
+import io.daebug.broker.journal.PendingStatus;
 import io.daebug.broker.journal.RealmLog;
 import io.daebug.broker.metrics.BrokerMetrics;
 import io.daebug.broker.protocol.CancelJob;
@@ -17,12 +19,14 @@ import io.daebug.broker.registry.RealmLink;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,17 +40,19 @@ import org.slf4j.LoggerFactory;
  */
 final class JobRunner {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
-  private static final long REFRESH_SECONDS = 5;
+  private static final Duration REFRESH = Duration.ofSeconds(5);
   private static final Duration BACKGROUND_BATCH = Duration.ofSeconds(1);
-  private static final long BACKGROUND_COALESCE_MS = 30;
-  private static final long ORPHAN_CHECK_MS = 250;
+  private static final Duration BACKGROUND_COALESCE = Duration.ofMillis(30);
+  private static final Duration ORPHAN_CHECK = Duration.ofMillis(250);
   /** How long a log that looks half-written is given to settle before it is read as it is. */
-  private static final long SETTLE_MS = 300;
+  private static final Duration SETTLE = Duration.ofMillis(300);
   /** Event times beyond year 9999 are nonsense; such events get the broker's time. */
   private static final long MAX_EPOCH_MS = 253_402_300_799_000L;
+  /** The time in a background block's side file name: {@code background-20261207-101502}. */
+  private static final DateTimeFormatter SPILL_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
   private final BrokerConfig config;
-  private final ScheduledExecutorService core;
+  private final Scheduler scheduler;
   private final Ticker ticker;
   private final Runnable stateChanged;
   private final Map<Realm, Lane> lanes = new HashMap<>();
@@ -65,12 +71,12 @@ final class JobRunner {
   /**
    * @param stateChanged called when a realm's state for the registry may have changed
    */
-  JobRunner(BrokerConfig config, ScheduledExecutorService core, Ticker ticker, Runnable stateChanged,
+  JobRunner(BrokerConfig config, Scheduler scheduler, Ticker ticker, Runnable stateChanged,
       Controllers controllers, BrokerMetrics metrics) {
     this.config = config;
     this.metrics = metrics;
     this.controllers = controllers;
-    this.core = core;
+    this.scheduler = scheduler;
     this.ticker = ticker;
     this.stateChanged = stateChanged;
     this.finished = Caffeine.newBuilder().ticker(ticker).expireAfterWrite(Duration.ofMinutes(30))
@@ -99,7 +105,7 @@ final class JobRunner {
     if (lane.pending() > 0) {
       RealmLog.Batch batch = batch(realm);
       if (lane.running != null) {
-        failPending(realm, lane, lane.running, batch, error, "disconnected");
+        failPending(realm, lane, lane.running, batch, error, Outcome.DISCONNECTED);
         lane.running = null;
       }
       syncStatuses(realm, lane, batch); // the queued ones say the realm is away
@@ -112,7 +118,7 @@ final class JobRunner {
    *
    * @param outcome what controllers are told ({@code disconnected}, {@code failed})
    */
-  void endAll(Realm realm, String error, String outcome, boolean forget) {
+  void endAll(Realm realm, String error, Outcome outcome, boolean forget) {
     Lane lane = lane(realm);
     RealmLog.Batch batch = batch(realm);
     List<Job> all = lane.pendingJobs();
@@ -146,9 +152,8 @@ final class JobRunner {
     int ahead = lane.pending();
     // Its placeholder is written before it can start: it says executing when it starts right after.
     boolean startsNow = ahead == 0 && realm.connected() && !closed;
-    Job job = new Job(ids.next(), realm.name(), agent, code, jobLanguage,
-        timeout != null ? timeout : config.jobTimeout(), realm.log().insertedAnchor(agent, code, now),
-        startsNow ? "executing (0s)" : "queued (" + ahead + " ahead)");
+    Job job = newJob(realm, jobLanguage, agent, code, timeout != null ? timeout : config.jobTimeout(),
+        realm.log().insertedAnchor(agent, code, now), startsNow ? PendingStatus.STARTED : new PendingStatus.Queued(ahead));
     job.submission = submission;
     job.queuedNanos = ticker.read();
     lane.queue.add(job);
@@ -188,7 +193,7 @@ final class JobRunner {
     if (running) {
       stop(realm, lane, job, "cancelled by " + by);
     }
-    failPending(realm, lane, job, batch, "job cancelled by " + by + (running ? "" : " before it ran"), "cancelled");
+    failPending(realm, lane, job, batch, "job cancelled by " + by + (running ? "" : " before it ran"), Outcome.CANCELLED);
     log.info("job {} realm={} agent={} cancelled by {}{}", job.id, realm.name(), job.agent, by,
         running ? "" : " before it ran");
     pump(realm, batch);
@@ -293,7 +298,7 @@ final class JobRunner {
     List<RealmLog.Request> requests = realm.log().peek(now, before, !force, lane.answeredAnchors());
     if (requests == null) {
       // Half-written, it seems: look again when the writer is done, or act on it as it is if it stays so.
-      core.schedule(() -> Guard.run("settle", () -> acceptFromLog(realm, true)), SETTLE_MS, TimeUnit.MILLISECONDS);
+      scheduler.schedule(() -> Guard.run("settle", () -> acceptFromLog(realm, true)), SETTLE);
       return;
     }
     watchOrphans(realm);
@@ -326,8 +331,8 @@ final class JobRunner {
       Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
       int ahead = lane.pending();
       String language = realm.dialect().jobLanguage(r.info().split("\\s", 2)[0]);
-      Job job = new Job(ids.next(), realm.name(), r.agent(), r.code(), language != null ? language : realm.language(),
-          timeout, r.anchor(), ahead == 0 ? "executing (0s)" : "queued (" + ahead + " ahead)");
+      Job job = newJob(realm, language != null ? language : realm.language(), r.agent(), r.code(), timeout, r.anchor(),
+          ahead == 0 ? PendingStatus.STARTED : new PendingStatus.Queued(ahead));
       if (r.refusal() != null) {
         job.refused = true;
         job.refusal = r.refusal();
@@ -381,11 +386,11 @@ final class JobRunner {
     if (lane.refused > 0) {
       for (Job job : new ArrayList<>(lane.queue)) {
         if (job.refused && job.refusal != null) {
-          failPending(realm, lane, job, b, job.refusal, "failed");
+          failPending(realm, lane, job, b, job.refusal, Outcome.FAILED);
           log.info("job {} realm={} agent={} refused: {}", job.id, realm.name(), job.agent, job.refusal.lines().findFirst().orElse(""));
         } else if (job.refused) {
           failPending(realm, lane, job, b, "queue full: realm " + realm.name() + " already has "
-              + config.limits().maxQueuedJobs() + " jobs queued or running (--max-queue)", "failed");
+              + config.limits().maxQueuedJobs() + " jobs queued or running (--max-queue)", Outcome.FAILED);
           log.warn("realm {}: requests refused, its queue is full ({} jobs, --max-queue)", realm.name(),
               config.limits().maxQueuedJobs());
         }
@@ -416,13 +421,11 @@ final class JobRunner {
     log.trace("dispatching {} to {}", job.id, realm.name());
     link.send(new RunJob(job.id, job.code, job.language, job.timeout.toMillis())).whenComplete((ok, err) -> {
       if (err != null) {
-        core.execute(() -> Guard.run("send failed", () -> sendFailed(realm, job, err)));
+        scheduler.execute(() -> Guard.run("send failed", () -> sendFailed(realm, job, err)));
       }
     });
-    job.timer = core.schedule(() -> Guard.run("timeout", () -> timedOut(realm, job)), job.timeout.toMillis(),
-        TimeUnit.MILLISECONDS);
-    job.refresher = core.scheduleAtFixedRate(() -> Guard.run("refresh", () -> refresh(realm, job)),
-        REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+    job.timer = scheduler.schedule(() -> Guard.run("timeout", () -> timedOut(realm, job)), job.timeout);
+    job.refresher = scheduler.every(() -> Guard.run("refresh", () -> refresh(realm, job)), REFRESH);
     controllers.dispatched(job);
     return true;
   }
@@ -434,15 +437,12 @@ final class JobRunner {
     for (Job job : pending) {
       String away = realm.connected() ? null : "realm disconnected at " + realm.lastSeen() + ", waiting up to "
           + JournalFormat.shortDuration(config.disconnectGrace()) + " for it to return";
-      String want = job == lane.running ? job.status.startsWith("executing") ? job.status : "executing (0s)"
-          : "queued (" + ahead + " ahead)" + (away == null ? "" : ": " + away);
+      PendingStatus want = job == lane.running
+          ? job.status instanceof PendingStatus.Executing ? job.status : PendingStatus.STARTED
+          : new PendingStatus.Queued(ahead, away);
       if (!want.equals(job.status)) {
         job.status = want;
-        if (job == lane.running) {
-          batch.executing(job.anchor, Lane.ordinal(pending, job), 0);
-        } else {
-          batch.queued(job.anchor, Lane.ordinal(pending, job), ahead, away);
-        }
+        batch.status(job.anchor, Lane.ordinal(pending, job), want);
       }
       ahead++;
     }
@@ -455,8 +455,8 @@ final class JobRunner {
       return;
     }
     long seconds = TimeUnit.NANOSECONDS.toSeconds(ticker.read() - job.dispatchedNanos);
-    job.status = "executing (" + seconds + "s)";
-    commit(realm, batch(realm).executing(job.anchor, lane.ordinal(job), seconds));
+    job.status = new PendingStatus.Executing(seconds);
+    commit(realm, batch(realm).status(job.anchor, lane.ordinal(job), job.status));
   }
 
   /** A realm's result: the running job's reply, a late reply, or a diagnostic. */
@@ -470,17 +470,15 @@ final class JobRunner {
       RealmLog.Batch batch = batch(realm);
       int ordinal = lane.ordinal(job);
       if (r.ok()) {
-        batch.success(job.anchor, ordinal, job.id, job.agent, now(), took, r.value(), job.events.events(),
-            job.events.omitted());
+        batch.success(job.anchor, ordinal, job.id, job.agent, now(), took, r.value(), take(realm, job.events));
       } else {
-        batch.failure(job.anchor, ordinal, job.agent, now(), took, r.failure().display(), job.events.events(),
-            job.events.omitted());
+        batch.failure(job.anchor, ordinal, job.agent, now(), took, r.failure().display(), take(realm, job.events));
       }
       lane.keepAnswered(job, batch.replyLines());
       finish(lane, job);
-      metrics.jobEnded(r.ok() ? "ok" : "error", took);
+      metrics.jobEnded(Outcome.of(r.ok()).wire(), took);
       Duration tookFinal = took;
-      afterCommit.add(() -> controllers.finished(job, r.ok() ? "ok" : "error", r.value(), r.failure(), tookFinal,
+      afterCommit.add(() -> controllers.finished(job, Outcome.of(r.ok()), r.value(), r.failure(), tookFinal,
           ticker.read(), false));
       log.info("job {} realm={} agent={} {} in {}", job.id, realm.name(), job.agent, r.ok() ? "ok" : "error",
           JournalFormat.duration(took));
@@ -493,10 +491,10 @@ final class JobRunner {
     if (done != null && done.failedHeader != null && !done.lateWritten && done.realmName.equals(realm.name())) {
       took = Duration.ofNanos(ticker.read() - done.dispatchedNanos);
       commit(realm, batch(realm).late(done.anchor, lane.failedOrdinal(done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
-          r.value(), r.ok() ? null : r.failure().display(), done.events.events(), done.events.omitted()));
+          r.value(), r.ok() ? null : r.failure().display(), done.events.take()));
       done.lateWritten = true;
       metrics.lateResult();
-      controllers.finished(done, r.ok() ? "ok" : "error", r.value(), r.failure(), took, ticker.read(), true);
+      controllers.finished(done, Outcome.of(r.ok()), r.value(), r.failure(), took, ticker.read(), true);
       log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,
           r.ok() ? "ok" : "error", JournalFormat.duration(took));
       return;
@@ -525,14 +523,14 @@ final class JobRunner {
     boolean omittedOne = lane.background.add(event);
     if (!lane.flushScheduled) {
       lane.flushScheduled = true;
-      long next = Math.max(BACKGROUND_COALESCE_MS,
-          TimeUnit.NANOSECONDS.toMillis(lane.lastFlushNanos + BACKGROUND_BATCH.toNanos() - ticker.read()));
-      core.schedule(() -> Guard.run("background", () -> {
+      long next = Math.max(BACKGROUND_COALESCE.toNanos(),
+          lane.lastFlushNanos + BACKGROUND_BATCH.toNanos() - ticker.read());
+      scheduler.schedule(() -> Guard.run("background", () -> {
         lane.flushScheduled = false;
         RealmLog.Batch batch = batch(realm);
         flushBackground(realm, lane, batch);
         commit(realm, batch);
-      }), next, TimeUnit.MILLISECONDS);
+      }), Duration.ofNanos(next));
     }
     return omittedOne;
   }
@@ -541,8 +539,7 @@ final class JobRunner {
     if (lane.background.isEmpty()) {
       return;
     }
-    batch.background(now(), lane.background.events(), lane.background.omitted());
-    lane.background.clear();
+    batch.background(now(), take(realm, lane.background));
     lane.lastFlushNanos = ticker.read();
   }
 
@@ -556,7 +553,7 @@ final class JobRunner {
     boolean restart = restartable(realm) && stop(realm, lane, job, "timed out after " + job.timeout.toMillis() + "ms");
     failPending(realm, lane, job, batch, "job timed out after " + job.timeout.toMillis() + "ms"
         + (restart ? "\nthe worker is terminated and restarted to stop it (its state is lost); the next job runs"
-            + " in the new worker" : ""), "timeout");
+            + " in the new worker" : ""), Outcome.TIMEOUT);
     lane.running = null;
     log.info("job {} realm={} agent={} timed out after {}", job.id, realm.name(), job.agent,
         JournalFormat.duration(job.timeout));
@@ -575,7 +572,7 @@ final class JobRunner {
     // is written as a late reply.
     log.info("job {} to {}: send failed ({}); the realm is disconnecting", job.id, realm.name(), err.toString());
     RealmLog.Batch batch = batch(realm);
-    failPending(realm, lane, job, batch, "realm disconnected while executing", "disconnected");
+    failPending(realm, lane, job, batch, "realm disconnected while executing", Outcome.DISCONNECTED);
     lane.running = null;
     commit(realm, batch);
     registryChanged();
@@ -586,23 +583,22 @@ final class JobRunner {
    *
    * @param outcome what its controller is told, once the batch is on disk
    */
-  private void failPending(Realm realm, Lane lane, Job job, RealmLog.Batch batch, String error, String outcome) {
+  private void failPending(Realm realm, Lane lane, Job job, RealmLog.Batch batch, String error, Outcome outcome) {
     Duration took = job.state == Job.State.RUNNING ? Duration.ofNanos(ticker.read() - job.dispatchedNanos)
         : Duration.ZERO;
-    if (error.startsWith("job timed out")) {
-      took = job.timeout;
+    if (outcome == Outcome.TIMEOUT) {
+      took = job.timeout; // the realm's time is up exactly, whatever the timer's latency
     }
     String time = now();
-    batch.failure(job.anchor, lane.ordinal(job), job.agent, time, took, error, job.events.events(),
-        job.events.omitted());
-    job.events.clear(); // written with this reply; a late reply must not repeat them
+    // written with this reply (take() empties the buffer): a late reply must not repeat them
+    batch.failure(job.anchor, lane.ordinal(job), job.agent, time, took, error, take(realm, job.events));
     lane.keepAnswered(job, batch.replyLines());
     if (job.state == Job.State.RUNNING) {
       job.failedHeader = realm.log().failureHeader(job.agent, time, took);
       lane.keepFailed(job);
     }
     lane.queue.remove(job);
-    metrics.jobEnded(outcome, job.state == Job.State.RUNNING ? took : null);
+    metrics.jobEnded(outcome.wire(), job.state == Job.State.RUNNING ? took : null);
     finish(lane, job);
     Duration tookFinal = took;
     long end = ticker.read();
@@ -620,8 +616,21 @@ final class JobRunner {
     finished.put(job.id, job);
   }
 
+  /** A block's events for the log, their side file made durable first. */
+  private Events take(Realm realm, EventBuffer buffer) {
+    return buffer.take();
+  }
+
   private Lane lane(Realm realm) {
-    return lanes.computeIfAbsent(realm, r -> new Lane());
+    return lanes.computeIfAbsent(realm, r -> new Lane(new EventBuffer(() -> realm.log().spill(
+        "background-" + SPILL_TIME.format(LocalDateTime.now(config.clock())), "A background block"))));
+  }
+
+  private Job newJob(Realm realm, String language, String agent, String code, Duration timeout, RealmLog.Anchor anchor,
+      PendingStatus status) {
+    String id = ids.next();
+    return new Job(id, realm.name(), agent, code, language, timeout, anchor, status,
+        new EventBuffer(() -> realm.log().spill(id, "The reply to job " + id + " (" + agent + ")")));
   }
 
   private void commit(Realm realm, RealmLog.Batch batch) {
@@ -642,7 +651,7 @@ final class JobRunner {
     }
     if (realm.log().mergedUnseen()) {
       // An agent appended while this write was under way, and the watcher may have reported it before.
-      core.execute(() -> Guard.run("merged", () -> acceptFromLog(realm, false)));
+      scheduler.execute(() -> Guard.run("merged", () -> acceptFromLog(realm, false)));
     }
     watchOrphans(realm);
   }
@@ -661,7 +670,7 @@ final class JobRunner {
       if (job.submission != null) {
         lane.queue.remove(job);
         finish(lane, job);
-        controllers.finished(job, "failed", null, Controllers.brokerError("failed", error), Duration.ZERO,
+        controllers.finished(job, Outcome.FAILED, null, Controllers.brokerError(Outcome.FAILED, error), Duration.ZERO,
             ticker.read(), false);
       }
     }
@@ -680,13 +689,13 @@ final class JobRunner {
       return; // closed: the core's timer is going away with the broker
     }
     lane.orphanCheckScheduled = true;
-    core.schedule(() -> Guard.run("orphans", () -> {
+    scheduler.schedule(() -> Guard.run("orphans", () -> {
       lane.orphanCheckScheduled = false;
       if (realm.log().recoverOrphans()) {
         acceptFromLog(realm, true);
       }
       watchOrphans(realm);
-    }), ORPHAN_CHECK_MS, TimeUnit.MILLISECONDS);
+    }), ORPHAN_CHECK);
   }
 
 }

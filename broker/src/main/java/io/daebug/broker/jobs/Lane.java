@@ -11,7 +11,7 @@ final class Lane {
 
   final ArrayDeque<Job> queue = new ArrayDeque<>();
   Job running;
-  final EventBuffer background = new EventBuffer();
+  final EventBuffer background;
   /** Jobs that failed without a result (timeout, disconnect), in file order, for late results. */
   final List<Job> failed = new ArrayList<>();
   long lastFlushNanos = Long.MIN_VALUE / 2;
@@ -37,6 +37,10 @@ final class Lane {
 
   /** The last answered jobs, oldest first, with their reply lines. */
   final ArrayDeque<Job> answered = new ArrayDeque<>();
+
+  Lane(EventBuffer background) {
+    this.background = background;
+  }
 
   int pending() {
     return (running == null ? 0 : 1) + queue.size();

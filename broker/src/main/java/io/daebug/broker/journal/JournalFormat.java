@@ -115,6 +115,17 @@ public final class JournalFormat {
     return "queued (" + ahead + " ahead)";
   }
 
+  private static String queued(PendingStatus.Queued q) {
+    return queued(q.ahead()) + (q.why() == null ? "" : ": " + q.why());
+  }
+
+  /** A placeholder's status line: {@code executing (3s)} or {@code queued (2 ahead)}. */
+  static String status(PendingStatus status) {
+    // Java 17 has no pattern switch; the interface is sealed to these two
+    return status instanceof PendingStatus.Executing e ? executing(e.seconds())
+        : queued((PendingStatus.Queued) status);
+  }
+
   /** A reply header with duration: {@code #### 👍realm to agent at HH:MM:SS (17ms)} or 🚫, maybe {@code (late)}. */
   static String replyHeader(boolean ok, String realm, String agent, String time, Duration took, boolean late) {
     return (ok ? OK_MARK : FAIL_MARK) + realm + " to " + agent + " at " + time + " (" + duration(took) + ")"

@@ -324,7 +324,7 @@ final class LogEditor {
         continue;
       }
       String agent = header.substring(prefix.length(), at);
-      doc.replace(h, h + 2, Replies.failure(realm, agent, now, java.time.Duration.ZERO, false, error, List.of(), 0));
+      doc.replace(h, h + 2, Replies.failure(realm, agent, now, java.time.Duration.ZERO, false, error, Events.NONE));
       replaced++;
     }
     return replaced;
@@ -373,7 +373,7 @@ final class LogEditor {
       i = f.close() + 1;
     }
     while (i < doc.size()) {
-      if (Replies.isOmittedLine(doc.line(i))) {
+      if (Replies.isOmittedLine(doc.line(i)) || Replies.isEventsLink(doc.line(i))) {
         i++;
         continue;
       }

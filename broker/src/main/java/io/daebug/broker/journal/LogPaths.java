@@ -28,7 +28,8 @@ public final class LogPaths {
 
   /**
    * Why {@code file} (a log {@code daebug/<realm>.md}) cannot be used, or null when it can: absent, or a regular
-   * file (not a link) that the broker may read and write, whose folder and results folder are real folders.
+   * file (not a link) that the broker may read and write, whose folder and side-file folders ({@code .results},
+   * {@code .events}) are real folders.
    */
   public static String problem(Path file) {
     String dir = folderProblem(file.getParent());
@@ -41,10 +42,13 @@ public final class LogPaths {
       return log;
     }
     if (name.endsWith(".md")) {
-      Path results = file.resolveSibling(name.substring(0, name.length() - 3) + ".results");
-      BasicFileAttributes r = lstat(results);
-      if (r != null && !(r.isDirectory() && !r.isSymbolicLink())) {
-        return "daebug/" + results.getFileName() + " (where cut results go) is " + what(r) + ", not a folder";
+      String base = name.substring(0, name.length() - 3);
+      for (String[] side : new String[][] {{".results", "where cut results go"}, {".events", "where omitted events go"}}) {
+        Path folder = file.resolveSibling(base + side[0]);
+        BasicFileAttributes r = lstat(folder);
+        if (r != null && !(r.isDirectory() && !r.isSymbolicLink())) {
+          return "daebug/" + folder.getFileName() + " (" + side[1] + ") is " + what(r) + ", not a folder";
+        }
       }
     }
     return null;

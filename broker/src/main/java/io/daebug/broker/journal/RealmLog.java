@@ -36,7 +36,7 @@ public final class RealmLog implements AutoCloseable {
   public record Anchor(String code, String header) {}
 
   /** A job queued or running: its agent, where its reply goes, and its placeholder's status line now. */
-  public record Waiting(String agent, Anchor anchor, String status) {}
+  public record Waiting(String agent, Anchor anchor, PendingStatus status) {}
 
   private final Path file;
   private final String realm;
@@ -81,6 +81,48 @@ public final class RealmLog implements AutoCloseable {
     return file;
   }
 
+  /**
+   * A log read and parsed whole on another thread than the core (see {@link #prime}): where its live region is,
+   * so that the core's first read of a big adopted log takes only that region.
+   */
+  public static final class Primed {
+    private final Path file;
+    private final RegionReader reader;
+    private final boolean hadFooter;
+
+    private Primed(Path file, RegionReader reader, boolean hadFooter) {
+      this.file = file;
+      this.reader = reader;
+      this.hadFooter = hadFooter;
+    }
+  }
+
+  /**
+   * Reads and parses {@code file} whole, on the caller's thread (not the core's: for a 200 MB log this takes
+   * seconds); null when it is not there. Touches no {@link RealmLog}.
+   */
+  public static Primed prime(Path file) throws IOException {
+    LogPaths.requireRegularOrAbsent(file);
+    RegionReader r = new RegionReader(file);
+    Snapshot s = r.read(true, null);
+    if (s.bytes() == null) {
+      return null;
+    }
+    LogDocument doc = LogDocument.parse(s.text(), true);
+    r.narrow(s, doc);
+    return new Primed(file, r, doc.footer() >= 0);
+  }
+
+  /**
+   * Takes what {@link #prime} found, before the first read: that read then checks the region is still there (a
+   * change above it means a whole read after all) and reads only it. Ignored for another file.
+   */
+  public void adopt(Primed primed) {
+    if (primed != null && primed.file.equals(file)) {
+      reader.seedFrom(primed.reader);
+      hadFooter = primed.hadFooter;
+    }
+  }
 
   /** Creates the log with its title, guide and footer unless it exists (an agent's file is adopted as is). */
   public void create() throws IOException {
@@ -243,6 +285,16 @@ public final class RealmLog implements AutoCloseable {
     return !orphans.isEmpty();
   }
 
+  /**
+   * The side file for the events a reply or background block omits (see {@link EventSpill}).
+   *
+   * @param name a job id, or {@code background-<time>}
+   * @param title what the events were omitted from
+   */
+  public EventSpill spill(String name, String title) {
+    return new EventSpill(file, realm, name, title);
+  }
+
   /** Starts a batch of edits, written together by {@link Batch#commit()}. */
   public Batch batch() {
     return new Batch();
@@ -270,7 +322,8 @@ public final class RealmLog implements AutoCloseable {
     public Batch accept(String now, int ahead, int handed, List<Waiting> waiting, Consumer<List<Request>> onNew) {
       List<LogEditor.Waiting> jobs = new ArrayList<>(waiting.size());
       for (Waiting w : waiting) {
-        jobs.add(new LogEditor.Waiting(w.agent(), w.anchor().code(), w.anchor().header(), w.status()));
+        jobs.add(new LogEditor.Waiting(w.agent(), w.anchor().code(), w.anchor().header(),
+            JournalFormat.status(w.status())));
       }
       List<List<Request>> found = new ArrayList<>(List.of(List.of()));
       edits.add(0, doc -> found.set(0, requests(LogEditor.accept(doc, realm, language, now, ahead, jobs))));
@@ -290,13 +343,14 @@ public final class RealmLog implements AutoCloseable {
      *
      * @param status the placeholder's status line when the edit is applied
      */
-    public Batch insert(String agent, String time, String info, String code, java.util.function.Supplier<String> status) {
+    public Batch insert(String agent, String time, String info, String code,
+        java.util.function.Supplier<PendingStatus> status) {
       edits.add(doc -> {
         List<String> lines = new ArrayList<>();
         lines.add(JournalFormat.requestHeader(agent, realm, time));
         lines.addAll(JournalFormat.fence(info, code));
         lines.add(JournalFormat.pendingHeader(realm, agent, time));
-        lines.add(status.get());
+        lines.add(JournalFormat.status(status.get()));
         LogEditor.aboveFooter(doc, lines, language);
       });
       return this;
@@ -312,22 +366,26 @@ public final class RealmLog implements AutoCloseable {
       return this;
     }
 
+    /** Sets a pending job's placeholder's status line ({@code executing (Ns)}, {@code queued (N ahead)}). */
+    public Batch status(Anchor a, int ordinal, PendingStatus status) {
+      String line = JournalFormat.status(status);
+      edits.add(doc -> LogEditor.setStatus(doc, anchor(a, ordinal), line));
+      return this;
+    }
+
     /** Sets a pending job's placeholder to {@code executing (Ns)}. */
     public Batch executing(Anchor a, int ordinal, long seconds) {
-      edits.add(doc -> LogEditor.setStatus(doc, anchor(a, ordinal), JournalFormat.executing(seconds)));
-      return this;
+      return status(a, ordinal, new PendingStatus.Executing(seconds));
     }
 
     /** Sets a pending job's placeholder to {@code queued (N ahead)}. */
     public Batch queued(Anchor a, int ordinal, int ahead) {
-      return queued(a, ordinal, ahead, null);
+      return status(a, ordinal, new PendingStatus.Queued(ahead));
     }
 
     /** Sets a pending job's placeholder to {@code queued (N ahead)}, followed by {@code : why} when why is given. */
     public Batch queued(Anchor a, int ordinal, int ahead, String why) {
-      String status = JournalFormat.queued(ahead) + (why == null ? "" : ": " + why);
-      edits.add(doc -> LogEditor.setStatus(doc, anchor(a, ordinal), status));
-      return this;
+      return status(a, ordinal, new PendingStatus.Queued(ahead, why));
     }
 
     /**
@@ -335,8 +393,9 @@ public final class RealmLog implements AutoCloseable {
      * result cap is cut in the log and written whole to {@code daebug/<realm>.results/<job>.json}.
      */
     public Batch success(Anchor a, int ordinal, String jobId, String agent, String time, Duration took,
-        JsonNode value, List<JournalEvent> events, long omitted) throws IOException {
-      List<String> lines = Replies.success(file, realm, language, resultCap, jobId, agent, time, took, false, value, events, omitted);
+        JsonNode value, Events events) throws IOException {
+      List<String> lines = Replies.success(file, realm, language, resultCap, jobId, agent, time, took, false, value,
+          events);
       edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
       replied = lines;
       return this;
@@ -363,9 +422,8 @@ public final class RealmLog implements AutoCloseable {
 
     /** Replaces the placeholder with a 🚫 reply holding {@code error} (cut to the result cap) and the job's events. */
     public Batch failure(Anchor a, int ordinal, String agent, String time, Duration took, String error,
-        List<JournalEvent> events, long omitted) {
-      List<String> lines = Replies.failure(realm, agent, time, took, false, Replies.capped(error, resultCap), events,
-          omitted);
+        Events events) {
+      List<String> lines = Replies.failure(realm, agent, time, took, false, Replies.capped(error, resultCap), events);
       edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
       replied = lines;
       return this;
@@ -377,11 +435,11 @@ public final class RealmLog implements AutoCloseable {
      * @param failedHeader the exact 🚫 header line written for the job
      */
     public Batch late(Anchor a, int ordinal, String failedHeader, String jobId, String agent, String time,
-        Duration took, boolean ok, JsonNode value, String error, List<JournalEvent> events, long omitted)
+        Duration took, boolean ok, JsonNode value, String error, Events events)
         throws IOException {
       List<String> lines = ok
-          ? Replies.success(file, realm, language, resultCap, jobId, agent, time, took, true, value, events, omitted)
-          : Replies.failure(realm, agent, time, took, true, Replies.capped(error, resultCap), events, omitted);
+          ? Replies.success(file, realm, language, resultCap, jobId, agent, time, took, true, value, events)
+          : Replies.failure(realm, agent, time, took, true, Replies.capped(error, resultCap), events);
       whole = true; // the 🚫 reply it goes under can be anywhere above
       edits.add(doc -> LogEditor.lateReply(doc, new LogEditor.Anchor(a.code(), failedHeader, ordinal), lines,
           language));
@@ -396,8 +454,8 @@ public final class RealmLog implements AutoCloseable {
     }
 
     /** Writes a background block above the footer. */
-    public Batch background(String time, List<JournalEvent> events, long omitted) {
-      List<String> lines = Replies.background(realm, time, events, omitted);
+    public Batch background(String time, Events events) {
+      List<String> lines = Replies.background(realm, time, events);
       edits.add(doc -> LogEditor.aboveFooter(doc, lines, language));
       return this;
     }

@@ -151,6 +151,13 @@ final class RegionReader {
     seenAt = at + rel;
   }
 
+  /** Takes over what {@code other} (a reader of the same file, used by no one else any more) knows. */
+  void seedFrom(RegionReader other) {
+    region = other.region;
+    seen = other.seen;
+    seenAt = other.seenAt;
+  }
+
   /** Forgets the region: the file changed in a way a read must see whole (a recovery, a failed write). */
   void forget() {
     region = null;

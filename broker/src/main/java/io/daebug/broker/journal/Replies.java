@@ -16,6 +16,8 @@ public final class Replies {
   /** At most this many events per reply: the first {@value #HEAD}, an ellipsis line, the last 8. */
   static final int MAX_EVENTS = 10;
   static final int HEAD = 2;
+  /** The start of the line linking the side file of a block's omitted events (FORMAT.md §2.4). */
+  static final String EVENTS_LINK = "Omitted events: ";
 
   private static final java.util.regex.Pattern OMITTED =
       java.util.regex.Pattern.compile("^\\.\\.\\. \\(\\d+ more background events omitted\\) \\.\\.\\.$");
@@ -25,8 +27,8 @@ public final class Replies {
 
   /** A successful reply: header, value fence, events. */
   static List<String> success(String realm, String agent, String time, Duration took, boolean late, JsonNode value,
-      List<JournalEvent> events, long omitted) {
-    return success(realm, agent, time, took, late, ValueRenderer.render(value), null, events, omitted);
+      Events events) {
+    return success(realm, agent, time, took, late, ValueRenderer.render(value), null, events);
   }
 
   /**
@@ -39,8 +41,7 @@ public final class Replies {
    * written whole to {@code <realm>.results/<job>.json} beside {@code log}, linked from the reply.
    */
   static List<String> success(Path log, String realm, String language, int resultCap, String jobId, String agent,
-      String time, Duration took, boolean late, JsonNode value, List<JournalEvent> events, long omitted)
-      throws IOException {
+      String time, Duration took, boolean late, JsonNode value, Events events) throws IOException {
     ValueRenderer.Rendered rendered = ValueRenderer.render(value, language);
     String cut = cut(rendered.text(), resultCap);
     String link = null;
@@ -62,7 +63,7 @@ public final class Replies {
           : realmCuts + " collections end") + " with `... N more items`, the items it did not send.";
       link = link == null ? note : link + "\n" + note;
     }
-    return success(realm, agent, time, took, late, rendered, link, events, omitted);
+    return success(realm, agent, time, took, late, rendered, link, events);
   }
 
   /** How many {@code truncated} nodes a realm put in a value (collections it cut to fit a message). */
@@ -81,14 +82,14 @@ public final class Replies {
   }
 
   static List<String> success(String realm, String agent, String time, Duration took, boolean late,
-      ValueRenderer.Rendered value, String link, List<JournalEvent> events, long omitted) {
+      ValueRenderer.Rendered value, String link, Events events) {
     List<String> out = new ArrayList<>();
     out.add(JournalFormat.replyHeader(true, realm, agent, time, took, late));
     out.addAll(JournalFormat.fence(value.language(), value.text()));
     if (link != null) {
       out.addAll(List.of(link.split("\n")));
     }
-    out.addAll(events(events, omitted));
+    out.addAll(events(events));
     return out;
   }
 
@@ -124,30 +125,30 @@ public final class Replies {
 
   /** A failed reply: 🚫 header, {@code Error} fence, events. */
   static List<String> failure(String realm, String agent, String time, Duration took, boolean late, String error,
-      List<JournalEvent> events, long omitted) {
+      Events events) {
     List<String> out = new ArrayList<>();
     out.add(JournalFormat.replyHeader(false, realm, agent, time, took, late));
     out.addAll(JournalFormat.fence("Error", error));
-    out.addAll(events(events, omitted));
+    out.addAll(events(events));
     return out;
   }
 
   /** A background block: {@code ### 🗣️realm background at HH:MM:SS} and its events. */
-  static List<String> background(String realm, String time, List<JournalEvent> events, long omitted) {
+  static List<String> background(String realm, String time, Events events) {
     List<String> out = new ArrayList<>();
     out.add(JournalFormat.backgroundHeader(realm, time));
-    out.addAll(events(events, omitted));
+    out.addAll(events(events));
     return out;
   }
 
   /**
-   * Event blocks with the 2/ellipsis/8 rule.
-   *
-   * @param omitted events already dropped from the middle of {@code events} by the caller's buffer
+   * Event blocks with the 2/ellipsis/8 rule, and the line linking the side file of the omitted events right after
+   * the last one.
    */
-  static List<String> events(List<JournalEvent> events, long omitted) {
+  static List<String> events(Events block) {
+    List<JournalEvent> events = block.kept();
     List<String> out = new ArrayList<>();
-    long total = events.size() + omitted;
+    long total = events.size() + block.omitted();
     if (total <= MAX_EVENTS) {
       events.forEach(e -> out.addAll(event(e)));
       return out;
@@ -156,7 +157,15 @@ public final class Replies {
     events.subList(0, HEAD).forEach(e -> out.addAll(event(e)));
     out.add("... (" + (total - MAX_EVENTS) + " more background events omitted) ...");
     events.subList(events.size() - tail, events.size()).forEach(e -> out.addAll(event(e)));
+    if (block.sideFile() != null) {
+      out.add(EVENTS_LINK + "[" + block.sideFile() + "](" + block.sideFile() + ")");
+    }
     return out;
+  }
+
+  /** Whether a line is the link to a side file of omitted events that follows a block's last kept event. */
+  static boolean isEventsLink(String line) {
+    return line.startsWith(EVENTS_LINK + "[") && line.endsWith(".md)");
   }
 
   /** Whether a line is the 2/ellipsis/8 rule's {@code ... (N more background events omitted) ...}. */

@@ -34,7 +34,7 @@ public interface BrokerMetrics {
    * A realm event (console line, uncaught error) was received for its log.
    *
    * @param omittedOne true when keeping it pushed an earlier event out of the 2/.../8 display rule
-   *     (FORMAT.md §2.4): that one is only counted in the log's omission line
+   *     (FORMAT.md §2.4): that one goes to the block's side file of omitted events, counted in the omission line
    */
   default void event(boolean omittedOne) {}
 }

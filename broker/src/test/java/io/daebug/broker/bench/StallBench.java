@@ -19,7 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
@@ -30,6 +29,7 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * last result came) and records each round trip; meanwhile, in turn: nothing (the baseline), a controller that sends
  * 10,000 submits to realm {@code busy} at once, and a realm that connects with a 200 MB log to adopt. Printed per
  * phase: the probe's median, p99 and worst round trip, the worst being the longest stall the other client caused.
+ * Default limits: past {@code --max-queue} (1,000) the burst's submits are refused ({@code queue-full}).
  *
  * <p>Run: {@code mvn -q -o -B -pl broker test-compile exec:exec@stall-bench} ({@code -Dbench.burst=10000
  * -Dbench.bigLogMb=200}).
@@ -42,6 +42,7 @@ public final class StallBench {
   public static void main(String[] args) throws Exception {
     int burst = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
     int bigMb = args.length > 1 ? Integer.parseInt(args[1]) : 200;
+    String phases = args.length > 2 ? args[2] : "burst,adopt";
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
     Path root = Files.createTempDirectory("daebug-stall-");
@@ -50,8 +51,7 @@ public final class StallBench {
     WebSocketClient client = new WebSocketClient();
     client.start();
     List<AutoCloseable> open = new ArrayList<>();
-    try (Broker broker = Broker.start(BrokerConfig.defaults(root).withPort(0)
-        .withLimits(new BrokerConfig.Limits(1 << 20, 64 * 1024, 1000, burst + 10)))) {
+    try (Broker broker = Broker.start(BrokerConfig.defaults(root).withPort(0))) {
       URI realmUri = URI.create("ws://127.0.0.1:" + broker.port() + WsServer.REALM_PATH);
       URI controlUri = URI.create("ws://127.0.0.1:" + broker.port() + WsServer.CONTROL_PATH);
       for (String name : List.of("steady", "busy")) {
@@ -70,17 +70,21 @@ public final class StallBench {
           + " log adopted%n", burst, bigMb);
 
       phase("baseline (nothing else)", probe, () -> sleep(3000));
-      phase(String.format(Locale.ROOT, "%,d submits from one controller", burst), probe, () -> {
+      phase(!phases.contains("burst") ? null : String.format(Locale.ROOT, "%,d submits from one controller", burst),
+          probe, () -> {
         for (int i = 0; i < burst; i++) {
           blaster.send("{\"type\":\"submit\",\"ref\":\"b" + i + "\",\"realm\":\"busy\",\"code\":\"1+1 // " + i + "\"}");
         }
-        blaster.awaitResults(burst);
+        blaster.awaitAnswers(burst); // a result each, or a queue-full error past --max-queue (1,000)
       });
-      phase(bigMb + " MB log adopted", probe, () -> {
+      phase(!phases.contains("adopt") ? null : bigMb + " MB log adopted", probe, () -> {
         FakeRealm big = FakeRealm.connect(client, realmUri, Map.of());
         open.add(big);
-        big.hello("big", "tab-big");
-        sleep(1000);
+        big.sendHello("big", "tab-big");
+        for (int waited = 0; big.pending() == 0 && waited < 300_000; waited += 10) {
+          sleep(10); // the welcome comes once the log is read (on the primer thread, or the core before)
+        }
+        big.awaitWelcome();
       });
     } finally {
       for (AutoCloseable c : open) {
@@ -93,6 +97,9 @@ public final class StallBench {
 
   /** Runs the probe while {@code load} runs, and prints its round trips. */
   private static void phase(String what, Controller probe, ThrowingRunnable load) throws Exception {
+    if (what == null) {
+      return; // not asked for
+    }
     AtomicBoolean done = new AtomicBoolean();
     List<Double> ms = new ArrayList<>();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -101,7 +108,7 @@ public final class StallBench {
       while (!done.get()) {
         long start = System.nanoTime();
         probe.send("{\"type\":\"submit\",\"ref\":\"p" + n++ + "\",\"realm\":\"steady\",\"code\":\"1+1\"}");
-        probe.awaitResults(1);
+        probe.awaitAnswers(1);
         ms.add((System.nanoTime() - start) / 1e6);
       }
       stopped.countDown();
@@ -145,10 +152,9 @@ public final class StallBench {
     void run() throws Exception;
   }
 
-  /** A minimal controller: sends raw frames, counts {@code result} messages. */
-  private static final class Controller implements Session.Listener.AutoDemanding, AutoCloseable {
-    private final BlockingQueue<JsonNode> results = new LinkedBlockingQueue<>();
-    private final AtomicInteger errors = new AtomicInteger();
+  /** A minimal controller: sends raw frames, counts the answers to its submits ({@code result} or {@code error}). */
+  public static final class Controller implements Session.Listener.AutoDemanding, AutoCloseable {
+    private final BlockingQueue<JsonNode> answers = new LinkedBlockingQueue<>();
     private volatile Session session;
 
     static Controller connect(WebSocketClient client, URI uri, String name) throws Exception {
@@ -168,11 +174,8 @@ public final class StallBench {
       try {
         JsonNode m = JSON.readTree(text);
         String type = m.path("type").asText();
-        if (type.equals("result")) {
-          results.add(m);
-        } else if (type.equals("error")) {
-          errors.incrementAndGet();
-          System.out.println("error: " + text);
+        if (type.equals("result") || (type.equals("error") && m.has("ref"))) {
+          answers.add(m);
         }
       } catch (Exception e) {
         throw new IllegalStateException(e);
@@ -183,11 +186,11 @@ public final class StallBench {
       session.sendText(frame, Callback.NOOP);
     }
 
-    void awaitResults(int n) {
+    void awaitAnswers(int n) {
       try {
         for (int i = 0; i < n; i++) {
-          if (results.poll(120, TimeUnit.SECONDS) == null) {
-            throw new IllegalStateException("no result within 120 s (" + i + " of " + n + ")");
+          if (answers.poll(120, TimeUnit.SECONDS) == null) {
+            throw new IllegalStateException("no answer within 120 s (" + i + " of " + n + ")");
           }
         }
       } catch (InterruptedException e) {

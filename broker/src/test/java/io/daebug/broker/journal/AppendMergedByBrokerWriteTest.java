@@ -27,7 +27,7 @@ class AppendMergedByBrokerWriteTest {
       assertThat(log.changedSinceLastSeen()).isFalse();
 
       Files.writeString(dir.resolve("app.md"), "```js\n1 + 1\n```\n", UTF_8, StandardOpenOption.APPEND);
-      log.batch().background("10:00:01", List.of(new JournalEvent("log", "10:00:01", "tick")), 0).commit();
+      log.batch().background("10:00:01", Events.of(List.of(new JournalEvent("log", "10:00:01", "tick")), 0)).commit();
 
       assertThat(log.mergedUnseen()).isTrue();
       assertThat(log.changedSinceLastSeen()).isTrue();
@@ -42,8 +42,8 @@ class AppendMergedByBrokerWriteTest {
         64 * 1024, sync)) {
       log.create();
       log.peek("10:00:00", 0, true, List.of());
-      log.batch().background("10:00:01", List.of(new JournalEvent("log", "10:00:01", "one")), 0).commit();
-      log.batch().background("10:00:02", List.of(new JournalEvent("log", "10:00:02", "two")), 0).commit();
+      log.batch().background("10:00:01", Events.of(List.of(new JournalEvent("log", "10:00:01", "one")), 0)).commit();
+      log.batch().background("10:00:02", Events.of(List.of(new JournalEvent("log", "10:00:02", "two")), 0)).commit();
       assertThat(log.mergedUnseen()).isFalse();
       assertThat(log.changedSinceLastSeen()).isFalse();
     }

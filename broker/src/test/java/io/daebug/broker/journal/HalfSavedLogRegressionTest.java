@@ -100,7 +100,7 @@ class HalfSavedLogRegressionTest {
 
   private static void reply(RealmLog log, RealmLog.Request q, String value) throws Exception {
     log.batch().success(q.anchor(), 0, "j-" + q.code(), q.agent(), NOW, Duration.ofMillis(17), TextNode.valueOf(value),
-        List.of(), 0).commit();
+        Events.of(List.of(), 0)).commit();
   }
 
   private interface BrokerWrite {

@@ -116,9 +116,9 @@ final class HostileMarkdown {
       List<JournalEvent> events = r.nextBoolean() ? List.of()
           : List.of(new JournalEvent("log", "10:00:00", hostileText(r)));
       out.addAll(r.nextInt(4) == 0
-          ? Replies.failure(REALM, "claude", "10:00:01", Duration.ofMillis(3), false, hostileText(r), events, 0)
+          ? Replies.failure(REALM, "claude", "10:00:01", Duration.ofMillis(3), false, hostileText(r), Events.of(events, 0))
           : Replies.success(REALM, "claude", "10:00:01", Duration.ofMillis(17), false,
-              new ValueRenderer.Rendered("Text", hostileText(r)), null, events, 0));
+              new ValueRenderer.Rendered("Text", hostileText(r)), null, Events.of(events, 0)));
       out.add("");
     }
     return out;

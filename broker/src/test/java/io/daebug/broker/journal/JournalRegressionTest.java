@@ -73,7 +73,7 @@ class JournalRegressionTest {
   @Test
   void aBackgroundBlockInALogWithoutAFooterWasWrittenInsideTheDraftAtItsEnd() {
     LogDocument doc = LogDocument.parse("# notes\n\n### 🗣️claude to r at 10:00:00\n```js\nlet x = 1;\n");
-    LogEditor.aboveFooter(doc, Replies.background(R, "10:00:01", List.of(new JournalEvent("log", "10:00:01", "hi")), 0),
+    LogEditor.aboveFooter(doc, Replies.background(R, "10:00:01", Events.of(List.of(new JournalEvent("log", "10:00:01", "hi")), 0)),
         L);
     assertThat(doc.text()).isEqualTo("# notes\n\n### 🗣️" + R + " background at 10:00:01\n##### ☑️console.log\n"
         + "```Text console.log\n10:00:01 hi\n```\n\n" + JournalFormat.footer(L)
@@ -111,7 +111,7 @@ class JournalRegressionTest {
       assertThat(log.peek("10:00:00", 0, true, List.of())).isEmpty();
       // The agent appends a request; before the broker reads it, a background block is written.
       Files.writeString(file, "```js\n1\n```\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
-      log.batch().background("10:00:01", List.of(new JournalEvent("log", "10:00:01", "hi")), 0).commit();
+      log.batch().background("10:00:01", Events.of(List.of(new JournalEvent("log", "10:00:01", "hi")), 0)).commit();
       assertThat(Files.readString(file)).endsWith("page.\n\n```js\n1\n```\n");
       // The write carried the request over unaccepted: the file must still count as changed, so that the
       // watcher's event for it (or for the write) makes the broker read it and run the request.

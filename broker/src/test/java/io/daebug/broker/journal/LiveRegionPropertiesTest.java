@@ -85,13 +85,13 @@ class LiveRegionPropertiesTest {
           String value = HostileMarkdown.hostileText(r);
           if (r.nextBoolean()) {
             realmLog.batch().success(q.anchor(), 0, "j-" + step, q.agent(), NOW, Duration.ofMillis(17),
-                TextNode.valueOf(value), events, 0).commit();
+                TextNode.valueOf(value), Events.of(events, 0)).commit();
             LogEditor.reply(expected, anchor(q), Replies.success(R, q.agent(), NOW, Duration.ofMillis(17), false,
-                TextNode.valueOf(value), events, 0), L);
+                TextNode.valueOf(value), Events.of(events, 0)), L);
           } else {
-            realmLog.batch().failure(q.anchor(), 0, q.agent(), NOW, Duration.ofSeconds(60), value, events, 0).commit();
+            realmLog.batch().failure(q.anchor(), 0, q.agent(), NOW, Duration.ofSeconds(60), value, Events.of(events, 0)).commit();
             LogEditor.reply(expected, anchor(q), Replies.failure(R, q.agent(), NOW, Duration.ofSeconds(60), false,
-                value, events, 0), L);
+                value, Events.of(events, 0)), L);
             failed.add(new String[] {q.code(), realmLog.failureHeader(q.agent(), NOW, Duration.ofSeconds(60)), q.agent()});
           }
         } else if (op < 68 && !pending.isEmpty()) {
@@ -106,11 +106,11 @@ class LiveRegionPropertiesTest {
           LogEditor.setStatus(expected, anchor(q), JournalFormat.queued(ahead));
         } else if (op < 82) {
           List<JournalEvent> events = events(r);
-          realmLog.batch().background(NOW, events, 0).commit();
-          LogEditor.aboveFooter(expected, Replies.background(R, NOW, events, 0), L);
+          realmLog.batch().background(NOW, Events.of(events, 0)).commit();
+          LogEditor.aboveFooter(expected, Replies.background(R, NOW, Events.of(events, 0)), L);
         } else if (op < 90) {
           String code = "ctl + " + codes[0]++;
-          realmLog.batch().insert("ctl", NOW, "JS", code, () -> JournalFormat.executing(0)).commit();
+          realmLog.batch().insert("ctl", NOW, "JS", code, () -> PendingStatus.STARTED).commit();
           List<String> lines = new ArrayList<>();
           lines.add(JournalFormat.requestHeader("ctl", R, NOW));
           lines.addAll(JournalFormat.fence("JS", code));
@@ -122,9 +122,9 @@ class LiveRegionPropertiesTest {
         } else if (op < 95 && !failed.isEmpty()) {
           String[] f = failed.remove(r.nextInt(failed.size()));
           realmLog.batch().late(new RealmLog.Anchor(f[0], null), 0, f[1], "j-late", f[2], NOW, Duration.ofSeconds(61),
-              true, TextNode.valueOf("late"), null, List.of(), 0).commit();
+              true, TextNode.valueOf("late"), null, Events.of(List.of(), 0)).commit();
           LogEditor.lateReply(expected, new LogEditor.Anchor(f[0], f[1], 0), Replies.success(R, f[2], NOW,
-              Duration.ofSeconds(61), true, TextNode.valueOf("late"), List.of(), 0), L);
+              Duration.ofSeconds(61), true, TextNode.valueOf("late"), Events.of(List.of(), 0)), L);
         } else if (op < 97) {
           realmLog.batch().abandonStale(NOW, "stale").commit();
           LogEditor.abandonStale(expected, R, NOW, "stale");

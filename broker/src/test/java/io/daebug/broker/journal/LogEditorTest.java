@@ -150,7 +150,7 @@ class LogEditorTest {
     List<LogEditor.NewRequest> reqs = LogEditor.accept(doc, R, "javascript", "01:00:00", 0);
     LogEditor.Anchor second = new LogEditor.Anchor(reqs.get(1).code(), reqs.get(1).pendingHeader(), 1);
     LogEditor.reply(doc, second, Replies.success(R, "agent", "01:00:01", Duration.ofMillis(17), false,
-        IntNode.valueOf(2), List.of(), 0), "javascript");
+        IntNode.valueOf(2), Events.of(List.of(), 0)), "javascript");
     assertThat(doc.text()).contains("```js\nsame()\n```\n#### 👍7-zen-1201-03 to agent at 01:00:00\nexecuting (0s)\n"
         + "```js\nsame()\n```\n#### 👍7-zen-1201-03 to agent at 01:00:01 (17ms)\n```JSON\n2\n```\n");
   }
@@ -162,7 +162,7 @@ class LogEditorTest {
     String edited = "EDITED TOP\n" + doc.text() + "### 🗣️b to r at 01:00:05\n```js\nnext\n";
     LogDocument again = LogDocument.parse(edited);
     LogEditor.reply(again, new LogEditor.Anchor(r.code(), r.pendingHeader(), 0),
-        Replies.success(R, "agent", "01:00:01", Duration.ofMillis(3), false, TextNode.valueOf("x"), List.of(), 0),
+        Replies.success(R, "agent", "01:00:01", Duration.ofMillis(3), false, TextNode.valueOf("x"), Events.of(List.of(), 0)),
         "javascript");
     assertThat(again.text()).startsWith("EDITED TOP\n# 7-zen").contains("```JSON\n\"x\"\n```\n")
         .endsWith(FOOTER + "### 🗣️b to r at 01:00:05\n```js\nnext\n");
@@ -183,7 +183,7 @@ class LogEditorTest {
       events.add(new JournalEvent("log", "10:11:12", "line " + i));
     }
     List<String> lines = Replies.success(R, "a", "10:11:12", Duration.ofMillis(5), false, IntNode.valueOf(1),
-        events, 0);
+        Events.of(events, 0));
     String text = String.join("\n", lines);
     assertThat(text).startsWith("#### 👍7-zen-1201-03 to a at 10:11:12 (5ms)\n```JSON\n1\n```\n"
         + "##### ☑️console.log\n```Text console.log\n10:11:12 line 1\n```\n");
@@ -214,7 +214,7 @@ class LogEditorTest {
     LogDocument doc = LogDocument.parse(NEW + "```js\nx\n```\n");
     LogEditor.NewRequest r = LogEditor.accept(doc, R, "javascript", "01:00:00", 0).get(0);
     LogEditor.reply(doc, new LogEditor.Anchor(r.code(), r.pendingHeader(), 0),
-        Replies.success(R, "a", "01:00:01", Duration.ofMillis(1), false, TextNode.valueOf(evil), List.of(), 0),
+        Replies.success(R, "a", "01:00:01", Duration.ofMillis(1), false, TextNode.valueOf(evil), Events.of(List.of(), 0)),
         "javascript");
     LogDocument reparsed = LogDocument.parse(doc.text());
     assertThat(reparsed.footer()).isEqualTo(reparsed.size() - 3);
@@ -257,7 +257,7 @@ class LogEditorTest {
     com.fasterxml.jackson.databind.JsonNode value = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
         "[1, 2, {\"$daebug\":\"truncated\",\"repr\":\"... 98 more items\",\"path\":\"~\"}]");
     List<String> lines = Replies.success(dir.resolve("r.md"), "r", "javascript", 1 << 16, "j-1", "claude", "10:11:12",
-        Duration.ofMillis(3), false, value, List.of(), 0);
+        Duration.ofMillis(3), false, value, Events.NONE);
     assertThat(lines).contains("[ 1, 2, ... 98 more items ]",
         "The realm cut this value to fit one message: a collection ends with `... N more items`, the items it did not send.");
   }

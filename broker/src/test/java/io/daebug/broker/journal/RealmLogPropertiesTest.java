@@ -73,9 +73,9 @@ class RealmLogPropertiesTest {
             if (!requests.isEmpty()) {
               RealmLog.Request q = requests.get(0);
               realmLog.batch().success(q.anchor(), 0, "j-1", q.agent(), NOW, Duration.ofMillis(17),
-                  TextNode.valueOf(value), events, 0).commit();
+                  TextNode.valueOf(value), Events.of(events, 0)).commit();
               LogEditor.reply(expected, new LogEditor.Anchor(q.code(), q.anchor().header(), 0),
-                  Replies.success(R, q.agent(), NOW, Duration.ofMillis(17), false, TextNode.valueOf(value), events, 0),
+                  Replies.success(R, q.agent(), NOW, Duration.ofMillis(17), false, TextNode.valueOf(value), Events.of(events, 0)),
                   L);
             }
           }

@@ -138,7 +138,7 @@ class ReplyPropertiesTest {
   static void checkBackground(String text, SplittableRandom r) {
     ReferenceMarkdown before = new ReferenceMarkdown(text);
     List<String> toRun = JournalPropertiesTest.expectedRequests(before);
-    List<String> block = Replies.background(R, NOW, events(r), 0);
+    List<String> block = Replies.background(R, NOW, Events.of(events(r), 0));
     LogDocument doc = LogDocument.parse(text);
 
     LogEditor.aboveFooter(doc, block, L);
@@ -193,10 +193,10 @@ class ReplyPropertiesTest {
     List<JournalEvent> events = events(r);
     long omitted = events.size() == Replies.MAX_EVENTS ? r.nextInt(3) : 0;
     if (r.nextInt(4) == 0) {
-      return Replies.failure(R, agent, NOW, Duration.ofMillis(r.nextInt(5000)), false, value, events, omitted);
+      return Replies.failure(R, agent, NOW, Duration.ofMillis(r.nextInt(5000)), false, value, Events.of(events, omitted));
     }
     return Replies.success(R, agent, NOW, Duration.ofMillis(r.nextInt(5000)), false,
-        new ValueRenderer.Rendered(r.nextBoolean() ? "Text" : "JSON", value), null, events, omitted);
+        new ValueRenderer.Rendered(r.nextBoolean() ? "Text" : "JSON", value), null, Events.of(events, omitted));
   }
 
   private static List<JournalEvent> events(SplittableRandom r) {

@@ -166,7 +166,7 @@ class WriteCrashTest {
           realmLog.batch().accept(NOW, 1, more.size(), List.of(), x -> {}).commit();
         }
         case BIG_REPLY -> realmLog.batch().success(first.anchor(), 0, "j-1", first.agent(), NOW, Duration.ofMillis(3),
-            TextNode.valueOf("x".repeat(5000 + r.nextInt(9000))), List.of(), 0).commit();
+            TextNode.valueOf("x".repeat(5000 + r.nextInt(9000))), Events.of(List.of(), 0)).commit();
         case QUEUE_MOVES_UP -> {
           // queued (1 ahead) -> executing (0s), queued (10 ahead) -> queued (9 ahead): the region shrinks.
           RealmLog.Batch b = realmLog.batch();
@@ -181,7 +181,7 @@ class WriteCrashTest {
           b.commit();
         }
         case BACKGROUND -> realmLog.batch().background(NOW,
-            List.of(new JournalEvent("log", NOW, HostileMarkdown.hostileText(r))), 0).commit();
+            Events.of(List.of(new JournalEvent("log", NOW, HostileMarkdown.hostileText(r))))).commit();
       }
     }
   }

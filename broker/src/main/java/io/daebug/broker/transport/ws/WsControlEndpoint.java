@@ -16,15 +16,17 @@ import org.slf4j.LoggerFactory;
 /**
  * One controller's WebSocket: decodes frames and hands typed messages to the {@link Dispatcher}. Holds no
  * business logic (public only because Jetty binds its callbacks reflectively). Jetty calls it serially per
- * connection; every callback body goes through one funnel.
+ * connection; every callback body goes through one funnel. It reads on only while the core holds few of its frames
+ * ({@link Intake}): a burst of submits waits in its own connection, not in front of other clients' work.
  */
-public final class WsControlEndpoint implements Session.Listener.AutoDemanding {
+public final class WsControlEndpoint implements Session.Listener {
   private static final Logger log = LoggerFactory.getLogger(WsControlEndpoint.class);
   private static final int MAX_BAD_FRAMES = 50;
 
   private final Dispatcher dispatcher;
   private final MessageCodec codec;
   private WsControlLink link;
+  private Intake intake;
   private boolean greeted;
   private int badFrames;
 
@@ -36,11 +38,14 @@ public final class WsControlEndpoint implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketOpen(Session session) {
     link = new WsControlLink(session, codec);
+    intake = new Intake(session);
     dispatcher.opened(link, link::close);
+    intake.start();
   }
 
   @Override
   public void onWebSocketText(String text) {
+    boolean handedOn = false;
     try {
       FromController message = codec.decodeFromController(text);
       if (!greeted) {
@@ -49,15 +54,21 @@ public final class WsControlEndpoint implements Session.Listener.AutoDemanding {
           return;
         }
         greeted = true;
-        dispatcher.controllerHello(link, hello);
+        handedOn = true;
+        dispatcher.controllerHello(link, hello, intake.handedOnAlone());
         return;
       }
-      dispatcher.controllerMessage(link, message);
+      handedOn = true;
+      dispatcher.controllerMessage(link, message, intake.handedOn());
     } catch (ProtocolException e) {
       badFrame(e.code(), e.getMessage(), refOf(text));
     } catch (RuntimeException e) {
       log.warn("controller {}: unexpected failure handling a frame: {}", link.remote(), e.toString(), e);
       link.close(StatusCode.SERVER_ERROR, "internal error");
+    } finally {
+      if (!handedOn) {
+        intake.handled();
+      }
     }
   }
 
@@ -65,7 +76,21 @@ public final class WsControlEndpoint implements Session.Listener.AutoDemanding {
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     callback.succeed();
     badFrame("binary", "binary frames are not supported; send JSON text frames", null);
+    intake.handled();
   }
+
+  @Override
+  public void onWebSocketPong(ByteBuffer payload) {
+    intake.handled();
+  }
+
+  @Override
+  public void onWebSocketPing(ByteBuffer payload) {
+    ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.slice()).flip();
+    link.session.sendPong(copy, Callback.NOOP); // what Jetty does by itself for auto-demanding endpoints
+    intake.handled();
+  }
+
 
   @Override
   public void onWebSocketClose(int statusCode, String reason, Callback callback) {

@@ -15,15 +15,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One realm's WebSocket: decodes frames and hands typed messages to the {@link Dispatcher}. Holds no
- * business logic (public only because Jetty binds its callbacks reflectively). Jetty calls it serially per connection; every callback body goes through one funnel.
+ * business logic (public only because Jetty binds its callbacks reflectively). Jetty calls it serially per
+ * connection; every callback body goes through one funnel. It reads on only while the core holds few of its frames
+ * ({@link Intake}).
  */
-public final class WsRealmEndpoint implements Session.Listener.AutoDemanding {
+public final class WsRealmEndpoint implements Session.Listener {
   private static final Logger log = LoggerFactory.getLogger(WsRealmEndpoint.class);
   private static final int MAX_BAD_FRAMES = 50;
 
   private final Dispatcher dispatcher;
   private final MessageCodec codec;
   private WsRealmLink link;
+  private Intake intake;
   private boolean greeted;
   private int badFrames;
 
@@ -35,11 +38,14 @@ public final class WsRealmEndpoint implements Session.Listener.AutoDemanding {
   @Override
   public void onWebSocketOpen(Session session) {
     link = new WsRealmLink(session, codec);
+    intake = new Intake(session);
     dispatcher.opened(link, link::close);
+    intake.start();
   }
 
   @Override
   public void onWebSocketText(String text) {
+    boolean handedOn = false;
     try {
       FromRealm message = codec.decodeFromRealm(text);
       if (!greeted) {
@@ -48,15 +54,21 @@ public final class WsRealmEndpoint implements Session.Listener.AutoDemanding {
           return;
         }
         greeted = true;
-        dispatcher.hello(link, hello);
+        handedOn = true;
+        dispatcher.hello(link, hello, intake.handedOnAlone());
         return;
       }
-      dispatcher.message(link, message);
+      handedOn = true;
+      dispatcher.message(link, message, intake.handedOn());
     } catch (ProtocolException e) {
       badFrame(e.code(), e.getMessage());
     } catch (RuntimeException e) {
       log.warn("realm {}: unexpected failure handling a frame: {}", link.remote(), e.toString(), e);
       link.close(StatusCode.SERVER_ERROR, "internal error");
+    } finally {
+      if (!handedOn) {
+        intake.handled();
+      }
     }
   }
 
@@ -64,13 +76,23 @@ public final class WsRealmEndpoint implements Session.Listener.AutoDemanding {
   public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
     callback.succeed();
     badFrame("binary", "binary frames are not supported; send JSON text frames");
+    intake.handled();
   }
+
+  @Override
+  public void onWebSocketPing(ByteBuffer payload) {
+    ByteBuffer copy = ByteBuffer.allocate(payload.remaining()).put(payload.slice()).flip();
+    link.session.sendPong(copy, Callback.NOOP); // what Jetty does by itself for auto-demanding endpoints
+    intake.handled();
+  }
+
 
   @Override
   public void onWebSocketPong(ByteBuffer payload) {
     if (greeted) {
       dispatcher.pong(link);
     }
+    intake.handled();
   }
 
   @Override

@@ -672,6 +672,7 @@ class RealmSocketTest {
       events.append(i == 0 ? "... (3 more background events omitted) ...\n"
           : "##### \u2611\uFE0Fconsole.log\n```Text console.log\n09:05:01 event " + i + "\n```\n");
     }
+    events.append("Omitted events: [chatty.events/" + job.id() + ".md](chatty.events/" + job.id() + ".md)\n");
     await().untilAsserted(() -> assertThat(normalised(broker.log("chatty"))).contains(
         "```js\nnoisy()\n```\n" + OK + "chatty to agent at " + NOW + " (Nms)\n```JSON\nnull\n```\n" + events
             + "\n" + FOOTER));

@@ -91,6 +91,7 @@ class SpecAuditRegressionTest {
     for (int i : new int[] {1, 2, 0, 4, 5, 6, 7, 8, 9, 10, 11}) {
       events.append(i == 0 ? "... (1 more background events omitted) ...\n" : LOG_EVENT + "event " + i + "\n```\n");
     }
+    events.append("Omitted events: [late11.events/" + job.id() + ".md](late11.events/" + job.id() + ".md)\n");
     String failed = FAIL + "late11 to agent at " + NOW + " (500ms)\n```Error\njob timed out after 500ms\n```\n" + events;
     await().untilAsserted(() -> assertThat(broker.log("late11")).endsWith(failed + "\n" + FOOTER));
 

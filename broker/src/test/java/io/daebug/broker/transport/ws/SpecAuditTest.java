@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -395,8 +397,23 @@ class SpecAuditTest {
           events.append("... (").append(total - 10).append(" more background events omitted) ...\n");
         }
       }
+      String side = "limits.events/" + job.id() + ".md";
+      if (total > 10) {
+        events.append("Omitted events: [" + side + "](" + side + ")\n");
+      }
       await().untilAsserted(() -> assertThat(Rig.normalised(broker.log("limits"))).endsWith("```js\n" + code + "\n```\n"
           + OK + "limits to agent at " + NOW + " (Nms)\n```JSON\n" + total + "\n```\n" + events + "\n" + FOOTER));
+      // the omitted ones are in the side file, whole and in order
+      Path sideFile = broker.logFile("limits").resolveSibling(side);
+      if (total > 10) {
+        StringBuilder omitted = new StringBuilder();
+        for (int i = 3; i <= total - 8; i++) {
+          omitted.append(LOG_EVENT).append("e").append(total).append('.').append(i).append("\n```\n");
+        }
+        assertThat(Files.readString(sideFile)).endsWith("in order.\n\n" + omitted);
+      } else {
+        assertThat(sideFile).doesNotExist();
+      }
     }
   }
 
@@ -419,8 +436,13 @@ class SpecAuditTest {
     for (int i : new int[] {1, 2, 0, 18, 19, 20, 21, 22, 23, 24, 25}) {
       block2.append(i == 0 ? "... (15 more background events omitted) ...\n" : LOG_EVENT + "burst " + i + "\n```\n");
     }
+    String side = "bg.events/background-20261125-090503.md"; // named after the broker's (fixed) clock
+    block2.append("Omitted events: [" + side + "](" + side + ")\n");
     await().untilAsserted(() -> assertThat(broker.log("bg")).isEqualTo(
         Rig.head(before) + "\n" + block1 + "\n" + block2 + "\n" + FOOTER));
+    String omitted = IntStream.rangeClosed(3, 17).mapToObj(i -> LOG_EVENT + "burst " + i + "\n```\n")
+        .collect(Collectors.joining());
+    assertThat(Files.readString(broker.logFile("bg").resolveSibling(side))).endsWith("in order.\n\n" + omitted);
   }
 
   // ---- §3: the registry ----

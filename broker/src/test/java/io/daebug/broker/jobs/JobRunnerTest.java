@@ -1,0 +1,250 @@
+package io.daebug.broker.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.daebug.broker.config.BrokerConfig;
+import io.daebug.broker.journal.JournalFormat;
+import io.daebug.broker.metrics.BrokerMetrics;
+import io.daebug.broker.protocol.CancelJob;
+import io.daebug.broker.protocol.ErrorInfo;
+import io.daebug.broker.protocol.RealmEvent;
+import io.daebug.broker.protocol.Result;
+import io.daebug.broker.protocol.RunJob;
+import io.daebug.broker.protocol.ToRealm;
+import io.daebug.broker.registry.Realm;
+import io.daebug.broker.registry.RealmLink;
+import io.daebug.broker.registry.Realms;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job state machine on its own: a {@link JobRunner} with a fake ticker and scheduler ({@link FakeScheduler}), a
+ * recording realm link and a real log in a temporary folder. No real time passes and no socket is opened: every
+ * timeout, refresh and batch happens when the test moves time.
+ */
+class JobRunnerTest {
+  private static final Instant CLOCK = Instant.parse("2026-12-07T10:00:00Z");
+  private static final String AT = "10:00:00";
+  private static final String OK = "#### \uD83D\uDC4Dapp to agent at " + AT;
+  private static final String FAIL = "#### \uD83D\uDEABapp to agent at " + AT;
+
+  @TempDir
+  Path root;
+
+  private final FakeScheduler time = new FakeScheduler();
+  private Realms realms;
+  private JobRunner runner;
+  private Realm realm;
+  private RecordingLink link;
+
+  /** A realm connection that records what the broker sends it. */
+  static final class RecordingLink implements RealmLink {
+    final List<ToRealm> sent = new ArrayList<>();
+
+    @Override
+    public CompletableFuture<Void> send(ToRealm message) {
+      sent.add(message);
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void ping() {}
+
+    @Override
+    public void close(int code, String reason) {}
+
+    @Override
+    public String remote() {
+      return "test";
+    }
+
+    @Override
+    public String address() {
+      return "127.0.0.1";
+    }
+
+    List<RunJob> jobs() {
+      return sent.stream().filter(RunJob.class::isInstance).map(RunJob.class::cast).toList();
+    }
+  }
+
+  @BeforeEach
+  void start() throws Exception {
+    BrokerConfig d = BrokerConfig.defaults(root);
+    BrokerConfig config = new BrokerConfig(root, d.host(), 0, Duration.ofSeconds(10), d.pingInterval(),
+        d.unresponsiveAfter(), d.disconnectGrace(), d.limits(), d.security(), Clock.fixed(CLOCK, ZoneOffset.UTC),
+        d.writes());
+    realms = new Realms(root.resolve("daebug"), 64 * 1024, config.writes(), Duration.ofMinutes(2), time, Runnable::run,
+        r -> {});
+    runner = new JobRunner(config, time, time, () -> {}, new Controllers(), BrokerMetrics.NONE);
+  }
+
+  private void connect(String earlierLog) throws Exception {
+    link = new RecordingLink();
+    realm = realms.claim("app", "tab-1", "javascript", link, "node", null, time.read(), AT).realm();
+    if (earlierLog != null) {
+      Files.createDirectories(realm.log().file().getParent());
+      Files.writeString(realm.log().file(), earlierLog);
+    }
+    realm.log().create();
+    runner.adopt(realm);
+    runner.acceptFromLog(realm, true);
+    runner.realmReady(realm);
+  }
+
+  private void append(String text) throws Exception {
+    Files.writeString(realm.log().file(), text, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    runner.acceptFromLog(realm, false);
+    time.runDue();
+  }
+
+  private String log() throws Exception {
+    return Files.readString(realm.log().file());
+  }
+
+  private void result(RunJob job, int value) throws Exception {
+    runner.onResult(realm, new Result(job.id(), true, IntNode.valueOf(value), null, null));
+    time.runDue();
+  }
+
+  @Test
+  void requestsQueueBehindTheRunningJobAndStartInOrder() throws Exception {
+    connect(null);
+    append("```js\n1\n```\n```js\n2\n```\n");
+
+    assertThat(link.jobs()).extracting(RunJob::code).containsExactly("1");
+    assertThat(log()).contains("```js\n1\n```\n" + OK + "\nexecuting (0s)\n```js\n2\n```\n" + OK
+        + "\nqueued (1 ahead)\n");
+
+    time.advance(Duration.ofMillis(12));
+    result(link.jobs().get(0), 1);
+    assertThat(link.jobs()).extracting(RunJob::code).containsExactly("1", "2");
+    assertThat(log()).contains("```js\n1\n```\n" + OK + " (12ms)\n```JSON\n1\n```\n```js\n2\n```\n" + OK
+        + "\nexecuting (0s)\n");
+
+    result(link.jobs().get(1), 2);
+    assertThat(log()).contains("```js\n2\n```\n" + OK + " (0ms)\n```JSON\n2\n```\n");
+    assertThat(runner.pending(realm)).isZero();
+    assertThat(time.pending()).as("no timer left behind").isZero();
+  }
+
+  @Test
+  void aRunningJobsPlaceholderCountsItsSecondsUntilItsTimeoutThenALateResultGoesUnderIt() throws Exception {
+    connect(null);
+    append("```js timeout=12s\nslow()\n```\n");
+    RunJob job = link.jobs().get(0);
+    assertThat(job.timeoutMs()).isEqualTo(12_000);
+
+    time.advance(Duration.ofSeconds(5));
+    assertThat(log()).contains("slow()\n```\n" + OK + "\nexecuting (5s)\n");
+    time.advance(Duration.ofSeconds(5));
+    assertThat(log()).contains("slow()\n```\n" + OK + "\nexecuting (10s)\n");
+    time.advance(Duration.ofMillis(1999));
+    assertThat(log()).doesNotContain("timed out");
+
+    time.advance(Duration.ofMillis(1));
+    String failed = FAIL + " (" + JournalFormat.duration(Duration.ofSeconds(12)) + ")\n```Error\n"
+        + "job timed out after 12000ms\n```\n";
+    assertThat(log()).contains("slow()\n```\n" + failed);
+    assertThat(time.pending()).as("timeout and refresh timers gone").isZero();
+
+    time.advance(Duration.ofSeconds(3));
+    result(job, 7);
+    assertThat(log()).contains("slow()\n```\n" + failed + OK + " (15.0s) (late)\n```JSON\n7\n```\n");
+  }
+
+  @Test
+  void cancellingTheRunningJobTellsTheRealmAndStartsTheNext() throws Exception {
+    connect(null);
+    append("```js\nloop()\n```\n```js\nnext()\n```\n");
+    RunJob first = link.jobs().get(0);
+
+    runner.cancel(realm, runner.find(first.id()), "tester");
+    time.runDue();
+
+    assertThat(link.sent).filteredOn(CancelJob.class::isInstance).singleElement()
+        .extracting(m -> ((CancelJob) m).id()).isEqualTo(first.id());
+    assertThat(log()).contains("loop()\n```\n" + FAIL + " (0ms)\n```Error\njob cancelled by tester\n```\n");
+    assertThat(link.jobs()).extracting(RunJob::code).containsExactly("loop()", "next()");
+  }
+
+  @Test
+  void aDisconnectFailsTheRunningJobKeepsTheQueueAndTheResumedRealmRunsItAndSendsTheLateResult() throws Exception {
+    connect(null);
+    append("```js\nfirst()\n```\n```js\nsecond()\n```\n");
+    RunJob first = link.jobs().get(0);
+
+    time.advance(Duration.ofMillis(40));
+    realms.disconnected(realm, AT);
+    runner.realmGone(realm, "realm disconnected while executing");
+    time.runDue();
+    assertThat(log()).contains("first()\n```\n" + FAIL + " (40ms)\n```Error\nrealm disconnected while executing\n```\n"
+        + "```js\nsecond()\n```\n" + OK + "\nqueued (0 ahead): realm disconnected at " + AT);
+
+    RecordingLink before = link;
+    connect(null); // the same name and tab: resumed, with a new connection
+    assertThat(before.jobs()).hasSize(1);
+    assertThat(link.jobs()).extracting(RunJob::code).containsExactly("second()");
+    assertThat(log()).contains("second()\n```\n" + OK + "\nexecuting (0s)\n");
+
+    runner.onResult(realm, new Result(first.id(), false, null, new ErrorInfo("Error", "boom", null), null));
+    time.runDue();
+    assertThat(log()).contains("realm disconnected while executing\n```\n" + FAIL + " (40ms) (late)\n```Error\n"
+        + "Error: boom\n```\n");
+  }
+
+  @Test
+  void placeholdersOfAnEarlierBrokerGetAnHonestReplyAndDoNotRunAgain() throws Exception {
+    String fresh = JournalFormat.newLog("app", "javascript");
+    int footer = fresh.indexOf(JournalFormat.RULE);
+    String earlier = fresh.substring(0, footer) + "### \uD83D\uDDE3\uFE0Fagent to app at 09:00:00\n```js\nran()\n```\n"
+        + "#### \uD83D\uDC4Dapp to agent at 09:00:00\nexecuting (3s)\n\n" + fresh.substring(footer);
+
+    connect(earlier);
+
+    assertThat(log()).contains("ran()\n```\n#### \uD83D\uDEABapp to agent at " + AT + " (0ms)\n```Error\n"
+        + "no result: the broker stopped before this job finished (its realm may have run it)\n```\n");
+    assertThat(link.jobs()).isEmpty();
+  }
+
+  @Test
+  void backgroundEventsAreBatchedAndNoneIsLostBeyondTheDisplayRule() throws Exception {
+    connect(null);
+    for (int i = 1; i <= 25; i++) {
+      runner.onEvent(realm, new RealmEvent(null, "log", CLOCK.toEpochMilli(), "bg " + i));
+    }
+    assertThat(log()).doesNotContain("background at");
+
+    time.advance(Duration.ofMillis(30));
+    String text = log();
+    assertThat(text).contains("### \uD83D\uDDE3\uFE0Fapp background at " + AT + "\n")
+        .contains("... (15 more background events omitted) ...\n")
+        .contains("10:00:00 bg 25\n```\nOmitted events: [app.events/background-20261207-100000.md]"
+            + "(app.events/background-20261207-100000.md)\n");
+    String side = Files.readString(realm.log().file().resolveSibling("app.events/background-20261207-100000.md"));
+    for (int i = 3; i <= 17; i++) {
+      assertThat(side).contains("10:00:00 bg " + i + "\n");
+    }
+    assertThat(side).doesNotContain("bg 2\n").doesNotContain("bg 18\n");
+
+    // the next block waits for the rest of its second
+    runner.onEvent(realm, new RealmEvent(null, "log", CLOCK.toEpochMilli(), "later"));
+    time.advance(Duration.ofMillis(900));
+    assertThat(log()).doesNotContain("later");
+    time.advance(Duration.ofMillis(100));
+    assertThat(log()).contains("10:00:00 later\n");
+  }
+}
