@@ -59,8 +59,15 @@ public sealed interface ToBroker {
    * Subscribes to a realm's events ({@code *} for all).
    *
    * @param realm the realm name or {@code *}
+   * @param jobs {@code true} to follow every job of the realm, whoever asked for it (request, dispatched,
+   *     result); {@code null} for its events only
    */
-  record Watch(String realm) implements ToBroker {}
+  record Watch(String realm, Boolean jobs) implements ToBroker {
+    /** Events only. */
+    Watch(String realm) {
+      this(realm, null);
+    }
+  }
 
   /**
    * Ends a {@link Watch}.

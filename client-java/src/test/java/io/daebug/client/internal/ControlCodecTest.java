@@ -84,7 +84,7 @@ class ControlCodecTest {
         "hello", new ToBroker.Hello("ci-script", 1),
         "submit", new ToBroker.Submit("c-1", "7-zen-1201-03", "document.title", null, 5000L),
         "cancel", ToBroker.Cancel.byJob("j-12"),
-        "watch", new ToBroker.Watch("*"),
+        "watch", new ToBroker.Watch("*", true),
         "unwatch", new ToBroker.Unwatch("7-zen-1201-03"),
         "list", new ToBroker.ListRealms());
     for (Map.Entry<String, ToBroker> e : messages.entrySet()) {
