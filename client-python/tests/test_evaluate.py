@@ -11,6 +11,14 @@ from daebug.executor import Executor
 WAIT = 30  # seconds: generous, the machine may be busy
 
 
+def wait_until(condition):
+    """Polls `condition` until it holds or WAIT seconds pass (then the test fails here, not hangs)."""
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        assert time.monotonic() < deadline, "gave up waiting"
+        time.sleep(0.01)
+
+
 @pytest.fixture
 def run():
     """Runs jobs on a real Executor and returns their result messages."""
@@ -104,9 +112,7 @@ def test_the_value_is_encoded(run):
 
 def test_cancel_stops_a_busy_loop_and_the_next_job_runs(run):
     run.submit("started = True\nwhile True:\n    pass", job_id="j-loop")
-    deadline = time.monotonic() + WAIT
-    while not run.namespace.get("started") and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: run.namespace.get("started"))
     assert run.stop("j-loop")
     r = run.result("j-loop")
     assert r["error"]["name"] == "Cancelled"
@@ -118,8 +124,7 @@ def test_cancel_stops_a_busy_loop_and_the_next_job_runs(run):
 
 def test_except_exception_does_not_swallow_a_stop(run):
     run.submit("started = True\nwhile True:\n    try:\n        pass\n    except Exception:\n        pass", job_id="j-x")
-    while not run.namespace.get("started"):
-        time.sleep(0.01)
+    wait_until(lambda: run.namespace.get("started"))
     run.stop("j-x")
     assert run.result("j-x")["error"]["name"] == "Cancelled"
 
@@ -133,8 +138,7 @@ def test_timeout_stops_a_busy_loop(run):
 
 def test_cancel_of_an_awaiting_job(run):
     run.submit("import asyncio\nstarted = True\nawait asyncio.sleep(3600)", job_id="j-a")
-    while not run.namespace.get("started"):
-        time.sleep(0.01)
+    wait_until(lambda: run.namespace.get("started"))
     run.stop("j-a")
     assert run.result("j-a")["error"]["name"] == "Cancelled"
     assert run("await asyncio.sleep(0, 'loop still usable')")["value"] == "loop still usable"
@@ -144,12 +148,9 @@ def test_a_blocking_call_is_reported_and_the_realm_stays_usable(run):
     gate = threading.Event()
     run.namespace["gate"] = gate
     run.submit("started = True\ngate.wait()\n'never'", job_id="j-block")
-    while not run.namespace.get("started"):
-        time.sleep(0.01)
+    wait_until(lambda: run.namespace.get("started"))
     run.stop("j-block")
-    deadline = time.monotonic() + WAIT
-    while not run.warnings and time.monotonic() < deadline:
-        time.sleep(0.01)
+    wait_until(lambda: run.warnings)
     assert "cannot interrupt" in run.warnings[0] and "j-block" in run.warnings[0]
     assert run("'next job runs'", job_id="j-next") == {"ok": True, "value": "next job runs",
                                                        "durationMs": pytest.approx(0, abs=5000)}
