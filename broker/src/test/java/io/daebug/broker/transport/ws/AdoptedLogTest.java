@@ -8,33 +8,10 @@ import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.protocol.RunJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** A log an agent wrote before its realm connected is adopted as it is, and its requests run once. */
-class AdoptedLogTest {
-  @TempDir
-  Path base;
-
-  private SpecAuditTest.Rig rig;
-  private TestBroker broker;
-  private Path root;
-
-  @BeforeEach
-  void start() throws Exception {
-    rig = new SpecAuditTest.Rig(base);
-    broker = rig.start(UnaryOperator.identity());
-    root = broker.root();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    rig.shutdown();
-  }
-
+class AdoptedLogTest extends OneBrokerRig {
   @Test
   void requestsInALogWrittenBeforeTheRealmConnectedRunOnceInOrder() throws Exception {
     Files.createDirectories(root.resolve("daebug"));

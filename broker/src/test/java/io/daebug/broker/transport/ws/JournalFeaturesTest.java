@@ -7,33 +7,10 @@ import io.daebug.broker.protocol.RunJob;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Journal features that need a realm but not a browser: the result cap and the running placeholder. */
-class JournalFeaturesTest {
-  @TempDir
-  Path base;
-
-  private SpecAuditTest.Rig rig;
-  private TestBroker broker;
-  private Path root;
-
-  @BeforeEach
-  void start() throws Exception {
-    rig = new SpecAuditTest.Rig(base);
-    broker = rig.start(UnaryOperator.identity());
-    root = broker.root();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    rig.shutdown();
-  }
-
+class JournalFeaturesTest extends OneBrokerRig {
   @Test
   void aResultOverTheCapIsCutInTheLogAndKeptWholeBesideIt() throws Exception {
     FakeRealm realm = rig.connect();

@@ -9,33 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What a new user trips over (issue 16): each test here failed before its fix. */
-class NewUserTest {
-  @TempDir
-  Path base;
-
-  private SpecAuditTest.Rig rig;
-  private TestBroker broker;
-  private Path root;
-
-  @BeforeEach
-  void start() throws Exception {
-    rig = new SpecAuditTest.Rig(base);
-    broker = rig.start(UnaryOperator.identity());
-    root = broker.root();
-  }
-
-  @AfterEach
-  void stop() throws Exception {
-    rig.shutdown();
-  }
-
+class NewUserTest extends OneBrokerRig {
   @Test
   void aSecondBrokerOnTheSameFolderIsRefusedWithTheRunningOnesUrlAndPid() throws Exception {
     String url = "http://127.0.0.1:" + broker.port() + "/";
