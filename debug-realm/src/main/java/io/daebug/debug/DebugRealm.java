@@ -29,8 +29,14 @@ import org.eclipse.lsp4j.debug.Variable;
  * them), and its state the realm's registry status.
  */
 final class DebugRealm implements JobExecutor, DapSession.Listener, Commands.Context, AutoCloseable {
-  /** A job answers this much before its timeout, so its reply (not the broker's timeout) says what happened. */
-  static final Duration ANSWER_MARGIN = Duration.ofMillis(500);
+  /**
+   * A job stops waiting this long before its timeout (a fifth of it, 0.5 to 2 s), so its reply (where it paused
+   * the program), not the broker's timeout, says what happened, even on a busy machine.
+   */
+  static Duration answerMargin(Duration timeout) {
+    long fifth = timeout.toMillis() / 5;
+    return Duration.ofMillis(Math.max(500, Math.min(2000, fifth)));
+  }
 
   private final LaunchSpec spec;
   private final Consumer<String> log;
@@ -112,7 +118,8 @@ final class DebugRealm implements JobExecutor, DapSession.Listener, Commands.Con
 
   private void run(RealmJob job) {
     current = job;
-    deadline = System.nanoTime() + Math.max(job.timeout().minus(ANSWER_MARGIN).toNanos(), job.timeout().toNanos() / 2);
+    deadline = System.nanoTime() + Math.max(job.timeout().minus(answerMargin(job.timeout())).toNanos(),
+        job.timeout().toNanos() / 2);
     try {
       if (cancelled.remove(job.id())) {
         job.fail("Cancelled", "cancelled before it ran");

@@ -147,7 +147,7 @@ class GoDebugIT {
   @Order(9)
   void aWaitThatNeverEndsIsPausedAtItsTimeoutOrCancel() {
     assertThat(spin.ask("dap", "pause")).contains("stopped (pause)");
-    String timedOut = spin.ask("dap timeout=3s", "continue");
+    String timedOut = spin.ask("dap timeout=6s", "continue");
     assertThat(timedOut).startsWith("#### \uD83D\uDEABspin to")
         .contains("Timeout: > continue\nerror: the job reached its timeout while the program ran: paused it at");
     spin.append("### \uD83D\uDDE3\uFE0Fcanceller to spin at 00:00:00\n```dap\ncontinue\n```\n");
