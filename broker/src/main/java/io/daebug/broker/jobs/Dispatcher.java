@@ -38,6 +38,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,6 +61,8 @@ public final class Dispatcher {
   private final Runnable shutdownRequested;
   private final Map<RealmLink, Realm> byLink = new HashMap<>();
   private final JobRunner jobs;
+  /** The log writes (see {@link LogWriter}): two threads, as the machines this runs on have few cores. */
+  private final ExecutorService journal = LogWriter.pool(2);
   private final Controllers controllers = new Controllers();
   private final HelloDeadlines greetings;
   /** Realm links that closed before their hello reached the core (a hello waiting for its big log to be read). */
@@ -114,7 +117,7 @@ public final class Dispatcher {
     this.logProblems = new LogProblems(registry, () -> now());
     this.realms = new Realms(logDir(), config.resultCap(), config.writes(), config.disconnectGrace(), ticker, core,
         this::expire);
-    this.jobs = new JobRunner(config, Scheduler.of(core), ticker, this::registryChanged, controllers, metrics);
+    this.jobs = new JobRunner(config, Scheduler.of(core), ticker, this::registryChanged, controllers, metrics, journal);
     this.jobs.cancelSent = new OwnerRelay(realms)::cancelSent;
     core.scheduleWithFixedDelay(() -> guard("beats", this::checkBeats), BEAT_CHECK_MS, BEAT_CHECK_MS,
         TimeUnit.MILLISECONDS);
@@ -390,7 +393,8 @@ public final class Dispatcher {
   public void shutdown(String startCommand) {
     try {
       primer.shutdownNow();
-      core.submit(() -> guard("shutdown", () -> {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      java.util.concurrent.Future<java.util.concurrent.CompletableFuture<Void>> ended = core.submit(() -> {
         closed = true;
         jobs.close();
         for (Realm realm : realms.all()) {
@@ -399,9 +403,15 @@ public final class Dispatcher {
             realm.link().close(1001, "broker shutting down");
           }
         }
+        return jobs.drained();
+      });
+      // the replies are written off the core: wait for them before the registry says the broker is gone
+      ended.get(30, TimeUnit.SECONDS).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      core.submit(() -> guard("shutdown", () -> {
         realms.close();
         registry.writeShutdown(now(), startCommand);
-      })).get(30, TimeUnit.SECONDS);
+      })).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      journal.shutdown(); // its threads finish what they hold (never interrupted: the log channels are interruptible)
     } catch (Exception e) {
       log.warn("shutdown did not complete cleanly: {}", e.toString());
     }

@@ -45,6 +45,7 @@ class JobRunnerTest {
   Path root;
 
   private final FakeScheduler time = new FakeScheduler();
+  private final HeldJournal journal = new HeldJournal();
   private Realms realms;
   private JobRunner runner;
   private Realm realm;
@@ -81,6 +82,34 @@ class JobRunnerTest {
     }
   }
 
+  /**
+   * The journal's threads, by hand: a write runs at once on the test's thread, or, while {@link #hold} is on, waits
+   * until {@link #release}, so a test sees what the core does while a write is in flight.
+   */
+  static final class HeldJournal implements java.util.concurrent.Executor {
+    final java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>();
+    boolean hold;
+    int writes;
+
+    @Override
+    public void execute(Runnable write) {
+      writes++;
+      if (hold) {
+        held.add(write);
+      } else {
+        write.run();
+      }
+    }
+
+    /** Runs the writes held so far, and those that come meanwhile. */
+    void release() {
+      hold = false;
+      while (!held.isEmpty()) {
+        held.poll().run();
+      }
+    }
+  }
+
   @BeforeEach
   void start() throws Exception {
     BrokerConfig d = BrokerConfig.defaults(root);
@@ -89,7 +118,7 @@ class JobRunnerTest {
         d.writes());
     realms = new Realms(root.resolve("daebug"), 64 * 1024, config.writes(), Duration.ofMinutes(2), time, Runnable::run,
         r -> {});
-    runner = new JobRunner(config, time, time, () -> {}, new Controllers(), BrokerMetrics.NONE);
+    runner = new JobRunner(config, time, time, () -> {}, new Controllers(), BrokerMetrics.NONE, journal);
   }
 
   private void connect(String earlierLog) throws Exception {
@@ -103,6 +132,7 @@ class JobRunnerTest {
     runner.adopt(realm);
     runner.acceptFromLog(realm, true);
     runner.realmReady(realm);
+    time.runDue();
   }
 
   private void append(String text) throws Exception {
