@@ -426,6 +426,7 @@ final class JobRunner {
           ? b -> b.success(job.anchor, ordinal, job.id, job.agent, now, tookFinal, r.value(), events)
           : b -> b.failure(job.id, job.anchor, ordinal, job.agent, now, tookFinal, r.failure().display(), events));
       finish(lane, job);
+      lane.replying.add(job);
       metrics.jobEnded(Outcome.of(r.ok()).wire(), took);
       lane.writer.afterWrite(c -> {
         keepAnswered(lane, job, c);
@@ -556,6 +557,7 @@ final class JobRunner {
     metrics.jobEnded(outcome.wire(), job.state == Job.State.RUNNING ? took : null);
     finish(lane, job);
     long end = ticker.read();
+    lane.replying.add(job);
     lane.writer.afterWrite(c -> {
       keepAnswered(lane, job, c);
       controllers.finished(job, outcome, null, Controllers.brokerError(outcome, error), written, end, false);
@@ -564,6 +566,7 @@ final class JobRunner {
 
   /** Keeps a job's reply as written, to write it again where a stale save puts its placeholder back. */
   private static void keepAnswered(Lane lane, Job job, RealmLog.Commit c) {
+    lane.replying.remove(job);
     if (c != null) {
       lane.keepAnswered(job, c.reply(job.id));
     }

@@ -34,6 +34,8 @@ final class Lane {
 
   /** The last answered jobs, oldest first, with their reply lines. */
   final ArrayDeque<Job> answered = new ArrayDeque<>();
+  /** Jobs ended whose reply is not in the file yet (handed to the writer): their placeholders are still there. */
+  final List<Job> replying = new ArrayList<>();
 
   Lane(EventBuffer background) {
     this.background = background;
@@ -112,7 +114,8 @@ final class Lane {
     List<Job> pending = pendingJobs();
     for (Job job : answered) {
       boolean unique = answered.stream().filter(o -> o.anchor.equals(job.anchor)).count() == 1
-          && pending.stream().noneMatch(o -> o.anchor.equals(job.anchor));
+          && pending.stream().noneMatch(o -> o.anchor.equals(job.anchor))
+          && replying.stream().noneMatch(o -> o.anchor.equals(job.anchor));
       if (unique) {
         out.add(job.anchor);
       }
