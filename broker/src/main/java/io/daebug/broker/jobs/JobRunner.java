@@ -386,7 +386,9 @@ final class JobRunner {
     for (Job job : pending) {
       String away = realm.connected() ? null : "realm disconnected at " + realm.lastSeen() + ", waiting up to "
           + JournalFormat.shortDuration(config.disconnectGrace()) + " for it to return";
-      PendingStatus want = job == lane.running
+      // the head of an idle lane starts as soon as its placeholder is written: it says so at once
+      boolean starts = job == lane.running || (ahead == 0 && realm.connected() && !job.refused && !closed);
+      PendingStatus want = starts
           ? job.status instanceof PendingStatus.Executing ? job.status : PendingStatus.STARTED
           : new PendingStatus.Queued(ahead, away);
       if (!want.equals(job.status)) {
