@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * (each transition writes its batch and then tells controllers), and what is not part of it lives in {@link Lane},
  * {@link JobIds}, {@link EventBuffer} and {@link Controllers}.
  */
-final class JobRunner {
+public final class JobRunner {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   private static final Duration REFRESH = Duration.ofSeconds(5);
   private static final Duration BACKGROUND_BATCH = Duration.ofSeconds(1);
@@ -74,7 +74,7 @@ final class JobRunner {
    * @param stateChanged called when a realm's state for the registry may have changed
    * @param journal runs the log writes (see {@link LogWriter}); a test's can hold them to see what waits meanwhile
    */
-  JobRunner(BrokerConfig config, Scheduler scheduler, Ticker ticker, Runnable stateChanged,
+  public JobRunner(BrokerConfig config, Scheduler scheduler, Ticker ticker, Runnable stateChanged,
       Controllers controllers, BrokerMetrics metrics, Executor journal) {
     this.config = config;
     this.journal = journal;
@@ -241,6 +241,11 @@ final class JobRunner {
   /** A worker with a page that owns it: the page terminates and restarts it on a cancel. */
   private static boolean restartable(Realm realm) {
     return "worker".equals(realm.kind()) && realm.parent() != null;
+  }
+
+  /** The journal pool of a broker (see {@link LogWriter}): two threads, as the machines this runs on have few cores. */
+  public static java.util.concurrent.ExecutorService journalPool() {
+    return LogWriter.pool(2);
   }
 
   /** Completes once everything handed to the logs' writers so far is written (or failed). Core thread. */
