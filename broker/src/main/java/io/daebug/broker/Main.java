@@ -4,7 +4,7 @@ import ch.qos.logback.classic.Level;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.config.Durations;
 import io.daebug.broker.http.BrokerExtension;
-import io.daebug.broker.journal.WriteOptions;
+import io.daebug.broker.config.SystemProperties;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -149,7 +149,7 @@ public final class Main implements Callable<Integer> {
           new BrokerConfig.Limits(maxMessage, resultCap, maxRealmsPerAddress, maxQueue),
           new BrokerConfig.Security(token, requireToken, allowHosts, allowOrigins,
               tlsKeystore == null ? null : tlsKeystore.toAbsolutePath(), password),
-          Clock.systemDefaultZone(), WriteOptions.fromSystemProperties());
+          Clock.systemDefaultZone(), SystemProperties.writes(System.getProperties()));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }

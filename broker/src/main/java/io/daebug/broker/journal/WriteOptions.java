@@ -27,11 +27,10 @@ public record WriteOptions(long inPlaceAbove, WriteFaults faults) {
   }
 
   /**
-   * The defaults, with {@code -Ddaebug.journal.inPlaceAbove=BYTES} and {@code -Ddaebug.crashAt=POINT[:N]}
-   * (for crash tests) applied.
+   * Every log written in place, no faults. The command line's {@code -Ddaebug.journal.inPlaceAbove} and
+   * {@code -Ddaebug.crashAt} are read where the broker starts ({@code config.SystemProperties}), never here.
    */
-  public static WriteOptions fromSystemProperties() {
-    return new WriteOptions(Long.getLong("daebug.journal.inPlaceAbove", DEFAULT_IN_PLACE_ABOVE),
-        WriteFaults.fromSystemProperties());
+  public static WriteOptions defaults() {
+    return new WriteOptions(DEFAULT_IN_PLACE_ABOVE, WriteFaults.NONE);
   }
 }
