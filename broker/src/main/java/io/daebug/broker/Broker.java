@@ -36,6 +36,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -189,7 +190,8 @@ public final class Broker implements AutoCloseable {
     Scheduler scheduler = Scheduler.of(core);
     Controllers controllers = new Controllers();
     RegistryPublisher[] publisher = new RegistryPublisher[1]; // the jobs tell it of changes; it shows their state
-    JobRunner jobs = new JobRunner(cfg, scheduler, ticker, () -> publisher[0].changed(), controllers, metrics);
+    ExecutorService journal = JobRunner.journalPool();
+    JobRunner jobs = new JobRunner(cfg, scheduler, ticker, () -> publisher[0].changed(), controllers, metrics, journal);
     publisher[0] = new RegistryPublisher(realms, jobs, controllers, registry, scheduler, ticker, cfg.clock(),
         onShutdownRequest);
     Path logDir = cfg.root().resolve("daebug");
@@ -197,7 +199,7 @@ public final class Broker implements AutoCloseable {
         new RealmSessions(cfg, realms, jobs, publisher[0], ticker),
         new ControllerSessions(cfg, realms, jobs, controllers, publisher[0], ticker),
         new LogChanges(logDir, realms, jobs, scheduler), publisher[0],
-        new HelloDeadlines(ticker, HelloDeadlines.TIMEOUT));
+        new HelloDeadlines(ticker, HelloDeadlines.TIMEOUT), journal);
     return new Dispatcher(core, scheduler, logDir, cfg.pingInterval(), parts);
   }
 
