@@ -28,6 +28,8 @@ import java.util.stream.Stream;
 final class UnprivilegedBroker implements AutoCloseable {
   /** The user and group the child runs as: {@code nobody} on Debian. */
   static final int NOBODY = 65534;
+  /** How long a child JVM may take to serve: generous, for a machine busy with other builds. */
+  static final java.time.Duration START = java.time.Duration.ofSeconds(120);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static String unavailable;
   private static boolean checked;
@@ -101,7 +103,7 @@ final class UnprivilegedBroker implements AutoCloseable {
         .redirectOutput(output.toFile()).start();
     Path lock = root.resolve("daebug").resolve(".broker");
     try {
-      await().until(() -> !process.isAlive() || url(lock) != null);
+      await(START).until(() -> !process.isAlive() || url(lock) != null);
     } catch (RuntimeException e) {
       process.destroyForcibly();
       throw new IOException("the broker did not start as uid " + NOBODY + ": " + Files.readString(output), e);
