@@ -9,7 +9,6 @@ import io.daebug.broker.jobs.SerialExecutor;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.JournalWatcher;
 import io.daebug.broker.journal.RegistryFile;
-import io.daebug.broker.journal.RedoRecord;
 import io.daebug.broker.journal.StaleTemps;
 import io.daebug.broker.metrics.PrometheusMetrics;
 import io.daebug.broker.protocol.RealmInfo;
@@ -127,7 +126,6 @@ public final class Broker implements AutoCloseable {
       bound[0] = server;
       lock.publish(server.uri(cfg.host()).toString());
       StaleTemps.delete(root);
-      RedoRecord.recoverAll(root.resolve("daebug"));
       registry.write(List.of());
       Dispatcher forWatcher = dispatcher;
       JournalWatcher watcher = new JournalWatcher(root, new JournalWatcher.Listener() {

@@ -51,8 +51,6 @@ public final class RealmLog implements AutoCloseable {
   private boolean mergedUnseen;
   /** The log had its footer when the broker last read or wrote it: a version without one is probably half-saved. */
   private boolean hadFooter;
-  private boolean recovered;
-  private final WriteFaults faults;
   private int cancels;
   private List<Anchor> answeredFound = List.of();
 
@@ -65,15 +63,14 @@ public final class RealmLog implements AutoCloseable {
   }
 
   /**
-   * @param options when writes go in place, and the fault-injection hook
+   * @param options when history moves out of the log, and the fault-injection hook
    */
   public RealmLog(Path file, String realm, String language, int resultCap, DirSync dirSync, WriteOptions options) {
     this.file = file;
     this.realm = realm;
     this.language = language;
     this.resultCap = resultCap;
-    this.writer = new TailWriter(file, dirSync, orphans, options.faults(), options.inPlaceAbove());
-    this.faults = options.faults();
+    this.writer = new TailWriter(file, dirSync, orphans, options.faults());
     this.reader = new RegionReader(file);
   }
 
@@ -127,19 +124,8 @@ public final class RealmLog implements AutoCloseable {
   /** Creates the log with its title, guide and footer unless it exists (an agent's file is adopted as is). */
   public void create() throws IOException {
     LogPaths.requireRegularOrAbsent(file);
-    recover();
     AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language));
     lastSeen = AtomicFiles.Stamp.of(file);
-  }
-
-  /** Once, before the first read: finishes an in-place write that a crash interrupted (see {@link RedoRecord}). */
-  private void recover() throws IOException {
-    if (!recovered) {
-      recovered = true;
-      if (RedoRecord.recover(file, faults)) {
-        reader.forget();
-      }
-    }
   }
 
   /**
@@ -164,10 +150,9 @@ public final class RealmLog implements AutoCloseable {
     return reader.reads();
   }
 
-  /** Reads the log (its live region, or all of it when the region moved), once recovered. */
+  /** Reads the log (its live region, or all of it when the region moved). */
   private Snapshot read(boolean whole) throws IOException {
     LogPaths.requireRegularOrAbsent(file); // an lstat: a FIFO or a link put there since is never opened
-    recover();
     return reader.read(whole, lastSeen == null ? null : lastSeen.key());
   }
 
@@ -262,7 +247,7 @@ public final class RealmLog implements AutoCloseable {
     if (extra.isEmpty()) {
       return false;
     }
-    write(false, s -> LogDocument.parse(s.text() == null ? extra : s.text() + extra, s.whole()));
+    write(false, s -> LogDocument.parse(s.text() == null ? extra : s.text() + extra, s.whole()), Durability.DURABLE);
     mergedUnseen = true;
     return true;
   }
@@ -271,13 +256,6 @@ public final class RealmLog implements AutoCloseable {
   @Override
   public void close() {
     orphans.close();
-    try {
-      if (recovered) {
-        writer.close(); // else a failed write's redo record is left for the next broker to finish
-      }
-    } catch (IOException e) {
-      log.debug("cannot remove the redo record of {}: {}", file, e.toString());
-    }
   }
 
   /** Whether replaced versions of the log are still being watched. */
@@ -460,16 +438,25 @@ public final class RealmLog implements AutoCloseable {
       return this;
     }
 
-    /** Applies every edit to the file's current content in one atomic write. */
-    /** Writes the batch's edits, if it has any; true when it wrote. */
+    /** {@link #commit(Durability)} with {@link Durability#DURABLE}. */
     public boolean commit() throws IOException {
+      return commit(Durability.DURABLE);
+    }
+
+    /**
+     * Applies every edit to the file's current content and writes the result as one new version of the log, if
+     * the batch has edits; returns once the version is {@code durability} (see {@link Durability}).
+     *
+     * @return true when it wrote
+     */
+    public boolean commit(Durability durability) throws IOException {
       boolean writes = !edits.isEmpty();
       if (writes) {
         write(whole, s -> {
           LogDocument doc = parse(s);
           edits.forEach(e -> e.accept(doc));
           return doc;
-        });
+        }, durability);
       }
       written.forEach(Runnable::run);
       return writes;
@@ -507,7 +494,7 @@ public final class RealmLog implements AutoCloseable {
    * changes meanwhile, reads it again and redoes the edit. Reads only the live region unless {@code whole}
    * or the region is gone.
    */
-  private void write(boolean whole, Edit edit) throws IOException {
+  private void write(boolean whole, Edit edit, Durability durability) throws IOException {
     long start = System.nanoTime();
     long giveUp = start + HALF_SAVED_WAIT.toNanos();
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -541,16 +528,8 @@ public final class RealmLog implements AutoCloseable {
       if (common < 0) {
         common = 0;
       }
-      AtomicFiles.Stamp written;
-      try {
-        written = writer.write(s.stamp(), s.offset() + common, Arrays.copyOfRange(old, common, old.length),
-            Arrays.copyOfRange(out, common, out.length));
-      } catch (IOException | RuntimeException e) {
-        // The write may have stopped half way (disk full): its redo record finishes it before the next read.
-        recovered = false;
-        reader.forget();
-        throw e;
-      }
+      AtomicFiles.Stamp written = writer.write(s.stamp(), s.offset() + common, old.length - common,
+          Arrays.copyOfRange(out, common, out.length), durability);
       if (written == null) {
         continue;
       }
@@ -563,7 +542,7 @@ public final class RealmLog implements AutoCloseable {
       }
       String extra = orphans.drain();
       if (!extra.isEmpty()) {
-        write(false, x -> LogDocument.parse(x.text() == null ? extra : x.text() + extra, x.whole()));
+        write(false, x -> LogDocument.parse(x.text() == null ? extra : x.text() + extra, x.whole()), durability);
       }
       return;
     }

@@ -56,8 +56,8 @@ public final class BigLogBench {
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
     System.out.printf(Locale.ROOT, "%d jobs per size after %d warm-up, 1+1 answered at once by a scripted realm;"
-        + " sizes take turns job by job, so machine load falls on all of them alike; logs written in place above %s"
-        + " bytes%n", jobs, WARMUP, io.daebug.broker.journal.WriteOptions.fromSystemProperties().inPlaceAbove());
+        + " sizes take turns job by job, so machine load falls on all of them alike; history moved out of a log above %s"
+        + " bytes%n", jobs, WARMUP, io.daebug.broker.journal.WriteOptions.fromSystemProperties().historyAbove());
     Path root = Files.createTempDirectory("daebug-big-log-");
     Path[] logs = new Path[sizes.length];
     long[] startSizes = new long[sizes.length];
