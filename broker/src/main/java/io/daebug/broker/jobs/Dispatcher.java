@@ -168,7 +168,7 @@ public final class Dispatcher {
       primer.execute(() -> {
         RealmLog.Primed primed = null;
         try {
-          primed = RealmLog.prime(big);
+          primed = RealmLog.prime(big, config.writes());
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
           // The core reads it then, as for any log.
           log.warn("cannot read {} ahead of its realm's hello: {}", big, e.toString());

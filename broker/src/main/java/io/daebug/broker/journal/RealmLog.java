@@ -42,8 +42,9 @@ public final class RealmLog implements AutoCloseable {
   private final String realm;
   private final String language;
   private final int resultCap;
-  private final Orphans orphans = new Orphans();
+  private final Orphans orphans;
   private final TailWriter writer;
+  private final History history;
   private AtomicFiles.Stamp lastSeen;
   /** Where the live region is, and what the broker last read or wrote there. */
   private final RegionReader reader;
@@ -66,11 +67,21 @@ public final class RealmLog implements AutoCloseable {
    * @param options when history moves out of the log, and the fault-injection hook
    */
   public RealmLog(Path file, String realm, String language, int resultCap, DirSync dirSync, WriteOptions options) {
+    this(file, realm, language, resultCap, dirSync, options, System::nanoTime);
+  }
+
+  /**
+   * @param nanos the broker's ticker, in nanoseconds: how long replaced versions are watched ({@link Orphans})
+   */
+  public RealmLog(Path file, String realm, String language, int resultCap, DirSync dirSync, WriteOptions options,
+      java.util.function.LongSupplier nanos) {
     this.file = file;
+    this.orphans = new Orphans(nanos);
     this.realm = realm;
     this.language = language;
     this.resultCap = resultCap;
     this.writer = new TailWriter(file, dirSync, orphans, options.faults());
+    this.history = new History(file, options.historyAbove(), options.faults());
     this.reader = new RegionReader(file);
   }
 
@@ -86,19 +97,22 @@ public final class RealmLog implements AutoCloseable {
     private final Path file;
     private final RegionReader reader;
     private final boolean hadFooter;
+    private final Orphans orphans;
 
-    private Primed(Path file, RegionReader reader, boolean hadFooter) {
+    private Primed(Path file, RegionReader reader, boolean hadFooter, Orphans orphans) {
       this.file = file;
       this.reader = reader;
       this.hadFooter = hadFooter;
+      this.orphans = orphans;
     }
   }
 
   /**
    * Reads and parses {@code file} whole, on the caller's thread (not the core's: for a 200 MB log this takes
-   * seconds); null when it is not there. Touches no {@link RealmLog}.
+   * seconds), and moves its finished history out ({@link History}) when it is past {@code options}' threshold, the
+   * one-time cost of adopting a big log; null when it is not there. Touches no {@link RealmLog}.
    */
-  public static Primed prime(Path file) throws IOException {
+  public static Primed prime(Path file, WriteOptions options) throws IOException {
     LogPaths.requireRegularOrAbsent(file);
     RegionReader r = new RegionReader(file);
     Snapshot s = r.read(true, null);
@@ -106,8 +120,27 @@ public final class RealmLog implements AutoCloseable {
       return null;
     }
     LogDocument doc = LogDocument.parse(s.text(), true);
+    Orphans orphans = new Orphans();
+    if (new History(file, options.historyAbove(), options.faults()).moveOut(doc, s.bytes())) {
+      byte[] out = Utf8.encode(doc.text());
+      int common = Math.max(0, Arrays.mismatch(s.bytes(), out));
+      AtomicFiles.Stamp written;
+      try (DirSync sync = new DirSync(file.getParent())) {
+        written = new TailWriter(file, sync, orphans, options.faults()).write(s.stamp(), common,
+            s.bytes().length - common, Arrays.copyOfRange(out, common, out.length), Durability.DURABLE);
+      }
+      if (written != null) {
+        s = new Snapshot(written, 0, out);
+      } else { // changed meanwhile: the first write moves the history (its part is written again)
+        s = r.read(true, null);
+        if (s.bytes() == null) {
+          return null;
+        }
+        doc = LogDocument.parse(s.text(), true);
+      }
+    }
     r.narrow(s, doc);
-    return new Primed(file, r, doc.footer() >= 0);
+    return new Primed(file, r, doc.footer() >= 0, orphans);
   }
 
   /**
@@ -118,6 +151,7 @@ public final class RealmLog implements AutoCloseable {
     if (primed != null && primed.file.equals(file)) {
       reader.seedFrom(primed.reader);
       hadFooter = primed.hadFooter;
+      orphans.takeOver(primed.orphans);
     }
   }
 
@@ -511,6 +545,10 @@ public final class RealmLog implements AutoCloseable {
       if (!whole) {
         s = narrow(s);
       }
+      if (!s.whole() && history.due(s.offset())) {
+        whole = true; // history to move out of the log: the edit is made on the whole file
+        continue;
+      }
       byte[] guardAbove = reader.guardAbove(s);
       LogDocument doc = edit.apply(s);
       if (!s.whole() && doc.footer() < 0) {
@@ -518,6 +556,9 @@ public final class RealmLog implements AutoCloseable {
         continue;
       }
       byte[] out = Utf8.encode(doc.text());
+      if (s.whole() && s.bytes() != null && history.moveOut(doc, out)) {
+        out = Utf8.encode(doc.text());
+      }
       byte[] old = s.bytes() == null ? new byte[0] : s.bytes();
       int common = Arrays.mismatch(old, out);
       if (common < 0 && s.bytes() != null) {

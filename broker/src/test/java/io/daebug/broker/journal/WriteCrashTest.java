@@ -61,6 +61,7 @@ class WriteCrashTest {
 
   private enum Change { ACCEPT, BIG_REPLY, QUEUE_MOVES_UP, BACKGROUND }
 
+  /** HISTORY_WRITTEN (a write that moves history out) is in {@link HistoryTest}. */
   @ParameterizedTest
   @EnumSource(value = Point.class, names = "HISTORY_WRITTEN", mode = EnumSource.Mode.EXCLUDE)
   void aCrashAtEveryPointLeavesTheOldOrTheNewContentAndTheAgentsAppends(Point point) throws IOException {
