@@ -55,6 +55,11 @@ public final class Main implements Callable<Integer> {
       description = "Longest result text written into a log; longer ones are cut and saved whole beside it (default: ${DEFAULT-VALUE}).")
   int resultCap = 64 * 1024;
 
+  @Option(names = "--history-above", paramLabel = "BYTES",
+      description = "A log's finished history past this size moves into numbered files in daebug/<realm>.history/"
+          + " (default: ${DEFAULT-VALUE}).")
+  long historyAbove = WriteOptions.DEFAULT_HISTORY_ABOVE;
+
   @Option(names = "--allow-host", paramLabel = "NAME", split = ",",
       description = "Extra host names accepted in Host and Origin headers (comma-separated).")
   List<String> allowHosts = List.of();
@@ -149,7 +154,7 @@ public final class Main implements Callable<Integer> {
           new BrokerConfig.Limits(maxMessage, resultCap, maxRealmsPerAddress, maxQueue),
           new BrokerConfig.Security(token, requireToken, allowHosts, allowOrigins,
               tlsKeystore == null ? null : tlsKeystore.toAbsolutePath(), password),
-          Clock.systemDefaultZone(), WriteOptions.fromSystemProperties());
+          Clock.systemDefaultZone(), WriteOptions.fromSystemProperties().withHistoryAbove(historyAbove));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }

@@ -40,6 +40,35 @@ public final class JournalFiles {
   }
 
   /**
+   * Reads a log as text (as {@link #read} does) with its history put back: the text of its history parts
+   * ({@code daebug/<realm>.history/}, see docs/journal-format.md, "History files"), oldest first, in place of its
+   * link line and the blank line below it. That is the log as it would be had its history never moved.
+   *
+   * @param log the file
+   * @return its whole history and live text
+   * @throws java.nio.file.NoSuchFileException when it or a part it links does not exist
+   * @throws CharacterCodingException when it is not UTF-8 (an agent wrote such bytes)
+   * @throws IOException when it cannot be read
+   */
+  public static String readWithHistory(Path log) throws IOException {
+    String text = read(log);
+    int at = text.startsWith(History.LINK_PREFIX) ? 0 : text.indexOf("\n" + History.LINK_PREFIX) + 1;
+    int end = at == 0 && !text.startsWith(History.LINK_PREFIX) ? -1 : text.indexOf('\n', at);
+    int parts = end < 0 ? -1 : History.linkedParts(text.substring(at, end));
+    if (parts < 0) {
+      return text;
+    }
+    StringBuilder out = new StringBuilder(text.substring(0, at));
+    for (int p = 1; p <= parts; p++) {
+      String part = decode(Files.readAllBytes(History.folderOf(log).resolve(History.name(p))));
+      int body = part.indexOf("\n\n");
+      out.append(part, body < 0 ? part.length() : body + 2, part.length());
+    }
+    int rest = Math.min(text.length(), end + 2);
+    return out.append(text, rest, text.length()).toString();
+  }
+
+  /**
    * One attempt of {@link #read}: the log's text if it did not change during the read, else empty.
    *
    * @param log the file
