@@ -4,7 +4,17 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.http.BrokerExtension;
 import io.daebug.broker.http.TokenGate;
+import io.daebug.broker.jobs.ControllerSessions;
+import io.daebug.broker.jobs.Controllers;
 import io.daebug.broker.jobs.Dispatcher;
+import io.daebug.broker.jobs.HelloDeadlines;
+import io.daebug.broker.jobs.JobRunner;
+import io.daebug.broker.jobs.LogChanges;
+import io.daebug.broker.jobs.RealmSessions;
+import io.daebug.broker.jobs.RegistryPublisher;
+import io.daebug.broker.jobs.Scheduler;
+import io.daebug.broker.registry.Realms;
+import java.time.Clock;
 import io.daebug.broker.jobs.SerialExecutor;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.JournalWatcher;
@@ -104,8 +114,9 @@ public final class Broker implements AutoCloseable {
     BrokerConfig rooted = config.withRoot(root);
     BrokerConfig cfg = rooted.token() == null && (!rooted.loopbackOnly() || rooted.requireToken()) ? rooted.withToken(TokenGate.generate())
         : rooted;
+    Clock clock = cfg.clock();
     SerialExecutor core = new SerialExecutor();
-    String started = JournalFormat.time(LocalTime.now(cfg.clock()));
+    String started = JournalFormat.time(LocalTime.now(clock));
     Broker[] self = new Broker[1];
     Runnable onShutdownRequest = () -> {
       if (self[0] != null) {
@@ -114,17 +125,19 @@ public final class Broker implements AutoCloseable {
     };
     WsServer[] bound = new WsServer[1];
     RegistryFile registry = new RegistryFile(root, started, () -> bound[0].uri(cfg.host()).toString());
-    Dispatcher[] forMetrics = new Dispatcher[1];
-    PrometheusMetrics metrics = new PrometheusMetrics(() -> realmStates(forMetrics[0]), cfg.clock(), ticker::read,
+    Dispatcher[] late = new Dispatcher[1]; // the metrics and the grace periods call the dispatcher built after them
+    PrometheusMetrics metrics = new PrometheusMetrics(() -> realmStates(late[0]), clock, ticker::read,
         Dispatcher.VERSION);
-    Dispatcher dispatcher = new Dispatcher(cfg, core, ticker, registry, onShutdownRequest, metrics);
-    forMetrics[0] = dispatcher;
+    Realms realms = new Realms(root.resolve("daebug"), cfg.resultCap(), cfg.writes(), cfg.disconnectGrace(), ticker,
+        com.github.benmanes.caffeine.cache.Scheduler.systemScheduler(), core, realm -> late[0].expired(realm));
+    Dispatcher dispatcher = core(cfg, core, ticker, realms, registry, metrics, onShutdownRequest);
+    late[0] = dispatcher;
     WsServer server = null;
     try {
       server = WsServer.start(cfg, dispatcher, new MessageCodec(), () -> health(dispatcher, metrics), metrics,
           extensions);
       bound[0] = server;
-      lock.publish(server.uri(cfg.host()).toString());
+      lock.publish(server.uri(cfg.host()).toString(), clock);
       StaleTemps.delete(root);
       registry.write(List.of());
       Dispatcher forWatcher = dispatcher;
@@ -145,6 +158,7 @@ public final class Broker implements AutoCloseable {
         }
       });
       watcher.start();
+      dispatcher.start();
       Broker broker = new Broker(cfg, core, dispatcher, server, watcher, registry, metrics, lock, extensions);
       self[0] = broker;
       for (BrokerExtension e : extensions) {
@@ -161,6 +175,28 @@ public final class Broker implements AutoCloseable {
       lock.close();
       throw e;
     }
+  }
+
+  /**
+   * The core's parts, each given what it works with: the realm table, the jobs, the sessions of realms and
+   * controllers, the log changes and the registry publisher, all confined to {@code core} and timed by its
+   * {@link Scheduler} and {@code ticker}.
+   */
+  private static Dispatcher core(BrokerConfig cfg, SerialExecutor core, Ticker ticker, Realms realms,
+      RegistryFile registry, PrometheusMetrics metrics, Runnable onShutdownRequest) {
+    Scheduler scheduler = Scheduler.of(core);
+    Controllers controllers = new Controllers();
+    RegistryPublisher[] publisher = new RegistryPublisher[1]; // the jobs tell it of changes; it shows their state
+    JobRunner jobs = new JobRunner(cfg, scheduler, ticker, () -> publisher[0].changed(), controllers, metrics);
+    publisher[0] = new RegistryPublisher(realms, jobs, controllers, registry, scheduler, ticker, cfg.clock(),
+        onShutdownRequest);
+    Path logDir = cfg.root().resolve("daebug");
+    Dispatcher.Parts parts = new Dispatcher.Parts(realms, jobs,
+        new RealmSessions(cfg, realms, jobs, publisher[0], ticker),
+        new ControllerSessions(cfg, realms, jobs, controllers, publisher[0], ticker),
+        new LogChanges(logDir, realms, jobs, scheduler), publisher[0],
+        new HelloDeadlines(ticker, HelloDeadlines.TIMEOUT));
+    return new Dispatcher(core, scheduler, logDir, cfg.pingInterval(), cfg.writes(), parts);
   }
 
   /** The bound port. */

@@ -76,13 +76,13 @@ final class BrokerLock implements AutoCloseable {
     return new BrokerLock(root, channel, lock);
   }
 
-  /** Records the running broker's URL (without its token) and process id. */
-  void publish(String url) throws IOException {
+  /** Records the running broker's URL (without its token), process id and start time (read from {@code clock}). */
+  void publish(String url, java.time.Clock clock) throws IOException {
     Map<String, Object> info = new LinkedHashMap<>();
     info.put("url", url);
     info.put("pid", ProcessHandle.current().pid());
     info.put("root", root.toString());
-    info.put("started", java.time.Instant.now().toString());
+    info.put("started", clock.instant().toString());
     rewrite(JSON.writeValueAsString(info) + "\n");
   }
 

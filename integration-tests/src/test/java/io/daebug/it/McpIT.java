@@ -44,6 +44,8 @@ class McpIT {
   static LogFile nodeLog;
   static McpSyncClient http;
   static McpSyncClient stdio;
+  static RecordingMcpTransport httpWire;
+  static RecordingMcpTransport stdioWire;
 
   @BeforeAll
   static void start() throws IOException {
@@ -52,14 +54,16 @@ class McpIT {
     tab = fixture.realm("mcp.html");
     node = NodeRealmProcess.start(uri, "mcp-node", root);
     nodeLog = fixture.registry().awaitNode("mcp-node", node, "live", () -> "(in process)");
-    http = McpClient.sync(HttpClientStreamableHttpTransport.builder(uri.toString()).endpoint(McpHttpExtension.PATH)
-        .build()).clientInfo(McpSchema.Implementation.builder("it-http", "1").build()).requestTimeout(Duration.ofSeconds(60))
+    httpWire = new RecordingMcpTransport(HttpClientStreamableHttpTransport.builder(uri.toString())
+        .endpoint(McpHttpExtension.PATH).build());
+    http = McpClient.sync(httpWire).clientInfo(McpSchema.Implementation.builder("it-http", "1").build()).requestTimeout(Duration.ofSeconds(60))
         .build();
     http.initialize();
     ServerParameters mcp = ServerParameters.builder(Path.of(System.getProperty("java.home"), "bin", "java").toString())
         .args("-jar", BrokerProcess.jar().toString(), "mcp", "--broker", uri.toString(), "--root", root.toString())
         .build();
-    stdio = McpClient.sync(new StdioClientTransport(mcp, McpJsonDefaults.getMapper()))
+    stdioWire = new RecordingMcpTransport(new StdioClientTransport(mcp, McpJsonDefaults.getMapper()));
+    stdio = McpClient.sync(stdioWire)
         .clientInfo(McpSchema.Implementation.builder("it-stdio", "1").build()).requestTimeout(Duration.ofSeconds(60))
         .initializationTimeout(Duration.ofSeconds(60)).build();
     stdio.initialize();
@@ -146,6 +150,25 @@ class McpIT {
     CallToolResult ended = longJob.join();
     assertThat(ended.isError()).isTrue();
     assertThat(text(ended)).contains("cancelled");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http", "stdio"})
+  void anMcpCancellationCancelsTheJobOfThatCall(String transport) {
+    String marker = "withdrawn-" + transport;
+    CompletableFuture<CallToolResult> longJob = CompletableFuture.supplyAsync(() -> call(transport, "run",
+        Map.of("realm", nodeLog.realm(), "code", "await new Promise(r => setTimeout(r, 120000)); '" + marker + "'")));
+    await().untilAsserted(() -> assertThat(text(call(transport, "list_realms", Map.of("name", nodeLog.realm()))))
+        .contains("\"job\" : \"j-"));
+    RecordingMcpTransport wire = transport.equals("http") ? httpWire : stdioWire;
+    Object id = wire.toolCallId("run", a -> String.valueOf(a.get("code")).contains(marker)).orElseThrow();
+    wire.cancel(id, "the user pressed Esc");
+    assertThat(longJob).succeedsWithin(Duration.ofSeconds(30)).satisfies(r -> {
+      assertThat(r.isError()).isTrue();
+      assertThat(text(r)).contains("cancelled: the MCP client withdrew this call (the user pressed Esc)");
+    });
+    await().untilAsserted(() -> assertThat(nodeLog.read()).contains(marker, "cancelled by it-" + transport));
+    assertThat(text(call(transport, "run", Map.of("realm", nodeLog.realm(), "code", "'free again'")))).contains("free again");
   }
 
   @ParameterizedTest

@@ -119,7 +119,7 @@ public final class ReconnectBench {
    * it handled the realm's hello (the broker logs it before it writes the registry).
    */
   private static double helloAfter(String output, String name, LocalTime since) {
-    Matcher m = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) INFO  Dispatcher - realm " + Pattern.quote(name)
+    Matcher m = Pattern.compile("^(\\d\\d:\\d\\d:\\d\\d\\.\\d{3}) INFO  RealmSessions - realm " + Pattern.quote(name)
         + " connected ", Pattern.MULTILINE).matcher(output);
     if (!m.find()) {
       throw new IllegalStateException("no connect line for " + name + " in:\n" + output);

@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -52,17 +53,20 @@ final class DaebugTools {
   private final Path root;
   private final String broker;
   private final RecentJobs recent = new RecentJobs(1000);
+  private final InFlightCalls calls;
 
   /**
    * @param pool the controller connections
    * @param root the broker's folder when it is on this machine (for read_log and the paths of full results);
    *     nullable
    * @param broker the broker's address, for error messages
+   * @param calls the calls in flight, which MCP cancellation withdraws
    */
-  DaebugTools(ClientPool pool, Path root, String broker) {
+  DaebugTools(ClientPool pool, Path root, String broker, InFlightCalls calls) {
     this.pool = pool;
     this.root = root;
     this.broker = broker;
+    this.calls = calls;
   }
 
   List<SyncToolSpecification> specifications(McpJsonMapper json) {
@@ -83,7 +87,8 @@ final class DaebugTools {
         (exchange, request) -> {
           String agent = agentName(exchange.getClientInfo());
           try {
-            Args args = new Args(request.arguments());
+            Args args = new Args(request.arguments(),
+                request.meta() == null ? null : request.meta().get(InFlightCalls.META_KEY));
             return body.call(pool.client(agent), agent, args);
           } catch (BrokerUnavailableException e) {
             return error("The Daebug broker at " + broker + " is not reachable: " + e.getMessage()
@@ -111,15 +116,21 @@ final class DaebugTools {
     return text(JobReport.pretty(JobReport.json(realms)));
   }
 
-  private CallToolResult run(DaebugClient client, String agent, Args args) {
+  private CallToolResult run(DaebugClient client, String agent, Args args) throws InterruptedException {
     String realm = args.required("realm");
     String code = args.required("code");
     long timeoutMs = args.number("timeout_ms", DEFAULT_TIMEOUT_MS, 1, 600_000);
     int maxChars = (int) args.number("max_chars", DEFAULT_MAX_CHARS, 200, 1_000_000);
     JobRequest request = new JobRequest(realm, code, args.text("language"), Duration.ofMillis(timeoutMs));
+    CompletableFuture<JobResult> job = client.submit(request);
+    // An MCP cancellation cancels the job's future, which cancels the job at the broker under this agent's name.
+    InFlightCalls.Call call = calls.open(args.call(), () -> job.cancel(true));
     try {
-      JobResult r = client.run(request, Duration.ofMillis(timeoutMs).plus(QUEUE_ALLOWANCE));
+      JobResult r = await(job, request, Duration.ofMillis(timeoutMs).plus(QUEUE_ALLOWANCE));
       return result(r, agent, code, maxChars);
+    } catch (CancellationException e) {
+      return error("cancelled: the MCP client withdrew this call (" + call.withdrawn() + "), so " + agent
+          + " cancelled its job; the \uD83D\uDEAB reply in daebug/" + realm + ".md says so");
     } catch (JobFailedException e) {
       return result(e.result(), agent, code, maxChars);
     } catch (JobCancelledException e) {
@@ -131,6 +142,24 @@ final class DaebugTools {
       return error(e.getMessage() + " (it waited in the realm's queue behind other jobs; see read_log)");
     } catch (RequestRejectedException e) {
       return error(refusal(client, realm, e));
+    } finally {
+      call.close();
+    }
+  }
+
+  /** Like {@link DaebugClient#run(JobRequest, Duration)}, on a job already submitted. */
+  private static JobResult await(CompletableFuture<JobResult> job, JobRequest request, Duration wait)
+      throws InterruptedException {
+    try {
+      return job.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      job.cancel(true);
+      throw new JobTimeoutException(request.realm(), wait);
+    } catch (InterruptedException e) {
+      job.cancel(true);
+      throw e;
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new DaebugException("job failed: " + e.getCause(), e.getCause());
     }
   }
 
@@ -236,15 +265,19 @@ final class DaebugTools {
         }
       }
     });
+    InFlightCalls.Call call = calls.open(args.call(), () -> found.cancel(true));
     try {
       client.realms().stream().filter(wanted).findFirst().ifPresent(found::complete);
       return text(JobReport.pretty(JobReport.json(found.get(timeoutMs, TimeUnit.MILLISECONDS))));
+    } catch (CancellationException e) {
+      return error("cancelled: the MCP client withdrew this call (" + call.withdrawn() + ")");
     } catch (TimeoutException e) {
       return error("no connected realm matches " + (pattern == null ? "*" : pattern) + " after " + timeoutMs
           + " ms. " + connected(client));
     } catch (ExecutionException e) {
       throw new DaebugException("waiting for a realm failed", e.getCause());
     } finally {
+      call.close();
       listening.close();
     }
   }
@@ -282,8 +315,8 @@ final class DaebugTools {
     return CallToolResult.builder().addTextContent(text).isError(true).build();
   }
 
-  /** A call's arguments, checked as they are read. */
-  private record Args(Map<String, Object> map) {
+  /** A call's arguments, checked as they are read, and its key in {@link InFlightCalls} (null if none). */
+  private record Args(Map<String, Object> map, Object call) {
     Args {
       map = map == null ? Map.of() : map;
     }

@@ -31,7 +31,9 @@ public final class McpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     CountDownLatch ended = new CountDownLatch(1);
-    InputStream in = new FilterInputStream(System.in) {
+    InFlightCalls calls = new InFlightCalls();
+    InputStream tapped = new TappedInput(System.in, line -> calls.inbound("stdio", line), McpHttpExtension.MAX_BODY);
+    InputStream in = new FilterInputStream(tapped) {
       @Override
       public int read() throws IOException {
         return ended(super.read());
@@ -53,7 +55,7 @@ public final class McpCommand implements Callable<Integer> {
     StdioServerTransportProvider transport = new StdioServerTransportProvider(json, in, System.out);
     try (ClientPool pool = new ClientPool(broker::clientOptions)) {
       McpSyncServer server = server(McpServer.sync(transport), json,
-          new DaebugTools(pool, broker.root(), broker.brokerUri().toString()));
+          new DaebugTools(pool, broker.root(), broker.brokerUri().toString(), calls));
       ended.await();
       server.closeGracefully();
     }

@@ -8,8 +8,11 @@ import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import jakarta.servlet.DispatcherType;
 import java.net.URI;
 import java.time.Duration;
+import java.util.EnumSet;
+import org.eclipse.jetty.ee11.servlet.FilterHolder;
 import org.eclipse.jetty.ee11.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee11.servlet.ServletHolder;
 import org.eclipse.jetty.server.Handler;
@@ -18,15 +21,19 @@ import org.eclipse.jetty.server.Handler;
  * MCP over Streamable HTTP at {@value #PATH} on the broker itself: the SDK's servlet transport in a servlet
  * context mounted behind the broker's Host, Origin and controller-token checks ({@link BrokerExtension}). The
  * tools reach realms through controller connections to the broker's own endpoint on loopback, one per MCP
- * client name, exactly as the stdio server does.
+ * client name, exactly as the stdio server does. {@link CallTapFilter} sees each message first, for MCP
+ * cancellation.
  */
 public final class McpHttpExtension implements BrokerExtension {
   /** Where the broker serves MCP. */
   public static final String PATH = "/-daebug/mcp";
+  /** The largest message body, as the SDK's transport takes by default (16 MiB). */
+  static final int MAX_BODY = 16 * 1024 * 1024;
 
   private final McpJsonMapper json = McpJsonDefaults.getMapper();
   private final HttpServletStreamableServerTransportProvider transport;
   private final ServletContextHandler context;
+  private final InFlightCalls calls = new InFlightCalls();
   private volatile ClientPool pool;
   private volatile McpSyncServer server;
 
@@ -38,6 +45,7 @@ public final class McpHttpExtension implements BrokerExtension {
     ServletHolder holder = new ServletHolder("daebug-mcp", transport);
     holder.setAsyncSupported(true);
     context.addServlet(holder, PATH);
+    context.addFilter(new FilterHolder(new CallTapFilter(calls, MAX_BODY)), PATH, EnumSet.of(DispatcherType.REQUEST));
   }
 
   @Override
@@ -62,7 +70,7 @@ public final class McpHttpExtension implements BrokerExtension {
         .withConnectTimeout(Duration.ofSeconds(5)));
     pool = clients;
     server = McpCommand.server(McpServer.sync(transport), json,
-        new DaebugTools(clients, config.root(), controllerUri.resolve("/").toString()));
+        new DaebugTools(clients, config.root(), controllerUri.resolve("/").toString(), calls));
   }
 
   @Override

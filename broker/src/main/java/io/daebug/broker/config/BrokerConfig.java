@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param limits sizes and counts the broker accepts
  * @param security who may connect, and over what
  * @param clock the wall clock for the journal's {@code HH:MM:SS}
- * @param writes how the logs are written ({@link WriteOptions#fromSystemProperties()}; tests add a fault hook)
+ * @param writes how the logs are written ({@link WriteOptions#defaults()}; {@link SystemProperties#writes} reads the command line's; tests add
+ *     a fault hook)
  */
 public record BrokerConfig(
     Path root,
@@ -133,7 +134,7 @@ public record BrokerConfig(
   public static BrokerConfig defaults(Path root) {
     return new BrokerConfig(root, "127.0.0.1", defaultPort(root), Duration.ofSeconds(60), Duration.ofSeconds(5),
         Duration.ofSeconds(15), Duration.ofMinutes(2), Limits.defaults(), Security.defaults(),
-        Clock.systemDefaultZone(), WriteOptions.fromSystemProperties());
+        Clock.systemDefaultZone(), WriteOptions.defaults());
   }
 
   /**

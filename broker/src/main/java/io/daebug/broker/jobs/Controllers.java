@@ -26,7 +26,7 @@ import java.util.Set;
  * The connected controllers: their names, watches and submissions, and every message the core sends them.
  * Core-thread confined, like the jobs it reports on (docs/concurrency.md).
  */
-final class Controllers {
+public final class Controllers {
   /** Who submitted a job, under which ref, and when (ticker nanos). */
   record Submission(ControllerLink link, String ref, long submittedNanos) {}
 

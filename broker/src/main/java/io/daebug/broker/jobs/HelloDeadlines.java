@@ -11,9 +11,9 @@ import java.util.Map;
  * one: a socket that never greets holds no realm, but would otherwise hold a connection until the transport's
  * idle timeout (a minute). Time comes from the injected ticker. Confined to the core thread.
  */
-final class HelloDeadlines {
+public final class HelloDeadlines {
   /** How long a connection may stay open without its {@code hello}. */
-  static final Duration TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private record Pending(long openedNanos, Runnable close) {}
 
@@ -22,7 +22,7 @@ final class HelloDeadlines {
   /** In the order the connections opened, so the oldest come first. */
   private final Map<Object, Pending> pending = new LinkedHashMap<>();
 
-  HelloDeadlines(Ticker ticker, Duration timeout) {
+  public HelloDeadlines(Ticker ticker, Duration timeout) {
     this.ticker = ticker;
     this.timeoutNanos = timeout.toNanos();
   }

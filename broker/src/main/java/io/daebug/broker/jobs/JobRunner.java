@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
  * (each transition writes its batch and then tells controllers), and what is not part of it lives in {@link Lane},
  * {@link JobIds}, {@link EventBuffer} and {@link Controllers}.
  */
-final class JobRunner {
+public final class JobRunner {
   private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
   private static final Duration REFRESH = Duration.ofSeconds(5);
   private static final Duration BACKGROUND_BATCH = Duration.ofSeconds(1);
@@ -71,7 +71,7 @@ final class JobRunner {
   /**
    * @param stateChanged called when a realm's state for the registry may have changed
    */
-  JobRunner(BrokerConfig config, Scheduler scheduler, Ticker ticker, Runnable stateChanged,
+  public JobRunner(BrokerConfig config, Scheduler scheduler, Ticker ticker, Runnable stateChanged,
       Controllers controllers, BrokerMetrics metrics) {
     this.config = config;
     this.metrics = metrics;

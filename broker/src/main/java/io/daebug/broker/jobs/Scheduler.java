@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link JobRunner}) schedules all its timers (timeouts, status refreshes, background batches, the settle wait)
  * through this, so its tests drive time by hand with a fake ticker and a fake scheduler, with no real time.
  */
-interface Scheduler {
+public interface Scheduler {
   /** A scheduled task that can be called off. */
   interface Timer {
     void cancel();

@@ -60,7 +60,7 @@ public final class RealmLog implements AutoCloseable {
    * @param dirSync makes renames in the log's folder durable
    */
   public RealmLog(Path file, String realm, String language, int resultCap, DirSync dirSync) {
-    this(file, realm, language, resultCap, dirSync, WriteOptions.fromSystemProperties());
+    this(file, realm, language, resultCap, dirSync, WriteOptions.defaults());
   }
 
   /**

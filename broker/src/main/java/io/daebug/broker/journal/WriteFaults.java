@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Fault injection for the journal's write path: named points between the steps of a write where a test stops the
  * broker the way a crash would, so that what a crash at that instant leaves on disk can be checked
  * deterministically; and where each write's critical window begins and ends. The broker runs with {@link #NONE};
- * in-process tests throw from {@link #at}; a broker started with {@code -Ddaebug.crashAt=POINT[:N]} halts its JVM
+ * in-process tests throw from {@link #at}; a broker started with {@code -Ddaebug.crashAt=POINT[:N]} ({@link #halting}) halts its JVM
  * the N-th time (default the first) it reaches POINT, with nothing flushed or closed, as SIGKILL would.
  */
 public interface WriteFaults {
@@ -41,9 +41,13 @@ public interface WriteFaults {
    */
   default void ended() {}
 
-  /** {@link #NONE}, or the halting faults {@code -Ddaebug.crashAt=POINT[:N]} asks for. */
-  static WriteFaults fromSystemProperties() {
-    String spec = System.getProperty("daebug.crashAt");
+  /**
+   * {@link #NONE} for a null or blank {@code spec}, else faults that halt the JVM the N-th time (default the first)
+   * a write reaches POINT, for {@code spec} {@code POINT[:N]} (the value of {@code -Ddaebug.crashAt}).
+   *
+   * @throws IllegalArgumentException when POINT is not a {@link Point} or N not a number
+   */
+  static WriteFaults halting(String spec) {
     if (spec == null || spec.isBlank()) {
       return NONE;
     }

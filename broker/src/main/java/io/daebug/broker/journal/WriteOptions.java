@@ -25,18 +25,13 @@ public record WriteOptions(long historyAbove, WriteFaults faults) {
     }
   }
 
-  /** The defaults: history moved out above {@value #DEFAULT_HISTORY_ABOVE} bytes, no faults. */
+  /**
+   * History moved out above {@value #DEFAULT_HISTORY_ABOVE} bytes, no faults. The command line's
+   * {@code --history-above}, {@code -Ddaebug.journal.historyAbove} and {@code -Ddaebug.crashAt} are read where the
+   * broker starts ({@code Main}, {@code config.SystemProperties}), never here.
+   */
   public static WriteOptions defaults() {
     return new WriteOptions(DEFAULT_HISTORY_ABOVE, WriteFaults.NONE);
-  }
-
-  /**
-   * The defaults, with {@code -Ddaebug.journal.historyAbove=BYTES} and {@code -Ddaebug.crashAt=POINT[:N]} (for
-   * crash tests) applied.
-   */
-  public static WriteOptions fromSystemProperties() {
-    return new WriteOptions(Long.getLong("daebug.journal.historyAbove", DEFAULT_HISTORY_ABOVE),
-        WriteFaults.fromSystemProperties());
   }
 
   /** These options with another history threshold. */

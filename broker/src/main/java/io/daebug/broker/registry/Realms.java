@@ -49,10 +49,22 @@ public final class Realms {
   private final List<Realm> order = new ArrayList<>();
 
   /**
+   * Grace periods timed on Caffeine's system scheduler.
+   *
    * @param onExpired called on the core executor with a realm whose grace period ended while disconnected
    */
   public Realms(Path logDir, int resultCap, WriteOptions writes, Duration graceTime, Ticker ticker, Executor core,
       Consumer<Realm> onExpired) {
+    this(logDir, resultCap, writes, graceTime, ticker, Scheduler.systemScheduler(), core, onExpired);
+  }
+
+  /**
+   * @param ticker the time grace periods are measured in
+   * @param expiry when Caffeine looks for grace periods that ended (tests pass one driven by their fake time)
+   * @param onExpired called on the core executor with a realm whose grace period ended while disconnected
+   */
+  public Realms(Path logDir, int resultCap, WriteOptions writes, Duration graceTime, Ticker ticker, Scheduler expiry,
+      Executor core, Consumer<Realm> onExpired) {
     this.logDir = logDir;
     this.resultCap = resultCap;
     this.writes = writes;
@@ -61,7 +73,7 @@ public final class Realms {
     this.grace = Caffeine.newBuilder()
         .expireAfterWrite(graceTime)
         .ticker(ticker)
-        .scheduler(Scheduler.systemScheduler())
+        .scheduler(expiry)
         .executor(core)
         .<String, Realm>removalListener((name, realm, cause) -> {
           if (cause == RemovalCause.EXPIRED && realm != null) {

@@ -45,6 +45,9 @@ public final class BigLogBench {
   private static final String REALM = "bench";
   private static final int WARMUP = 20;
   private static final int TAIL = 16 * 1024;
+  /** {@code -Ddaebug.journal.historyAbove} (the exec execution sets it), read here at the edge as Main does. */
+  private static final io.daebug.broker.journal.WriteOptions WRITES =
+      io.daebug.broker.config.SystemProperties.writes(System.getProperties());
 
   private BigLogBench() {}
 
@@ -57,7 +60,7 @@ public final class BigLogBench {
         .setLevel(ch.qos.logback.classic.Level.WARN);
     System.out.printf(Locale.ROOT, "%d jobs per size after %d warm-up, 1+1 answered at once by a scripted realm;"
         + " sizes take turns job by job, so machine load falls on all of them alike; history moved out of a log above %s"
-        + " bytes%n", jobs, WARMUP, io.daebug.broker.journal.WriteOptions.fromSystemProperties().historyAbove());
+        + " bytes%n", jobs, WARMUP, WRITES.historyAbove());
     Path root = Files.createTempDirectory("daebug-big-log-");
     Path[] logs = new Path[sizes.length];
     long[] startSizes = new long[sizes.length];
@@ -71,7 +74,7 @@ public final class BigLogBench {
     WebSocketClient client = new WebSocketClient();
     client.start();
     List<FakeRealm> realms = new java.util.ArrayList<>();
-    try (Broker broker = Broker.start(BrokerConfig.defaults(root).withPort(0))) {
+    try (Broker broker = Broker.start(BrokerConfig.defaults(root).withPort(0).withWrites(WRITES))) {
       for (int s = 0; s < sizes.length; s++) {
         FakeRealm realm = FakeRealm.connect(client, URI.create("ws://127.0.0.1:" + broker.port() + WsServer.REALM_PATH),
             Map.of());
