@@ -94,13 +94,14 @@ final class History {
       }
       return false;
     }
-    byte[] body = Arrays.copyOfRange(bytes, (int) at[from], (int) at[cut]);
+    // The part's text is a slice of the log's bytes, never copied (an adopted log's history can be 200 MB).
+    ByteBuffer body = ByteBuffer.wrap(bytes, (int) at[from], (int) (at[cut] - at[from]));
     int part = nextPart(Math.max(linked, 0), body);
     writePart(part, body);
     faults.at(Point.HISTORY_WRITTEN);
     doc.replace(top, cut, List.of(link(part), ""));
     retryAbove = 0;
-    log.info("moved {} bytes of finished history of {} into {}", body.length, file.getFileName(),
+    log.info("moved {} bytes of finished history of {} into {}", at[cut] - at[from], file.getFileName(),
         folder.getFileName().resolve(name(part)));
     return true;
   }
@@ -180,7 +181,7 @@ final class History {
    * of the next number whose history the log still holds is what a write stopped before replacing the log left: it
    * is written again.
    */
-  private int nextPart(int linked, byte[] body) throws IOException {
+  private int nextPart(int linked, ByteBuffer body) throws IOException {
     int next = linked + 1;
     Path p = folder.resolve(name(next));
     if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS) || leftover(p, body)) {
@@ -199,7 +200,7 @@ final class History {
   }
 
   /** Whether the part at {@code p} holds a beginning of {@code body} (the history the log still holds). */
-  private static boolean leftover(Path p, byte[] body) throws IOException {
+  private static boolean leftover(Path p, ByteBuffer body) throws IOException {
     byte[] part;
     try {
       part = Files.readAllBytes(p);
@@ -213,11 +214,12 @@ final class History {
       }
     }
     int n = part.length - start;
-    return n <= body.length && Arrays.equals(part, start, part.length, body, 0, n);
+    int from = body.arrayOffset() + body.position();
+    return n <= body.remaining() && Arrays.equals(part, start, part.length, body.array(), from, from + n);
   }
 
   /** Writes a part once: temporary file, fsync, rename, folder fsync (and the log folder's, for a new folder). */
-  private void writePart(int part, byte[] body) throws IOException {
+  private void writePart(int part, ByteBuffer body) throws IOException {
     if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       Files.createDirectories(folder);
       DirSync.now(file.getParent());
@@ -227,7 +229,7 @@ final class History {
     try {
       try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         AtomicFiles.writeFully(out, ByteBuffer.wrap(Utf8.encode(intro(part) + "\n\n")), 0);
-        AtomicFiles.writeFully(out, ByteBuffer.wrap(body), out.size());
+        AtomicFiles.writeFully(out, body.duplicate(), out.size());
         out.force(true);
       }
       AtomicFiles.move(tmp, target);
