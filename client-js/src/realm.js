@@ -4,7 +4,7 @@
 // the original console methods, events buffered so far and the list of running jobs.
 
 import { DaebugSocket } from './socket.js';
-import { serve, startBeats, errorInfo, trimStack } from './session.js';
+import { serve, startBeats, watchTitle, errorInfo, trimStack } from './session.js';
 import { workerName, watchFrames, askParent } from './frames.js';
 import assert from './assert.js';
 
@@ -83,6 +83,7 @@ export async function start(state, scriptUrl) {
   startBeats(socket, send, {
     hidden: () => typeof document !== 'undefined' && document.visibilityState === 'hidden',
   });
+  watchTitle(socket, send);
 
   function welcome(message) {
     if (typeof message.name === 'string' && message.name && message.name !== state.name) {

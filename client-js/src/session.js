@@ -110,6 +110,48 @@ export function startBeats(socket, send, { intervalMs = BEAT_INTERVAL_MS, hidden
   };
 }
 
+/** Default of {@link watchTitle}: at most one `title` frame per half second. */
+export const TITLE_INTERVAL_MS = 500;
+
+/**
+ * Sends a `title` frame when the document's title changes after hello, so controllers see what the page
+ * shows now (a single-page app's navigation, a tab counter). A MutationObserver on `<head>` notices the
+ * change; frames are throttled to one per `intervalMs` with the latest title, and none is sent while the
+ * socket is down (the next hello carries the title of that moment).
+ *
+ * @param {import('./socket.js').DaebugSocket} socket the transport; `hello` must be sent on its `open` first
+ * @param {(message: object) => void} send sends a message
+ * @param {{doc?: Document, Observer?: typeof MutationObserver, intervalMs?: number}} [options] for tests
+ * @returns {() => void} stops watching
+ */
+export function watchTitle(socket, send, { doc = globalThis.document, Observer = globalThis.MutationObserver,
+  intervalMs = TITLE_INTERVAL_MS } = {}) {
+  if (!doc || typeof Observer !== 'function') return () => {};
+  const current = () => String(doc.title || '');
+  let known = current(); // what the broker was told (hello reads the same document.title)
+  let timer = null;
+  const check = () => {
+    timer = null;
+    const now = current();
+    if (now !== known && socket.connected) {
+      known = now;
+      send({ type: 'title', title: now });
+    }
+  };
+  const onOpen = () => { known = current(); };
+  socket.addEventListener('open', onOpen);
+  const observer = new Observer(() => {
+    if (timer === null) timer = setTimeout(check, intervalMs);
+  });
+  // <head> holds <title> (setting document.title creates one there); a document without a head is watched whole.
+  observer.observe(doc.head || doc.documentElement, { subtree: true, childList: true, characterData: true });
+  return () => {
+    observer.disconnect();
+    if (timer !== null) clearTimeout(timer);
+    socket.removeEventListener('open', onOpen);
+  };
+}
+
 function cancel(message, jobs, abandoned, warn) {
   const id = String(message.id);
   const at = jobs.lastIndexOf(id);

@@ -1,7 +1,7 @@
 // Heartbeats (session.js startBeats), the owner's cancel copy, worker names (frames.js), text values.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, startBeats } from '../src/session.js';
+import { serve, startBeats, watchTitle } from '../src/session.js';
 import { workerName } from '../src/frames.js';
 import { encode, text } from '../src/encode.js';
 
@@ -28,6 +28,41 @@ test('beats: one on open and every interval while connected, with the hidden fla
   assert.ok(n >= 2 && socket.sent.at(-1).hidden === true);
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(socket.sent.length, n, 'stopped');
+});
+
+test('title: a change after hello is sent once per interval with the latest title, never while down', async () => {
+  const socket = new FakeSocket();
+  const doc = { title: 'Start', head: {} };
+  let notify = null;
+  class Observer {
+    constructor(fn) { notify = fn; }
+    observe(target, options) { assert.equal(target, doc.head); assert.ok(options.subtree && options.characterData); }
+    disconnect() { notify = null; }
+  }
+  const send = (m) => socket.send(JSON.stringify(m));
+  serve(socket, { hello: () => ({ type: 'hello', name: 'p', title: doc.title }), jobs: [] });
+  const stop = watchTitle(socket, send, { doc, Observer, intervalMs: 10 });
+  const settle = () => new Promise((r) => setTimeout(r, 30));
+  doc.title = 'Before connect';
+  notify();
+  await settle();
+  assert.deepEqual(socket.sent, [], 'nothing while disconnected');
+  socket.open();
+  assert.deepEqual(socket.sent.map((m) => [m.type, m.title]), [['hello', 'Before connect']]);
+  doc.title = 'Inbox (1)';
+  notify();
+  doc.title = 'Inbox (2)';
+  notify();
+  await settle();
+  notify(); // a mutation that left the title as it was
+  await settle();
+  assert.deepEqual(socket.sent.slice(1), [{ type: 'title', title: 'Inbox (2)' }]);
+  doc.title = '';
+  notify();
+  await settle();
+  assert.deepEqual(socket.sent.at(-1), { type: 'title', title: '' }, 'a cleared title is sent too');
+  stop();
+  assert.equal(notify, null, 'stopped');
 });
 
 test("a cancel naming another realm goes to onCancel, not to the realm's own jobs", () => {

@@ -3,6 +3,9 @@ package io.daebug.broker;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.http.BrokerExtension;
+import io.daebug.broker.http.DaebugHttpHandler;
+import io.daebug.broker.http.DashboardHandler;
+import io.daebug.broker.http.HostOriginPolicy;
 import io.daebug.broker.http.TokenGate;
 import io.daebug.broker.jobs.ControllerSessions;
 import io.daebug.broker.jobs.Controllers;
@@ -35,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -134,8 +138,8 @@ public final class Broker implements AutoCloseable {
     late[0] = dispatcher;
     WsServer server = null;
     try {
-      server = WsServer.start(cfg, dispatcher, new MessageCodec(), () -> health(dispatcher, metrics), metrics,
-          extensions);
+      server = WsServer.start(cfg, site(cfg, () -> health(dispatcher, metrics), metrics, ticker), dispatcher,
+          new MessageCodec(), metrics, extensions);
       bound[0] = server;
       lock.publish(server.uri(cfg.host()).toString(), clock);
       StaleTemps.delete(root);
@@ -187,7 +191,8 @@ public final class Broker implements AutoCloseable {
     Scheduler scheduler = Scheduler.of(core);
     Controllers controllers = new Controllers();
     RegistryPublisher[] publisher = new RegistryPublisher[1]; // the jobs tell it of changes; it shows their state
-    JobRunner jobs = new JobRunner(cfg, scheduler, ticker, () -> publisher[0].changed(), controllers, metrics);
+    ExecutorService journal = JobRunner.journalPool();
+    JobRunner jobs = new JobRunner(cfg, scheduler, ticker, () -> publisher[0].changed(), controllers, metrics, journal);
     publisher[0] = new RegistryPublisher(realms, jobs, controllers, registry, scheduler, ticker, cfg.clock(),
         onShutdownRequest);
     Path logDir = cfg.root().resolve("daebug");
@@ -195,8 +200,20 @@ public final class Broker implements AutoCloseable {
         new RealmSessions(cfg, realms, jobs, publisher[0], ticker),
         new ControllerSessions(cfg, realms, jobs, controllers, publisher[0], ticker),
         new LogChanges(logDir, realms, jobs, scheduler), publisher[0],
-        new HelloDeadlines(ticker, HelloDeadlines.TIMEOUT));
+        new HelloDeadlines(ticker, HelloDeadlines.TIMEOUT), journal);
     return new Dispatcher(core, scheduler, logDir, cfg.pingInterval(), cfg.writes(), parts);
+  }
+
+  /** The HTTP side: who may ask (Host, Origin, tokens) and the handlers that answer. */
+  private static WsServer.Site site(BrokerConfig cfg, java.util.function.Supplier<Object> health,
+      PrometheusMetrics metrics, Ticker ticker) {
+    HostOriginPolicy policy = HostOriginPolicy.withOrigins(cfg.host(), cfg.allowedHosts(),
+        cfg.security().allowedOrigins());
+    TokenGate gate = new TokenGate(cfg.token());
+    TokenGate controlGate = TokenGate.forPrograms(cfg.token(), !cfg.requireToken());
+    DaebugHttpHandler files = new DaebugHttpHandler(cfg.root(), policy, gate, health, metrics::scrape, ticker);
+    return new WsServer.Site(policy, gate, controlGate,
+        new DashboardHandler(cfg.root(), policy, gate, controlGate, files));
   }
 
   /** The bound port. */

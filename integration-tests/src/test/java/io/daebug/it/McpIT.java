@@ -114,6 +114,20 @@ class McpIT {
         .doesNotContain(tab.realm());
   }
 
+  @Test
+  void aTitleThePageSetsAfterConnectingReachesControllers() {
+    try {
+      assertThat(text(call("http", "run", Map.of("realm", tab.realm(), "code", "document.title = 'Inbox (3)'"))))
+          .contains("Inbox (3)");
+      await().untilAsserted(() -> assertThat(text(call("http", "list_realms", Map.of("name", tab.realm()))))
+          .contains("\"title\" : \"Inbox (3)\""));
+    } finally {
+      call("http", "run", Map.of("realm", tab.realm(), "code", "document.title = '" + Pages.TITLE + "'"));
+    }
+    await().untilAsserted(() -> assertThat(text(call("http", "list_realms", Map.of("name", tab.realm()))))
+        .contains("\"title\" : \"" + Pages.TITLE + "\""));
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"http", "stdio"})
   void runsCodeInTheTabAndInNodeJournalledUnderTheClientsName(String transport) {

@@ -49,7 +49,7 @@ public final class Dispatcher {
   /** The parts the core's tasks call, built by the composition root ({@code Broker.start}). */
   public record Parts(Realms realms, JobRunner jobs, RealmSessions realmSessions,
       ControllerSessions controllerSessions, LogChanges logChanges, RegistryPublisher publisher,
-      HelloDeadlines greetings) {}
+      HelloDeadlines greetings, ExecutorService journal) {}
 
   private final ScheduledExecutorService core;
   private final Scheduler scheduler;
@@ -244,15 +244,21 @@ public final class Dispatcher {
   public void shutdown(String startCommand) {
     try {
       primer.shutdownNow();
-      core.submit(() -> guard("shutdown", () -> {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      java.util.concurrent.CompletableFuture<Void> written = core.submit(() -> {
         timers.forEach(Scheduler.Timer::cancel);
         parts.publisher().close();
         parts.controllerSessions().close();
         parts.logChanges().close();
         parts.jobs().close();
         parts.realmSessions().close();
-        parts.publisher().writeShutdown(startCommand);
-      })).get(30, TimeUnit.SECONDS);
+        return parts.jobs().drained();
+      }).get(30, TimeUnit.SECONDS);
+      // the replies of the jobs ended are written off the core: the registry says the broker is gone after them
+      written.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      core.submit(() -> guard("shutdown", () -> parts.publisher().writeShutdown(startCommand)))
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      parts.journal().shutdown(); // never interrupted: the journal's channels are interruptible
     } catch (Exception e) {
       log.warn("shutdown did not complete cleanly: {}", e.toString());
     }

@@ -56,11 +56,28 @@ final class EventBuffer {
    * next); then starts over, as {@link #clear} does.
    */
   Events take() {
+    return detach().get();
+  }
+
+  /**
+   * The events for the log, to be taken on the thread that writes it: the supplier makes the side file of the
+   * omitted ones durable (an fsync, so never on the core) and returns what the log shows. The buffer starts over
+   * now, and the detached events are no longer touched here, so the writing thread is their one owner.
+   */
+  Supplier<Events> detach() {
     List<JournalEvent> kept = new ArrayList<>(head);
     kept.addAll(tail);
-    Events out = new Events(kept, count - kept.size(), spill == null ? null : spill.finish());
-    clear();
-    return out;
+    long omitted = count - kept.size();
+    EventSpill side = spill;
+    spill = null;
+    head.clear();
+    tail.clear();
+    count = 0;
+    if (side == null) {
+      Events out = new Events(kept, omitted, null);
+      return () -> out;
+    }
+    return () -> new Events(kept, omitted, side.finish());
   }
 
   /** Forgets the events (a side file already begun is closed with what it holds). */

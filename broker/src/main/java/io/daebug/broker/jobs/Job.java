@@ -31,6 +31,8 @@ final class Job {
   String realmName;
   /** The controller that submitted it; null for a request from the log. */
   Controllers.Submission submission;
+  /** Its request and placeholder are in the file: it may start (a controller's waits for its write). */
+  boolean journalled = true;
   /** Accepted from the log while the realm's queue was full: it gets a 🚫 reply instead of running. */
   boolean refused;
   /** Why a request from the log is refused (a bad option, a misaddressed or merged request); null: the queue was full. */

@@ -27,7 +27,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -62,18 +64,20 @@ public final class JobRunner {
   private final BrokerMetrics metrics;
   /** Jobs queued or running, by id (for cancel). */
   private final Map<String, Job> live = new HashMap<>();
-  /** Messages to controllers that may only go out once the batch being built is on disk. */
-  private final List<Runnable> afterCommit = new ArrayList<>();
+  /** Where the logs are written (never the core): a few threads shared by every log, one write per log at a time. */
+  private final Executor journal;
   private boolean closed;
   /** Called with each {@code cancel} sent to a realm (the owner relay copies it to the realm's page). */
   java.util.function.BiConsumer<Realm, CancelJob> cancelSent = (realm, cancel) -> {};
 
   /**
    * @param stateChanged called when a realm's state for the registry may have changed
+   * @param journal runs the log writes (see {@link LogWriter}); a test's can hold them to see what waits meanwhile
    */
   public JobRunner(BrokerConfig config, Scheduler scheduler, Ticker ticker, Runnable stateChanged,
-      Controllers controllers, BrokerMetrics metrics) {
+      Controllers controllers, BrokerMetrics metrics, Executor journal) {
     this.config = config;
+    this.journal = journal;
     this.metrics = metrics;
     this.controllers = controllers;
     this.scheduler = scheduler;
@@ -88,28 +92,27 @@ public final class JobRunner {
    * before their results came, so they get an honest 🚫 reply instead of saying "executing" forever.
    */
   void adopt(Realm realm) {
-    if (lane(realm).pending() == 0) {
-      commit(realm, batch(realm).abandonStale(now(),
-          "no result: the broker stopped before this job finished (its realm may have run it)"));
+    Lane lane = lane(realm);
+    if (lane.pending() == 0) {
+      lane.abandonStale = true; // first in the next write, before its accept
+      lane.writer.touch();
     }
   }
 
   /** Starts the next job if the realm is idle (e.g. after it connected). */
-  void realmReady(Realm realm) throws IOException {
-    pump(realm, null);
+  void realmReady(Realm realm) {
+    pump(realm, lane(realm));
   }
 
   /** Fails the running job with an honest reply: its realm went away, or was replaced by a reload. */
   void realmGone(Realm realm, String error) {
     Lane lane = lane(realm);
     if (lane.pending() > 0) {
-      RealmLog.Batch batch = batch(realm);
       if (lane.running != null) {
-        failPending(realm, lane, lane.running, batch, error, Outcome.DISCONNECTED);
+        failPending(realm, lane, lane.running, error, Outcome.DISCONNECTED);
         lane.running = null;
       }
-      syncStatuses(realm, lane, batch); // the queued ones say the realm is away
-      commit(realm, batch);
+      lane.writer.touch(); // the queued ones say the realm is away
     }
   }
 
@@ -120,19 +123,17 @@ public final class JobRunner {
    */
   void endAll(Realm realm, String error, Outcome outcome, boolean forget) {
     Lane lane = lane(realm);
-    RealmLog.Batch batch = batch(realm);
     List<Job> all = lane.pendingJobs();
     for (Job job : all) {
-      failPending(realm, lane, job, batch, error, outcome);
+      failPending(realm, lane, job, error, outcome);
     }
     lane.running = null;
     lane.queue.clear();
     lane.refused = 0;
-    flushBackground(realm, lane, batch);
-    commit(realm, batch);
+    flushBackground(realm, lane);
     if (forget) {
       lanes.remove(realm);
-      realm.log().close();
+      lane.writer.close(); // after its last write
     }
   }
 
@@ -156,12 +157,19 @@ public final class JobRunner {
         realm.log().insertedAnchor(agent, code, now), startsNow ? PendingStatus.STARTED : new PendingStatus.Queued(ahead));
     job.submission = submission;
     job.queuedNanos = ticker.read();
+    job.journalled = false; // it starts once its request and placeholder are in the file
     lane.queue.add(job);
     live.put(job.id, job);
-    lane.inserts.add(batch -> batch.insert(agent, now, info, code, () -> job.status));
+    lane.writer.edit(batch -> batch.insert(agent, now, info, code, job.status));
+    lane.writer.afterWrite(c -> {
+      if (c != null && job.state == Job.State.QUEUED) {
+        job.journalled = true;
+        if (startNext(realm, lane)) {
+          registryChanged();
+        }
+      }
+    });
     controllers.queued(job, ahead);
-    commit(realm, batch(realm));
-    startNext(realm, lane);
     registryChanged();
     log.debug("submitted {} by {} for {}", job.id, agent, realm.name());
     return job;
@@ -181,38 +189,33 @@ public final class JobRunner {
    * Cancels a queued or running job: a running one is told to stop ({@link CancelJob}); either way it
    * ends now with a 🚫 reply naming who cancelled it. A result that still comes is written as a late reply.
    */
-  void cancel(Realm realm, Job job, String by) throws IOException {
-    if (job.state != Job.State.FINISHED) {
-      cancel(realm, job, by, batch(realm));
+  void cancel(Realm realm, Job job, String by) {
+    if (job.state == Job.State.FINISHED) {
+      return;
     }
-  }
-
-  private void cancel(Realm realm, Job job, String by, RealmLog.Batch batch) throws IOException {
     Lane lane = lane(realm);
     boolean running = lane.running == job;
     if (running) {
       stop(realm, lane, job, "cancelled by " + by);
     }
-    failPending(realm, lane, job, batch, "job cancelled by " + by + (running ? "" : " before it ran"), Outcome.CANCELLED);
+    failPending(realm, lane, job, "job cancelled by " + by + (running ? "" : " before it ran"), Outcome.CANCELLED);
     log.info("job {} realm={} agent={} cancelled by {}{}", job.id, realm.name(), job.agent, by,
         running ? "" : " before it ran");
-    pump(realm, batch);
-    commit(realm, batch);
+    pump(realm, lane);
     registryChanged();
   }
 
   /**
-   * A {@code %%CANCEL%%} line below the footer: cancels the running job (before the requests appended with
-   * it are queued) and moves the line above the footer, so it is acted on once.
+   * A {@code %%CANCEL%%} line the write just moved above the footer (so it is acted on once): cancels the running
+   * job, before the requests appended with it are queued.
    */
-  private void cancelFromLog(Realm realm, Lane lane) throws IOException {
+  private void cancelFromLog(Realm realm, Lane lane) {
     Job running = lane.running;
     if (running == null) {
       log.info("realm {}: %%CANCEL%% in its log, but no job is running", realm.name());
-      commit(realm, batch(realm).takeCancels());
       return;
     }
-    cancel(realm, running, "a %%CANCEL%% line", batch(realm).takeCancels());
+    cancel(realm, running, "a %%CANCEL%% line");
   }
 
   /**
@@ -238,6 +241,22 @@ public final class JobRunner {
   /** A worker with a page that owns it: the page terminates and restarts it on a cancel. */
   private static boolean restartable(Realm realm) {
     return "worker".equals(realm.kind()) && realm.parent() != null;
+  }
+
+  /** The journal pool of a broker (see {@link LogWriter}): two threads, as the machines this runs on have few cores. */
+  public static java.util.concurrent.ExecutorService journalPool() {
+    return LogWriter.pool(2);
+  }
+
+  /** Completes once everything handed to the logs' writers so far is written (or failed). Core thread. */
+  java.util.concurrent.CompletableFuture<Void> drained() {
+    List<java.util.concurrent.CompletableFuture<Void>> all = new ArrayList<>();
+    for (Lane lane : lanes.values()) {
+      java.util.concurrent.CompletableFuture<Void> f = new java.util.concurrent.CompletableFuture<>();
+      lane.writer.afterWrite(c -> f.complete(null));
+      all.add(f);
+    }
+    return java.util.concurrent.CompletableFuture.allOf(all.toArray(java.util.concurrent.CompletableFuture[]::new));
   }
 
   /** Stops starting jobs (the broker is shutting down). */
@@ -279,60 +298,30 @@ public final class JobRunner {
   }
 
   /**
-   * Reads the realm's log and turns complete requests below the footer into jobs: writes their placeholders,
-   * then pushes the first one to the realm. The placeholders are in the file before a job reaches the realm,
-   * so a broker killed in between leaves requests marked as accepted (a restart gives them an honest 🚫
-   * reply), never requests that run a second time.
+   * Has the realm's log read for new requests in its next write, which also writes their placeholders; the jobs
+   * start once that write is done. The placeholders are in the file before a job reaches the realm, so a broker
+   * killed in between leaves requests marked as accepted (a restart gives them an honest 🚫 reply), never requests
+   * that run a second time.
+   *
+   * @param force read even when the file seems unchanged, and accept even when it looks half-written
    */
-  void acceptFromLog(Realm realm, boolean force) throws IOException {
-    if (closed || (!force && !realm.log().changedSinceLastSeen())) {
-      return;
-    }
-    Lane lane = lane(realm);
-    realm.log().recoverOrphans();
-    if (lane.accept != null) {
-      pump(realm, null); // an accept still waiting (none should): written before reading on
-    }
-    int before = lane.pending();
-    String now = now();
-    List<RealmLog.Request> requests = realm.log().peek(now, before, !force, lane.answeredAnchors());
-    if (requests == null) {
-      // Half-written, it seems: look again when the writer is done, or act on it as it is if it stays so.
-      scheduler.schedule(() -> Guard.run("settle", () -> acceptFromLog(realm, true)), SETTLE);
-      return;
-    }
-    watchOrphans(realm);
-    if (realm.log().cancelsAtLastPeek() > 0) {
-      cancelFromLog(realm, lane);
-    }
-    List<RealmLog.Anchor> undone = realm.log().answeredAtLastPeek();
-    if (requests.isEmpty() && undone.isEmpty()) {
-      return;
-    }
-    // The jobs are the requests the write itself accepts (handed 0: all of them are new), not the ones this
-    // read saw: an agent's save between the two can change which requests are there.
-    lane.accept = requests.isEmpty() ? null : new Lane.PendingAccept(now, before, 0);
-    RealmLog.Batch batch = batch(realm);
-    for (RealmLog.Anchor a : undone) {
-      Job job = lane.answered(a);
-      log.info("realm {}: the reply to job {} was undone by a save, written again", realm.name(), job.id);
-      batch.restore(a, job.replyLines);
-    }
-    commit(realm, batch);
-    if (!requests.isEmpty()) {
-      pump(realm, null); // starts the first job, now that its placeholder is written
-      registryChanged();
+  void acceptFromLog(Realm realm, boolean force) {
+    if (!closed) {
+      lane(realm).writer.accept(force);
     }
   }
 
   /** Turns accepted requests into queued jobs (started by the caller once their placeholders are written). */
-  private void enqueue(Lane lane, Realm realm, List<RealmLog.Request> requests) {
+  private void enqueue(Lane lane, Realm realm, List<RealmLog.Request> requests, int writtenAhead) {
+    int position = writtenAhead;
     for (RealmLog.Request r : requests) {
       Duration timeout = r.timeout() != null ? r.timeout() : config.jobTimeout();
       int ahead = lane.pending();
       String language = realm.dialect().jobLanguage(r.info().split("\\s", 2)[0]);
+      // the status the write gave its placeholder (the next write brings it up to date)
       Job job = newJob(realm, language != null ? language : realm.language(), r.agent(), r.code(), timeout, r.anchor(),
-          ahead == 0 ? PendingStatus.STARTED : new PendingStatus.Queued(ahead));
+          position == 0 ? PendingStatus.STARTED : new PendingStatus.Queued(position));
+      position++;
       if (r.refusal() != null) {
         job.refused = true;
         job.refusal = r.refusal();
@@ -342,54 +331,22 @@ public final class JobRunner {
         lane.refused++;
       }
       job.queuedNanos = ticker.read();
-      lane.queue.add(job);
+      lane.enqueueWritten(job);
       live.put(job.id, job);
       controllers.queued(job, ahead);
       log.debug("accepted {} from {} for {}", job.id, job.agent, realm.name());
     }
   }
 
-  /** A batch of edits to the realm's log, starting with the accept still waiting to be written, if any. */
-  private RealmLog.Batch batch(Realm realm) {
-    RealmLog.Batch batch = realm.log().batch();
-    Lane lane = lane(realm);
-    Lane.PendingAccept pending = lane.accept;
-    if (pending != null) {
-      lane.accept = null;
-      List<RealmLog.Waiting> waiting = new ArrayList<>();
-      for (Job job : lane.pendingJobs()) {
-        waiting.add(new RealmLog.Waiting(job.agent, job.anchor, job.status));
-      }
-      batch.accept(pending.now(), pending.ahead(), pending.handed(), waiting, more -> {
-        // The requests this write accepts: queued now, started once it (their placeholders) is done.
-        enqueue(lane, realm, more);
-        afterCommit.add(() -> {
-          if (startNext(realm, lane)) {
-            registryChanged();
-          }
-        });
-        registryChanged();
-      });
-    }
-    if (!lane.inserts.isEmpty()) {
-      lane.inserts.forEach(insert -> insert.accept(batch));
-      lane.inserts.clear();
-    }
-    return batch;
-  }
-
   /** Starts the next queued job when the realm is connected and idle, and syncs the placeholders. */
-  private void pump(Realm realm, RealmLog.Batch batch) throws IOException {
-    Lane lane = lane(realm);
-    boolean own = batch == null;
-    RealmLog.Batch b = own ? batch(realm) : batch;
+  private void pump(Realm realm, Lane lane) {
     if (lane.refused > 0) {
       for (Job job : new ArrayList<>(lane.queue)) {
         if (job.refused && job.refusal != null) {
-          failPending(realm, lane, job, b, job.refusal, Outcome.FAILED);
+          failPending(realm, lane, job, job.refusal, Outcome.FAILED);
           log.info("job {} realm={} agent={} refused: {}", job.id, realm.name(), job.agent, job.refusal.lines().findFirst().orElse(""));
         } else if (job.refused) {
-          failPending(realm, lane, job, b, "queue full: realm " + realm.name() + " already has "
+          failPending(realm, lane, job, "queue full: realm " + realm.name() + " already has "
               + config.limits().maxQueuedJobs() + " jobs queued or running (--max-queue)", Outcome.FAILED);
           log.warn("realm {}: requests refused, its queue is full ({} jobs, --max-queue)", realm.name(),
               config.limits().maxQueuedJobs());
@@ -400,16 +357,13 @@ public final class JobRunner {
     if (startNext(realm, lane)) {
       registryChanged();
     }
-    syncStatuses(realm, lane, b);
-    if (own) {
-      commit(realm, b);
-    }
+    lane.writer.touch(); // the placeholders' statuses
   }
 
   /** Pushes the next queued job to the realm when it is connected and idle; writes nothing. */
   private boolean startNext(Realm realm, Lane lane) {
     if (lane.running != null || !realm.connected() || lane.queue.isEmpty() || closed || lane.queue.peek().refused
-        || lane.unwritable || (lane.restarting != null && lane.restarting == realm.link())) {
+        || !lane.queue.peek().journalled || lane.unwritable || (lane.restarting != null && lane.restarting == realm.link())) {
       return false;
     }
     Job job = lane.queue.poll();
@@ -437,7 +391,9 @@ public final class JobRunner {
     for (Job job : pending) {
       String away = realm.connected() ? null : "realm disconnected at " + realm.lastSeen() + ", waiting up to "
           + JournalFormat.shortDuration(config.disconnectGrace()) + " for it to return";
-      PendingStatus want = job == lane.running
+      // the head of an idle lane starts as soon as its placeholder is written: it says so at once
+      boolean starts = job == lane.running || (ahead == 0 && realm.connected() && !job.refused && !closed);
+      PendingStatus want = starts
           ? job.status instanceof PendingStatus.Executing ? job.status : PendingStatus.STARTED
           : new PendingStatus.Queued(ahead, away);
       if (!want.equals(job.status)) {
@@ -448,7 +404,7 @@ public final class JobRunner {
     }
   }
 
-  private void refresh(Realm realm, Job job) throws IOException {
+  private void refresh(Realm realm, Job job) {
     Lane lane = lane(realm);
     if (lane.running != job) {
       job.cancelTimers();
@@ -456,45 +412,53 @@ public final class JobRunner {
     }
     long seconds = TimeUnit.NANOSECONDS.toSeconds(ticker.read() - job.dispatchedNanos);
     job.status = new PendingStatus.Executing(seconds);
-    commit(realm, batch(realm).status(job.anchor, lane.ordinal(job), job.status));
+    PendingStatus status = job.status;
+    int ordinal = lane.ordinal(job);
+    lane.writer.edit(b -> b.status(job.anchor, ordinal, status));
   }
 
   /** A realm's result: the running job's reply, a late reply, or a diagnostic. */
-  void onResult(Realm realm, Result r) throws IOException {
+  void onResult(Realm realm, Result r) {
     log.trace("result {} from {}", r.id(), realm.name());
     Lane lane = lane(realm);
     Job job = lane.running;
     Duration took;
     if (job != null && job.id.equals(r.id())) {
       took = Duration.ofNanos(ticker.read() - job.dispatchedNanos);
-      RealmLog.Batch batch = batch(realm);
       int ordinal = lane.ordinal(job);
-      if (r.ok()) {
-        batch.success(job.anchor, ordinal, job.id, job.agent, now(), took, r.value(), take(realm, job.events));
-      } else {
-        batch.failure(job.anchor, ordinal, job.agent, now(), took, r.failure().display(), take(realm, job.events));
-      }
-      lane.keepAnswered(job, batch.replyLines());
-      finish(lane, job);
-      metrics.jobEnded(Outcome.of(r.ok()).wire(), took);
+      String now = now();
+      Supplier<Events> events = job.events.detach();
       Duration tookFinal = took;
-      afterCommit.add(() -> controllers.finished(job, Outcome.of(r.ok()), r.value(), r.failure(), tookFinal,
-          ticker.read(), false));
+      lane.writer.edit(r.ok()
+          ? b -> b.success(job.anchor, ordinal, job.id, job.agent, now, tookFinal, r.value(), events)
+          : b -> b.failure(job.id, job.anchor, ordinal, job.agent, now, tookFinal, r.failure().display(), events));
+      finish(lane, job);
+      lane.replying.add(job);
+      metrics.jobEnded(Outcome.of(r.ok()).wire(), took);
+      lane.writer.afterWrite(c -> {
+        keepAnswered(lane, job, c);
+        // its reply is in the file (or the log could not be written: the controller is told all the same)
+        controllers.finished(job, Outcome.of(r.ok()), r.value(), r.failure(), tookFinal, ticker.read(), false);
+      });
       log.info("job {} realm={} agent={} {} in {}", job.id, realm.name(), job.agent, r.ok() ? "ok" : "error",
           JournalFormat.duration(took));
-      pump(realm, batch);
-      commit(realm, batch);
+      pump(realm, lane); // the next job starts now: its placeholder is in the file already
       registryChanged();
       return;
     }
     Job done = finished.getIfPresent(r.id());
     if (done != null && done.failedHeader != null && !done.lateWritten && done.realmName.equals(realm.name())) {
       took = Duration.ofNanos(ticker.read() - done.dispatchedNanos);
-      commit(realm, batch(realm).late(done.anchor, lane.failedOrdinal(done), done.failedHeader, done.id, done.agent, now(), took, r.ok(),
-          r.value(), r.ok() ? null : r.failure().display(), done.events.take()));
+      int ordinal = lane.failedOrdinal(done);
+      String now = now();
+      Supplier<Events> events = done.events.detach();
+      Duration tookFinal = took;
+      lane.writer.edit(b -> b.late(done.anchor, ordinal, done.failedHeader, done.id, done.agent, now, tookFinal,
+          r.ok(), r.value(), r.ok() ? null : r.failure().display(), events));
       done.lateWritten = true;
       metrics.lateResult();
-      controllers.finished(done, Outcome.of(r.ok()), r.value(), r.failure(), took, ticker.read(), true);
+      lane.writer.afterWrite(c -> controllers.finished(done, Outcome.of(r.ok()), r.value(), r.failure(), tookFinal,
+          ticker.read(), true));
       log.info("job {} realm={} agent={} late {} after {}", done.id, realm.name(), done.agent,
           r.ok() ? "ok" : "error", JournalFormat.duration(took));
       return;
@@ -527,42 +491,40 @@ public final class JobRunner {
           lane.lastFlushNanos + BACKGROUND_BATCH.toNanos() - ticker.read());
       scheduler.schedule(() -> Guard.run("background", () -> {
         lane.flushScheduled = false;
-        RealmLog.Batch batch = batch(realm);
-        flushBackground(realm, lane, batch);
-        commit(realm, batch);
+        flushBackground(realm, lane);
       }), Duration.ofNanos(next));
     }
     return omittedOne;
   }
 
-  private void flushBackground(Realm realm, Lane lane, RealmLog.Batch batch) {
+  private void flushBackground(Realm realm, Lane lane) {
     if (lane.background.isEmpty()) {
       return;
     }
-    batch.background(now(), take(realm, lane.background));
+    String now = now();
+    Supplier<Events> events = lane.background.detach();
+    lane.writer.edit(b -> b.background(now, events));
     lane.lastFlushNanos = ticker.read();
   }
 
-  private void timedOut(Realm realm, Job job) throws IOException {
+  private void timedOut(Realm realm, Job job) {
     Lane lane = lane(realm);
     if (lane.running != job) {
       return;
     }
-    RealmLog.Batch batch = batch(realm);
     // A worker is restarted to stop the job, as for a cancel; other realms may still send a late result.
     boolean restart = restartable(realm) && stop(realm, lane, job, "timed out after " + job.timeout.toMillis() + "ms");
-    failPending(realm, lane, job, batch, "job timed out after " + job.timeout.toMillis() + "ms"
+    failPending(realm, lane, job, "job timed out after " + job.timeout.toMillis() + "ms"
         + (restart ? "\nthe worker is terminated and restarted to stop it (its state is lost); the next job runs"
             + " in the new worker" : ""), Outcome.TIMEOUT);
     lane.running = null;
     log.info("job {} realm={} agent={} timed out after {}", job.id, realm.name(), job.agent,
         JournalFormat.duration(job.timeout));
-    pump(realm, batch);
-    commit(realm, batch);
+    pump(realm, lane);
     registryChanged();
   }
 
-  private void sendFailed(Realm realm, Job job, Throwable err) throws IOException {
+  private void sendFailed(Realm realm, Job job, Throwable err) {
     Lane lane = lane(realm);
     if (lane.running != job) {
       return;
@@ -571,10 +533,9 @@ public final class JobRunner {
     // from the log's view the realm disconnected while executing (FORMAT.md §2.3). A result that still comes
     // is written as a late reply.
     log.info("job {} to {}: send failed ({}); the realm is disconnecting", job.id, realm.name(), err.toString());
-    RealmLog.Batch batch = batch(realm);
-    failPending(realm, lane, job, batch, "realm disconnected while executing", Outcome.DISCONNECTED);
+    failPending(realm, lane, job, "realm disconnected while executing", Outcome.DISCONNECTED);
     lane.running = null;
-    commit(realm, batch);
+    lane.writer.touch();
     registryChanged();
   }
 
@@ -583,16 +544,18 @@ public final class JobRunner {
    *
    * @param outcome what its controller is told, once the batch is on disk
    */
-  private void failPending(Realm realm, Lane lane, Job job, RealmLog.Batch batch, String error, Outcome outcome) {
+  private void failPending(Realm realm, Lane lane, Job job, String error, Outcome outcome) {
     Duration took = job.state == Job.State.RUNNING ? Duration.ofNanos(ticker.read() - job.dispatchedNanos)
         : Duration.ZERO;
     if (outcome == Outcome.TIMEOUT) {
       took = job.timeout; // the realm's time is up exactly, whatever the timer's latency
     }
     String time = now();
-    // written with this reply (take() empties the buffer): a late reply must not repeat them
-    batch.failure(job.anchor, lane.ordinal(job), job.agent, time, took, error, take(realm, job.events));
-    lane.keepAnswered(job, batch.replyLines());
+    // written with this reply (detach() empties the buffer): a late reply must not repeat them
+    Supplier<Events> events = job.events.detach();
+    int ordinal = lane.ordinal(job);
+    Duration written = took;
+    lane.writer.edit(b -> b.failure(job.id, job.anchor, ordinal, job.agent, time, written, error, events));
     if (job.state == Job.State.RUNNING) {
       job.failedHeader = realm.log().failureHeader(job.agent, time, took);
       lane.keepFailed(job);
@@ -600,10 +563,20 @@ public final class JobRunner {
     lane.queue.remove(job);
     metrics.jobEnded(outcome.wire(), job.state == Job.State.RUNNING ? took : null);
     finish(lane, job);
-    Duration tookFinal = took;
     long end = ticker.read();
-    afterCommit.add(() -> controllers.finished(job, outcome, null, Controllers.brokerError(outcome, error),
-        tookFinal, end, false));
+    lane.replying.add(job);
+    lane.writer.afterWrite(c -> {
+      keepAnswered(lane, job, c);
+      controllers.finished(job, outcome, null, Controllers.brokerError(outcome, error), written, end, false);
+    });
+  }
+
+  /** Keeps a job's reply as written, to write it again where a stale save puts its placeholder back. */
+  private static void keepAnswered(Lane lane, Job job, RealmLog.Commit c) {
+    lane.replying.remove(job);
+    if (c != null) {
+      lane.keepAnswered(job, c.reply(job.id));
+    }
   }
 
   private void finish(Lane lane, Job job) {
@@ -616,14 +589,16 @@ public final class JobRunner {
     finished.put(job.id, job);
   }
 
-  /** A block's events for the log, their side file made durable first. */
-  private Events take(Realm realm, EventBuffer buffer) {
-    return buffer.take();
-  }
-
   private Lane lane(Realm realm) {
-    return lanes.computeIfAbsent(realm, r -> new Lane(new EventBuffer(() -> realm.log().spill(
-        "background-" + SPILL_TIME.format(LocalDateTime.now(config.clock())), "A background block"))));
+    Lane lane = lanes.get(realm);
+    if (lane == null) {
+      lane = new Lane(new EventBuffer(() -> realm.log().spill(
+          "background-" + SPILL_TIME.format(LocalDateTime.now(config.clock())), "A background block")));
+      Journal owner = new Journal(realm, lane);
+      lane.writer = new LogWriter(realm.log(), journal, scheduler, ticker, owner);
+      lanes.put(realm, lane);
+    }
+    return lane;
   }
 
   private Job newJob(Realm realm, String language, String agent, String code, Duration timeout, RealmLog.Anchor anchor,
@@ -633,27 +608,79 @@ public final class JobRunner {
         new EventBuffer(() -> realm.log().spill(id, "The reply to job " + id + " (" + agent + ")")));
   }
 
-  private void commit(Realm realm, RealmLog.Batch batch) {
-    try {
-      long start = ticker.read();
-      if (batch.commit()) {
-        metrics.journalWrite(Duration.ofNanos(ticker.read() - start));
+  /** What the core adds to each write of a realm's log, and does with its end (see {@link LogWriter.Owner}). */
+  private final class Journal implements LogWriter.Owner {
+    private final Realm realm;
+    private final Lane lane;
+    /** The position of the first request the write in flight accepts, as its placeholder says. */
+    private int acceptAhead;
+
+    Journal(Realm realm, Lane lane) {
+      this.realm = realm;
+      this.lane = lane;
+    }
+
+    @Override
+    public void prepare(RealmLog.Batch batch, boolean accept, boolean force) {
+      if (lane.abandonStale) {
+        lane.abandonStale = false;
+        batch.abandonStale(now(), "no result: the broker stopped before this job finished (its realm may have run it)");
       }
-      lane(realm).unwritable = false;
-    } catch (IOException e) {
-      log.warn("cannot write {}: {}", realm.log().file(), e.toString());
-      unwritable(realm, e);
+      if (accept && !closed) {
+        List<RealmLog.Waiting> waiting = new ArrayList<>();
+        for (Job job : lane.pendingJobs()) {
+          if (job.journalled) {
+            waiting.add(new RealmLog.Waiting(job.agent, job.anchor, job.status));
+          }
+        }
+        acceptAhead = waiting.size();
+        batch.accept(now(), acceptAhead, waiting, lane.answeredKept(), force);
+      }
     }
-    if (!afterCommit.isEmpty()) {
-      List<Runnable> now = new ArrayList<>(afterCommit);
-      afterCommit.clear();
-      now.forEach(Runnable::run);
+
+    @Override
+    public void complete(RealmLog.Batch batch) {
+      syncStatuses(realm, lane, batch);
     }
-    if (realm.log().mergedUnseen()) {
-      // An agent appended while this write was under way, and the watcher may have reported it before.
-      scheduler.execute(() -> Guard.run("merged", () -> acceptFromLog(realm, false)));
+
+    @Override
+    public void written(RealmLog.Commit c, IOException error, Duration took) {
+      if (error != null) {
+        log.warn("cannot write {}: {}", realm.log().file(), error.toString());
+        unwritable(realm, error);
+        return;
+      }
+      lane.unwritable = false;
+      if (c.wrote()) {
+        metrics.journalWrite(took);
+      }
+      for (RealmLog.Anchor a : c.restored()) {
+        Job job = lane.answered(a);
+        log.info("realm {}: the reply to job {} was undone by a save, written again", realm.name(),
+            job == null ? "?" : job.id);
+      }
+      if (lanes.get(realm) != lane) {
+        return; // forgotten (its realm is gone): nothing starts
+      }
+      if (c.cancels() > 0) {
+        cancelFromLog(realm, lane);
+      }
+      if (!c.accepted().isEmpty()) {
+        enqueue(lane, realm, c.accepted(), acceptAhead);
+        pump(realm, lane); // the first starts now that its placeholder is written
+        registryChanged();
+      }
+      if (c.unsettled()) {
+        // Half-written, it seems: look again when the writer is done, or act on it as it is if it stays so.
+        scheduler.schedule(() -> Guard.run("settle", () -> acceptFromLog(realm, true)), SETTLE);
+      } else if (c.mergedUnseen()) {
+        // An agent appended while this write was under way, and the watcher may have reported it before.
+        lane.writer.accept(false);
+      }
+      if (c.orphans()) {
+        watchOrphans(realm, lane);
+      }
     }
-    watchOrphans(realm);
   }
 
   /**
@@ -683,18 +710,16 @@ public final class JobRunner {
    * After a write, looks at the replaced versions of the log twice more (soon, and when they are let
    * go) for text a writer appended to them through a descriptor it still held.
    */
-  private void watchOrphans(Realm realm) {
-    Lane lane = lane(realm);
-    if (closed || lane.orphanCheckScheduled || !realm.log().hasOrphans()) {
+  private void watchOrphans(Realm realm, Lane lane) {
+    if (closed || lane.orphanCheckScheduled) {
       return; // closed: the core's timer is going away with the broker
     }
     lane.orphanCheckScheduled = true;
     scheduler.schedule(() -> Guard.run("orphans", () -> {
       lane.orphanCheckScheduled = false;
-      if (realm.log().recoverOrphans()) {
-        acceptFromLog(realm, true);
+      if (lanes.get(realm) == lane) {
+        lane.writer.accept(false); // carries the appends over first; the commit says whether to look again
       }
-      watchOrphans(realm);
     }), ORPHAN_CHECK);
   }
 

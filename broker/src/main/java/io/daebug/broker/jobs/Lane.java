@@ -6,9 +6,6 @@ import java.util.List;
 
 /** One realm's job state: its queue, the running job, its background events. Core-thread confined. */
 final class Lane {
-  /** An accept whose placeholders go into the next write: its time, queue position and request count. */
-  record PendingAccept(String now, int ahead, int handed) {}
-
   final ArrayDeque<Job> queue = new ArrayDeque<>();
   Job running;
   final EventBuffer background;
@@ -17,10 +14,10 @@ final class Lane {
   long lastFlushNanos = Long.MIN_VALUE / 2;
   boolean flushScheduled;
   boolean orphanCheckScheduled;
-  /** Requests accepted whose placeholders are not written yet (none are dispatched before they are). */
-  PendingAccept accept;
-  /** Controller requests not written yet: each adds its request and placeholder to the next batch. */
-  final List<java.util.function.Consumer<io.daebug.broker.journal.RealmLog.Batch>> inserts = new ArrayList<>();
+  /** The journal port of the realm's log: every change to it goes through here, off the core. */
+  LogWriter writer;
+  /** Placeholders of an earlier broker run are to be answered, first in the next write. */
+  boolean abandonStale;
   /** The connection of a worker its page is restarting: no job is pushed to it (null: none). */
   io.daebug.broker.registry.RealmLink restarting;
   /** Jobs in the queue marked {@link Job#refused}, failed by the next pump. */
@@ -37,6 +34,8 @@ final class Lane {
 
   /** The last answered jobs, oldest first, with their reply lines. */
   final ArrayDeque<Job> answered = new ArrayDeque<>();
+  /** Jobs ended whose reply is not in the file yet (handed to the writer): their placeholders are still there. */
+  final List<Job> replying = new ArrayList<>();
 
   Lane(EventBuffer background) {
     this.background = background;
@@ -54,6 +53,25 @@ final class Lane {
     }
     out.addAll(queue);
     return out;
+  }
+
+  /**
+   * Queues a job whose placeholder a write just accepted: behind the jobs already in the file, ahead of those whose
+   * request is still to be written (controllers' requests go into the next write, below it), as the file has them.
+   */
+  void enqueueWritten(Job job) {
+    if (queue.stream().allMatch(j -> j.journalled)) {
+      queue.add(job);
+      return;
+    }
+    List<Job> all = new ArrayList<>(queue);
+    int at = 0;
+    while (at < all.size() && all.get(at).journalled) {
+      at++;
+    }
+    all.add(at, job);
+    queue.clear();
+    queue.addAll(all);
   }
 
   /** Rank of a pending job among the pending jobs with an identical anchor (same code, same header). */
@@ -96,10 +114,20 @@ final class Lane {
     List<Job> pending = pendingJobs();
     for (Job job : answered) {
       boolean unique = answered.stream().filter(o -> o.anchor.equals(job.anchor)).count() == 1
-          && pending.stream().noneMatch(o -> o.anchor.equals(job.anchor));
+          && pending.stream().noneMatch(o -> o.anchor.equals(job.anchor))
+          && replying.stream().noneMatch(o -> o.anchor.equals(job.anchor));
       if (unique) {
         out.add(job.anchor);
       }
+    }
+    return out;
+  }
+
+  /** {@link #answeredAnchors} with the replies to write again where their placeholder is back. */
+  List<io.daebug.broker.journal.RealmLog.Answered> answeredKept() {
+    List<io.daebug.broker.journal.RealmLog.Answered> out = new ArrayList<>();
+    for (io.daebug.broker.journal.RealmLog.Anchor a : answeredAnchors()) {
+      out.add(new io.daebug.broker.journal.RealmLog.Answered(a, answered(a).replyLines));
     }
     return out;
   }

@@ -10,6 +10,7 @@ import io.daebug.broker.protocol.Hello;
 import io.daebug.broker.protocol.RealmEvent;
 import io.daebug.broker.protocol.Result;
 import io.daebug.broker.protocol.Status;
+import io.daebug.broker.protocol.Title;
 import io.daebug.broker.protocol.Welcome;
 import io.daebug.broker.registry.Realm;
 import io.daebug.broker.registry.RealmLink;
@@ -147,6 +148,9 @@ public final class RealmSessions {
       beat(realm, b);
     } else if (message instanceof Status st) {
       realm.status(st.text());
+      publisher.changed();
+    } else if (message instanceof Title t) {
+      realm.title(t.title());
       publisher.changed();
     } else {
       link.send(new ErrorMessage("duplicate-hello", "hello was already received; ignored"));

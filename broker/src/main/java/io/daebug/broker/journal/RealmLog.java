@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import io.daebug.broker.journal.RegionReader.Snapshot;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One realm's chat log, {@code daebug/<realm>.md}. Every change is a batch of edits applied to a fresh
@@ -38,6 +41,34 @@ public final class RealmLog implements AutoCloseable {
   /** A job queued or running: its agent, where its reply goes, and its placeholder's status line now. */
   public record Waiting(String agent, Anchor anchor, PendingStatus status) {}
 
+  /** A job answered earlier: its reply is written again where a stale save put its placeholder back. */
+  public record Answered(Anchor anchor, List<String> reply) {}
+
+  /**
+   * What one {@link Batch#commit} did, for the caller to act on once it is in the file.
+   *
+   * @param wrote whether the batch had anything to write (a read that found nothing new writes nothing)
+   * @param accepted the requests its accept took from below the footer, in file order (their placeholders are in
+   *     the file now)
+   * @param cancels how many {@code %%CANCEL%%} lines it took from below the footer
+   * @param restored answered jobs whose reply it wrote again over a placeholder a stale save put back
+   * @param unsettled the log looked half-written, so nothing was accepted: look again when the writer is done
+   * @param replies the reply lines written, by job id
+   * @param mergedUnseen the write carried text the broker had not read (an agent's append racing it): look for
+   *     requests again
+   * @param orphans replaced versions of the log are still watched for appends (see {@link Orphans})
+   */
+  public record Commit(boolean wrote, List<Request> accepted, int cancels, List<Anchor> restored, boolean unsettled,
+      Map<String, List<String>> replies, boolean mergedUnseen, boolean orphans) {
+    /** Nothing written, nothing found. */
+    public static final Commit NONE = new Commit(false, List.of(), 0, List.of(), false, Map.of(), false, false);
+
+    /** The reply lines written for job {@code id}, or null. */
+    public List<String> reply(String id) {
+      return replies.get(id);
+    }
+  }
+
   private final Path file;
   private final String realm;
   private final String language;
@@ -52,6 +83,8 @@ public final class RealmLog implements AutoCloseable {
   private boolean mergedUnseen;
   /** The log had its footer when the broker last read or wrote it: a version without one is probably half-saved. */
   private boolean hadFooter;
+  /** {@link #create} ran once: this object's state is the journal thread's from then on. */
+  private volatile boolean created;
   private int cancels;
   private List<Anchor> answeredFound = List.of();
 
@@ -158,8 +191,15 @@ public final class RealmLog implements AutoCloseable {
   /** Creates the log with its title, guide and footer unless it exists (an agent's file is adopted as is). */
   public void create() throws IOException {
     LogPaths.requireRegularOrAbsent(file);
+    if (created) {
+      // Opened before (a realm that reconnects): a write may be in flight on the journal thread, which owns this
+      // object's state; only a log deleted since is made again (the next accept reads it whole).
+      AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language));
+      return;
+    }
     AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language));
     lastSeen = AtomicFiles.Stamp.of(file);
+    created = true;
   }
 
   /**
@@ -314,7 +354,10 @@ public final class RealmLog implements AutoCloseable {
 
   /** Edits collected and applied in one atomic write. */
   public final class Batch {
-    private final List<Consumer<LogDocument>> edits = new ArrayList<>();
+    private final List<DocEdit> edits = new ArrayList<>();
+    /** The accept of {@link #accept(String, int, List, List, boolean)}, or null. */
+    private AcceptStep acceptStep;
+    private final Map<String, List<String>> replies = new LinkedHashMap<>();
     /** An edit of this batch may reach above the live region: read and edit the whole file. */
     private boolean whole;
     /** Run once the batch is written, with what its last attempt found. */
@@ -349,14 +392,43 @@ public final class RealmLog implements AutoCloseable {
     }
 
     /**
+     * Reads the log's new requests and accepts them, in this batch's one write, after the edits added before it:
+     * writes the replies again that a stale save undid ({@code answered} whose placeholder is back), moves the
+     * {@code %%CANCEL%%} lines below the footer above it, and accepts the complete requests below the footer with
+     * their placeholders. Each appended request is read and parsed once, here. The {@link Commit} says what it
+     * took. Text a writer appended to a replaced version of the log is carried over first (see {@link Orphans}).
+     *
+     * @param ahead jobs already running or queued, to number the placeholders
+     * @param waiting the jobs queued or running: a request of one of them that a stale save put back below the
+     *     footer gets its placeholder back and is not new (see {@link LogEditor#accept})
+     * @param force read even when the file seems unchanged since the broker last read or wrote it, and accept
+     *     even when the log looks half-written (otherwise the commit says {@link Commit#unsettled})
+     */
+    public Batch accept(String now, int ahead, List<Waiting> waiting, List<Answered> answered, boolean force) {
+      List<LogEditor.Waiting> jobs = new ArrayList<>(waiting.size());
+      for (Waiting w : waiting) {
+        jobs.add(new LogEditor.Waiting(w.agent(), w.anchor().code(), w.anchor().header(),
+            JournalFormat.status(w.status())));
+      }
+      AcceptStep step = new AcceptStep(force);
+      acceptStep = step;
+      edits.add(doc -> step.apply(doc, now, ahead, jobs, answered));
+      return this;
+    }
+
+    /**
      * Writes a request that did not come from the file (a controller's) above the footer, as an accepted
      * request looks: header, fence, placeholder. Its reply is then found through
      * {@link RealmLog#insertedAnchor}.
      *
      * @param status the placeholder's status line when the edit is applied
      */
-    public Batch insert(String agent, String time, String info, String code,
-        java.util.function.Supplier<PendingStatus> status) {
+    public Batch insert(String agent, String time, String info, String code, PendingStatus status) {
+      return insert(agent, time, info, code, () -> status);
+    }
+
+    /** As {@link #insert(String, String, String, String, PendingStatus)}, the status taken when the edit is applied. */
+    public Batch insert(String agent, String time, String info, String code, Supplier<PendingStatus> status) {
       edits.add(doc -> {
         List<String> lines = new ArrayList<>();
         lines.add(JournalFormat.requestHeader(agent, realm, time));
@@ -405,11 +477,31 @@ public final class RealmLog implements AutoCloseable {
      * result cap is cut in the log and written whole to {@code daebug/<realm>.results/<job>.json}.
      */
     public Batch success(Anchor a, int ordinal, String jobId, String agent, String time, Duration took,
-        JsonNode value, Events events) throws IOException {
-      List<String> lines = Replies.success(file, realm, language, resultCap, jobId, agent, time, took, false, value,
-          events);
-      edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
-      replied = lines;
+        JsonNode value, Events events) {
+      return success(a, ordinal, jobId, agent, time, took, value, () -> events);
+    }
+
+    /**
+     * As {@link #success(Anchor, int, String, String, String, Duration, JsonNode, Events)}, with the events (and the
+     * whole value's side file) made in the write: {@code events} is called once, on the thread that commits.
+     */
+    public Batch success(Anchor a, int ordinal, String jobId, String agent, String time, Duration took,
+        JsonNode value, Supplier<Events> events) {
+      return reply(jobId, anchor(a, ordinal), () -> Replies.success(file, realm, language, resultCap, jobId, agent,
+          time, took, false, value, events.get()));
+    }
+
+    /** Replaces a placeholder with the reply {@code lines} makes (once, in the write), kept by job id. */
+    private Batch reply(String jobId, LogEditor.Anchor at, Lines lines) {
+      Lines once = Lines.once(lines);
+      edits.add(doc -> {
+        List<String> made = once.get();
+        LogEditor.reply(doc, at, made, language);
+        replied = made;
+        if (jobId != null) {
+          replies.put(jobId, made);
+        }
+      });
       return this;
     }
 
@@ -435,10 +527,15 @@ public final class RealmLog implements AutoCloseable {
     /** Replaces the placeholder with a 🚫 reply holding {@code error} (cut to the result cap) and the job's events. */
     public Batch failure(Anchor a, int ordinal, String agent, String time, Duration took, String error,
         Events events) {
-      List<String> lines = Replies.failure(realm, agent, time, took, false, Replies.capped(error, resultCap), events);
-      edits.add(doc -> LogEditor.reply(doc, anchor(a, ordinal), lines, language));
-      replied = lines;
-      return this;
+      return failure(null, a, ordinal, agent, time, took, error, () -> events);
+    }
+
+    /** As {@link #failure(Anchor, int, String, String, Duration, String, Events)}, the events taken in the write. */
+    public Batch failure(String jobId, Anchor a, int ordinal, String agent, String time, Duration took, String error,
+        Supplier<Events> events) {
+      String capped = Replies.capped(error, resultCap);
+      return reply(jobId, anchor(a, ordinal), () -> Replies.failure(realm, agent, time, took, false, capped,
+          events.get()));
     }
 
     /**
@@ -447,13 +544,18 @@ public final class RealmLog implements AutoCloseable {
      * @param failedHeader the exact 🚫 header line written for the job
      */
     public Batch late(Anchor a, int ordinal, String failedHeader, String jobId, String agent, String time,
-        Duration took, boolean ok, JsonNode value, String error, Events events)
-        throws IOException {
-      List<String> lines = ok
-          ? Replies.success(file, realm, language, resultCap, jobId, agent, time, took, true, value, events)
-          : Replies.failure(realm, agent, time, took, true, Replies.capped(error, resultCap), events);
+        Duration took, boolean ok, JsonNode value, String error, Events events) {
+      return late(a, ordinal, failedHeader, jobId, agent, time, took, ok, value, error, () -> events);
+    }
+
+    /** As {@link #late(Anchor, int, String, String, String, String, Duration, boolean, JsonNode, String, Events)}. */
+    public Batch late(Anchor a, int ordinal, String failedHeader, String jobId, String agent, String time,
+        Duration took, boolean ok, JsonNode value, String error, Supplier<Events> events) {
+      Lines lines = Lines.once(() -> ok
+          ? Replies.success(file, realm, language, resultCap, jobId, agent, time, took, true, value, events.get())
+          : Replies.failure(realm, agent, time, took, true, Replies.capped(error, resultCap), events.get()));
       whole = true; // the 🚫 reply it goes under can be anywhere above
-      edits.add(doc -> LogEditor.lateReply(doc, new LogEditor.Anchor(a.code(), failedHeader, ordinal), lines,
+      edits.add(doc -> LogEditor.lateReply(doc, new LogEditor.Anchor(a.code(), failedHeader, ordinal), lines.get(),
           language));
       return this;
     }
@@ -467,33 +569,113 @@ public final class RealmLog implements AutoCloseable {
 
     /** Writes a background block above the footer. */
     public Batch background(String time, Events events) {
-      List<String> lines = Replies.background(realm, time, events);
-      edits.add(doc -> LogEditor.aboveFooter(doc, lines, language));
+      return background(time, () -> events);
+    }
+
+    /** As {@link #background(String, Events)}, the events (and their side file) taken in the write. */
+    public Batch background(String time, Supplier<Events> events) {
+      Lines lines = Lines.once(() -> Replies.background(realm, time, events.get()));
+      edits.add(doc -> LogEditor.aboveFooter(doc, lines.get(), language));
       return this;
     }
 
     /** {@link #commit(Durability)} with {@link Durability#DURABLE}. */
-    public boolean commit() throws IOException {
+    public Commit commit() throws IOException {
       return commit(Durability.DURABLE);
     }
 
     /**
-     * Applies every edit to the file's current content and writes the result as one new version of the log, if
-     * the batch has edits; returns once the version is {@code durability} (see {@link Durability}).
-     *
-     * @return true when it wrote
+     * Applies every edit to the file's current content and writes the result as one new version of the log (none
+     * when nothing changes), returning once that version is {@code durability} (see {@link Durability}), and says
+     * what it did. An accept that finds the file unchanged since the broker last saw it reads nothing.
      */
-    public boolean commit(Durability durability) throws IOException {
+    public Commit commit(Durability durability) throws IOException {
+      AcceptStep step = acceptStep;
       boolean writes = !edits.isEmpty();
+      if (step != null) {
+        recoverOrphans();
+        if (!step.force && edits.size() == 1 && !changedSinceLastSeen()) {
+          writes = false; // nothing new to read, nothing else to write
+        }
+      }
       if (writes) {
         write(whole, s -> {
           LogDocument doc = parse(s);
-          edits.forEach(e -> e.accept(doc));
+          for (DocEdit e : edits) {
+            e.apply(doc);
+          }
           return doc;
         }, durability);
+        if (step != null && !step.unsettled) {
+          mergedUnseen = false; // whatever the write carried, this accept read
+        }
       }
       written.forEach(Runnable::run);
-      return writes;
+      boolean acceptOnly = step != null && edits.size() == 1;
+      boolean changed = writes && !(acceptOnly && step.accepted.isEmpty() && step.cancels == 0
+          && step.restored.isEmpty());
+      return step == null || !writes
+          ? new Commit(changed, List.of(), 0, List.of(), false, Map.copyOf(replies), mergedUnseen, !orphans.isEmpty())
+          : new Commit(changed, step.accepted, step.cancels, step.restored, step.unsettled, Map.copyOf(replies),
+              mergedUnseen, !orphans.isEmpty());
+    }
+  }
+
+  /** One edit of a parsed log, applied in the write (again when the write must start over). */
+  private interface DocEdit {
+    void apply(LogDocument doc) throws IOException;
+  }
+
+  /** Lines made in the write, once, however many times the write starts over. */
+  private interface Lines {
+    List<String> get() throws IOException;
+
+    static Lines once(Lines make) {
+      Object[] made = new Object[1];
+      return () -> {
+        if (made[0] == null) {
+          made[0] = make.get();
+        }
+        @SuppressWarnings("unchecked")
+        List<String> out = (List<String>) made[0];
+        return out;
+      };
+    }
+  }
+
+  /** The accept of a batch: what it found on the content its write was made on (the last attempt's). */
+  private final class AcceptStep {
+    final boolean force;
+    boolean unsettled;
+    int cancels;
+    List<Anchor> restored = List.of();
+    List<Request> accepted = List.of();
+
+    AcceptStep(boolean force) {
+      this.force = force;
+    }
+
+    void apply(LogDocument doc, String now, int ahead, List<LogEditor.Waiting> waiting, List<Answered> answered) {
+      unsettled = !force && (doc.looksUnsettled() || halfSaved(doc));
+      cancels = 0;
+      restored = List.of();
+      accepted = List.of();
+      if (unsettled) {
+        return; // looked at again when the writer is done (or read as it is by a forced accept)
+      }
+      hadFooter = doc.footer() >= 0;
+      List<Anchor> back = new ArrayList<>();
+      for (Answered a : answered) {
+        // before the accept: a new placeholder just like the old one must not get the old reply
+        int h = LogEditor.findPending(doc, anchor(a.anchor(), 0));
+        if (h >= 0) {
+          doc.replace(h, h + 2, a.reply());
+          back.add(a.anchor());
+        }
+      }
+      restored = back;
+      cancels = LogEditor.takeCancels(doc, language);
+      accepted = requests(LogEditor.accept(doc, realm, language, now, ahead, waiting));
     }
   }
 

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = Result.class, name = "result"),
   @JsonSubTypes.Type(value = RealmEvent.class, name = "event"),
   @JsonSubTypes.Type(value = Beat.class, name = "beat"),
-  @JsonSubTypes.Type(value = Status.class, name = "status")
+  @JsonSubTypes.Type(value = Status.class, name = "status"),
+  @JsonSubTypes.Type(value = Title.class, name = "title")
 })
-public sealed interface FromRealm permits Hello, Result, RealmEvent, Beat, Status {}
+public sealed interface FromRealm permits Hello, Result, RealmEvent, Beat, Status, Title {}

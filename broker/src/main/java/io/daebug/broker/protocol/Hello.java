@@ -25,7 +25,7 @@ public record Hello(String name, String kind, String url, String language, Strin
     language = word(language, 32, "javascript");
     url = url == null ? "" : RecordedUrl.of(url, 512);
     parent = parent == null || parent.isBlank() ? null : RecordedUrl.printable(parent, 128);
-    title = title == null || title.isBlank() ? null : RecordedUrl.printable(title.strip(), 200);
+    title = Title.printable(title);
   }
 
   /** A hello without a title. */

@@ -80,7 +80,7 @@ public final class Realm {
     return title;
   }
 
-  /** Sets the title from the latest hello. */
+  /** Sets the title from the latest hello or {@code title} frame; null clears it. */
   public void title(String newTitle) {
     title = newTitle;
   }

@@ -53,7 +53,8 @@ final class CoreRig implements AutoCloseable {
     this.realms = new Realms(root.resolve("daebug"), config.resultCap(), config.writes(), config.disconnectGrace(),
         time, expiry(time), Runnable::run, realm -> sessions[0].expired(realm));
     RegistryPublisher[] late = new RegistryPublisher[1];
-    this.jobs = new JobRunner(config, time, time, () -> late[0].changed(), controllers, BrokerMetrics.NONE);
+    // the log writes run on the test's thread when the core (the fake scheduler) gets to them
+    this.jobs = new JobRunner(config, time, time, () -> late[0].changed(), controllers, BrokerMetrics.NONE, Runnable::run);
     this.publisher = new RegistryPublisher(realms, jobs, controllers, registry, time, time, config.clock(),
         shutdowns::incrementAndGet);
     late[0] = publisher;

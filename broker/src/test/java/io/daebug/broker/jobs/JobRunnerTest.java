@@ -7,6 +7,8 @@ import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.metrics.BrokerMetrics;
 import io.daebug.broker.protocol.CancelJob;
+import io.daebug.broker.protocol.JobOutcome;
+import io.daebug.broker.protocol.ToController;
 import io.daebug.broker.protocol.ErrorInfo;
 import io.daebug.broker.protocol.RealmEvent;
 import io.daebug.broker.protocol.Result;
@@ -45,6 +47,8 @@ class JobRunnerTest {
   Path root;
 
   private final FakeScheduler time = new FakeScheduler();
+  private final HeldJournal journal = new HeldJournal();
+  private final Controllers controllers = new Controllers();
   private Realms realms;
   private JobRunner runner;
   private Realm realm;
@@ -63,8 +67,12 @@ class JobRunnerTest {
     @Override
     public void ping() {}
 
+    final List<String> closed = new ArrayList<>();
+
     @Override
-    public void close(int code, String reason) {}
+    public void close(int code, String reason) {
+      closed.add(code + " " + reason);
+    }
 
     @Override
     public String remote() {
@@ -81,6 +89,34 @@ class JobRunnerTest {
     }
   }
 
+  /**
+   * The journal's threads, by hand: a write runs at once on the test's thread, or, while {@link #hold} is on, waits
+   * until {@link #release}, so a test sees what the core does while a write is in flight.
+   */
+  static final class HeldJournal implements java.util.concurrent.Executor {
+    final java.util.ArrayDeque<Runnable> held = new java.util.ArrayDeque<>();
+    boolean hold;
+    int writes;
+
+    @Override
+    public void execute(Runnable write) {
+      writes++;
+      if (hold) {
+        held.add(write);
+      } else {
+        write.run();
+      }
+    }
+
+    /** Runs the writes held so far, and those that come meanwhile. */
+    void release() {
+      hold = false;
+      while (!held.isEmpty()) {
+        held.poll().run();
+      }
+    }
+  }
+
   @BeforeEach
   void start() throws Exception {
     BrokerConfig d = BrokerConfig.defaults(root);
@@ -89,7 +125,7 @@ class JobRunnerTest {
         d.writes());
     realms = new Realms(root.resolve("daebug"), 64 * 1024, config.writes(), Duration.ofMinutes(2), time, Runnable::run,
         r -> {});
-    runner = new JobRunner(config, time, time, () -> {}, new Controllers(), BrokerMetrics.NONE);
+    runner = new JobRunner(config, time, time, () -> {}, controllers, BrokerMetrics.NONE, journal);
   }
 
   private void connect(String earlierLog) throws Exception {
@@ -103,6 +139,7 @@ class JobRunnerTest {
     runner.adopt(realm);
     runner.acceptFromLog(realm, true);
     runner.realmReady(realm);
+    time.runDue();
   }
 
   private void append(String text) throws Exception {
@@ -247,5 +284,136 @@ class JobRunnerTest {
     assertThat(log()).doesNotContain("later");
     time.advance(Duration.ofMillis(100));
     assertThat(log()).contains("10:00:00 later\n");
+  }
+  /** A controller connection that records each outcome with the log as it was when the outcome was sent. */
+  final class RecordingController implements ControllerLink {
+    final List<JobOutcome> outcomes = new ArrayList<>();
+    final List<String> logWhenTold = new ArrayList<>();
+
+    @Override
+    public CompletableFuture<Void> send(ToController message) {
+      if (message instanceof JobOutcome o) {
+        outcomes.add(o);
+        try {
+          logWhenTold.add(Files.isRegularFile(realm.log().file()) ? log() : "");
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public void ping() {}
+
+    @Override
+    public void close(int code, String reason) {}
+
+    @Override
+    public String remote() {
+      return "test";
+    }
+  }
+
+  private RecordingController controller() {
+    RecordingController c = new RecordingController();
+    controllers.add(c, "ci");
+    return c;
+  }
+
+  private Job submit(RecordingController c, String ref, String code) {
+    return runner.submit(realm, new Controllers.Submission(c, ref, time.read()), "ci", code, null, null);
+  }
+
+  @Test
+  void resultsThatArriveWhileAWriteIsInFlightGoIntoOneNextWriteAndEachControllerIsToldOnceItsReplyIsInTheFile()
+      throws Exception {
+    connect(null);
+    RecordingController ci = controller();
+    for (int i = 1; i <= 4; i++) {
+      submit(ci, "r" + i, "job(" + i + ")");
+    }
+    time.runDue();
+    int afterInserts = journal.writes;
+    assertThat(log()).as("the four requests, in one write").contains("job(1)").contains("job(4)");
+    assertThat(link.jobs()).extracting(RunJob::code).containsExactly("job(1)");
+
+    journal.hold = true;
+    result(link.jobs().get(0), 1); // its reply's write is held in flight
+    assertThat(journal.held).hasSize(1);
+    // the next jobs' placeholders are in the file: each starts at once, without waiting for that write
+    result(link.jobs().get(1), 2);
+    result(link.jobs().get(2), 3);
+    assertThat(link.jobs()).extracting(RunJob::code).containsExactly("job(1)", "job(2)", "job(3)", "job(4)");
+    assertThat(journal.held).as("nothing more written while a write of the log is in flight").hasSize(1);
+    assertThat(ci.outcomes).as("no controller told before its reply is in the file").isEmpty();
+
+    journal.release();
+    time.runDue();
+    assertThat(journal.writes).as("the held write, then one write with both later replies")
+        .isEqualTo(afterInserts + 2);
+    String text = log();
+    assertThat(text).contains("job(1)\n```\n" + "#### \uD83D\uDC4Dapp to ci at " + AT + " (0ms)\n```JSON\n1\n```\n")
+        .contains("```JSON\n2\n```\n").contains("```JSON\n3\n```\n")
+        .contains("job(4)\n```\n#### \uD83D\uDC4Dapp to ci at " + AT + "\nexecuting (0s)\n");
+    assertThat(ci.outcomes).extracting(JobOutcome::ref).containsExactly("r1", "r2", "r3");
+    for (int i = 0; i < 3; i++) {
+      assertThat(ci.logWhenTold.get(i)).as("the log when r%d was told", i + 1).contains("```JSON\n" + (i + 1) + "\n```");
+    }
+  }
+
+  @Test
+  void aControllersJobStartsOnlyOnceItsRequestAndPlaceholderAreInTheFile() throws Exception {
+    connect(null);
+    RecordingController ci = controller();
+    journal.hold = true;
+    submit(ci, "r1", "first()");
+    time.runDue();
+    assertThat(journal.held).hasSize(1);
+    assertThat(link.jobs()).as("not pushed while its placeholder is being written").isEmpty();
+    journal.release();
+    time.runDue();
+    assertThat(log()).contains("first()\n```\n#### \uD83D\uDC4Dapp to ci at " + AT + "\nexecuting (0s)\n");
+    assertThat(link.jobs()).extracting(RunJob::code).containsExactly("first()");
+  }
+
+  @Test
+  void requestsAppendedWhileAWriteIsInFlightAreReadOnceInTheNextWrite() throws Exception {
+    connect(null);
+    append("```js\n1\n```\n");
+    journal.hold = true;
+    result(link.jobs().get(0), 1);
+    Files.writeString(realm.log().file(), "```js\n2\n```\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    runner.acceptFromLog(realm, false);
+    Files.writeString(realm.log().file(), "```js\n3\n```\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    runner.acceptFromLog(realm, false);
+    time.runDue();
+    assertThat(journal.held).hasSize(1);
+    int before = journal.writes;
+
+    journal.release();
+    time.runDue();
+    assertThat(journal.writes).as("one write accepts both").isEqualTo(before + 1);
+    assertThat(log()).contains("```js\n2\n```\n" + OK + "\nexecuting (0s)\n```js\n3\n```\n" + OK
+        + "\nqueued (1 ahead)\n");
+    assertThat(link.jobs()).extracting(RunJob::code).containsExactly("1", "2");
+  }
+
+  @Test
+  void aLogThatCannotBeWrittenFailsTheControllersJobsWithTheReasonAndClosesTheRealm() throws Exception {
+    connect(null);
+    RecordingController ci = controller();
+    Files.delete(realm.log().file());
+    Files.createDirectory(realm.log().file()); // a folder where the log was
+    submit(ci, "r1", "never()");
+    time.runDue();
+
+    assertThat(link.jobs()).as("no job runs unjournalled").isEmpty();
+    assertThat(ci.outcomes).singleElement().satisfies(o -> {
+      assertThat(o.outcome()).isEqualTo("failed");
+      assertThat(o.error().message()).contains("cannot write its log daebug/app.md");
+    });
+    assertThat(link.closed).singleElement().asString().startsWith("1011 cannot write its log");
+    assertThat(runner.pending(realm)).isZero();
   }
 }

@@ -25,6 +25,7 @@ class MessageCodecTest {
       Map.entry(CancelJob.class, "cancel.json"),
       Map.entry(Beat.class, "beat.json"),
       Map.entry(Status.class, "status.json"),
+      Map.entry(Title.class, "title.json"),
       Map.entry(ControllerHello.class, "control/hello.json"),
       Map.entry(Submit.class, "control/submit.json"),
       Map.entry(Cancel.class, "control/cancel.json"),

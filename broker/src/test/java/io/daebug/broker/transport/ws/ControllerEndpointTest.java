@@ -352,7 +352,7 @@ class ControllerEndpointTest {
     c.submit("c-1", "app", "'back'");
     assertThat(c.next(JobQueued.class).ahead()).isZero();
     await().untilAsserted(() -> assertThat(broker.log("app")).contains("'back'\n```\n" + OK + "app to ci at " + NOW
-        + "\nqueued (0 ahead)\n"));
+        + "\nqueued (0 ahead): realm disconnected at " + NOW));
     FakeRealm again = FakeRealm.connect(client, broker.realmUri(), Map.of());
     realms.add(again);
     again.hello("app", "tab-app");
