@@ -33,19 +33,23 @@ class DispatcherTest {
   private SerialExecutor core;
   private Dispatcher dispatcher;
 
+  private java.util.concurrent.ExecutorService journal;
+
   @BeforeEach
   void start() {
     rig = new CoreRig(root, c -> c);
     core = new SerialExecutor();
-    dispatcher = new Dispatcher(core, rig.time, root.resolve("daebug"), rig.config.pingInterval(),
+    journal = java.util.concurrent.Executors.newSingleThreadExecutor();
+    dispatcher = new Dispatcher(core, rig.time, root.resolve("daebug"), rig.config.pingInterval(), rig.config.writes(),
         new Dispatcher.Parts(rig.realms, rig.jobs, rig.realmSessions, rig.controllerSessions, rig.logChanges,
-            rig.publisher, new HelloDeadlines(rig.time, HelloDeadlines.TIMEOUT)));
+            rig.publisher, new HelloDeadlines(rig.time, HelloDeadlines.TIMEOUT), journal));
     dispatcher.start();
   }
 
   @AfterEach
   void stop() {
     core.shutdownNow();
+    journal.shutdownNow();
     rig.close();
   }
 
