@@ -36,13 +36,10 @@ class DispatcherTest {
   /** Shut down by the dispatcher; the rig's jobs write on the test's thread. */
   private final java.util.concurrent.ExecutorService journal = java.util.concurrent.Executors.newSingleThreadExecutor();
 
-  private java.util.concurrent.ExecutorService journal;
-
   @BeforeEach
   void start() {
     rig = new CoreRig(root, c -> c);
     core = new SerialExecutor();
-    journal = java.util.concurrent.Executors.newSingleThreadExecutor();
     dispatcher = new Dispatcher(core, rig.time, root.resolve("daebug"), rig.config.pingInterval(), rig.config.writes(),
         new Dispatcher.Parts(rig.realms, rig.jobs, rig.realmSessions, rig.controllerSessions, rig.logChanges,
             rig.publisher, new HelloDeadlines(rig.time, HelloDeadlines.TIMEOUT), journal));
