@@ -1,5 +1,6 @@
 package io.daebug.broker.journal;
 
+import io.daebug.notation.PythonNotation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.Iterator;
