@@ -44,7 +44,7 @@ class PythonDisplayTest {
     assertThat(new JobResult("j-1", "r", JobOutcome.OK, null, null, Duration.ZERO, Duration.ZERO, List.of(), "python")
         .display()).isEqualTo("None");
     assertThat(ok("{\"$daebug\":\"set\",\"size\":2,\"values\":[1,2]}", "javascript").display()).isEqualTo("Set(2) { 1, 2 }");
-    assertThat(ok("[1.0]", null).display()).isEqualTo("[\n  1.0\n]");
+    assertThat(ok("[1.0]", null).display()).isEqualTo("[\n  1\n]"); // JavaScript has no 1.0
   }
 
   @Test
