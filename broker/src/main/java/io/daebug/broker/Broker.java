@@ -22,7 +22,6 @@ import io.daebug.broker.jobs.SerialExecutor;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.JournalWatcher;
 import io.daebug.broker.journal.RegistryFile;
-import io.daebug.broker.journal.RedoRecord;
 import io.daebug.broker.journal.StaleTemps;
 import io.daebug.broker.metrics.PrometheusMetrics;
 import io.daebug.broker.protocol.RealmInfo;
@@ -144,7 +143,6 @@ public final class Broker implements AutoCloseable {
       bound[0] = server;
       lock.publish(server.uri(cfg.host()).toString(), clock);
       StaleTemps.delete(root);
-      RedoRecord.recoverAll(root.resolve("daebug"));
       registry.write(List.of());
       Dispatcher forWatcher = dispatcher;
       JournalWatcher watcher = new JournalWatcher(root, new JournalWatcher.Listener() {
@@ -203,7 +201,7 @@ public final class Broker implements AutoCloseable {
         new ControllerSessions(cfg, realms, jobs, controllers, publisher[0], ticker),
         new LogChanges(logDir, realms, jobs, scheduler), publisher[0],
         new HelloDeadlines(ticker, HelloDeadlines.TIMEOUT), journal);
-    return new Dispatcher(core, scheduler, logDir, cfg.pingInterval(), parts);
+    return new Dispatcher(core, scheduler, logDir, cfg.pingInterval(), cfg.writes(), parts);
   }
 
   /** The HTTP side: who may ask (Host, Origin, tokens) and the handlers that answer. */

@@ -40,7 +40,7 @@ class DispatcherTest {
   void start() {
     rig = new CoreRig(root, c -> c);
     core = new SerialExecutor();
-    dispatcher = new Dispatcher(core, rig.time, root.resolve("daebug"), rig.config.pingInterval(),
+    dispatcher = new Dispatcher(core, rig.time, root.resolve("daebug"), rig.config.pingInterval(), rig.config.writes(),
         new Dispatcher.Parts(rig.realms, rig.jobs, rig.realmSessions, rig.controllerSessions, rig.logChanges,
             rig.publisher, new HelloDeadlines(rig.time, HelloDeadlines.TIMEOUT), journal));
     dispatcher.start();
