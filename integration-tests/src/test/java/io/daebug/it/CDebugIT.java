@@ -98,7 +98,7 @@ class CDebugIT {
     spin.awaitListed("live, running");
     assertThat(spin.ask("dap", "pause")).contains("> pause\nstopped (");
     spin.append("### \uD83D\uDDE3\uFE0Fvictim to spin at 00:00:00\n```dap\ncontinue\n```\n");
-    spin.awaitListed("running");
+    spin.awaitStarted("victim");
     spin.killAdapter("lldb-vscode");
     assertThat(spin.awaitReply("victim")).startsWith("#### \uD83D\uDEABspin to").contains("AdapterError");
     spin.awaitListed("adapter died");

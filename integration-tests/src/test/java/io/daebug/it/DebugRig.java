@@ -99,6 +99,17 @@ final class DebugRig implements AutoCloseable {
       return log[0];
     }
 
+    /**
+     * Waits until the broker runs the request {@code agent} appended and the program runs: its placeholder is in the
+     * log (the broker starts the job as that write ends, before it reads the log again, so a {@code %%CANCEL%%} line
+     * or an adapter's death that comes now finds it running), then the registry says so. The registry alone is not
+     * enough: it is written on a thread of its own and may still show {@code running} from an earlier job.
+     */
+    void awaitStarted(String agent) {
+      awaitLogContains("#### \uD83D\uDC4D" + name + " to " + agent + " at ");
+      awaitListed("executing, running");
+    }
+
     /** Waits for the realm's registry line to contain {@code text}; returns the line. */
     String awaitListed(String text) {
       String[] line = new String[1];

@@ -152,7 +152,7 @@ class GoDebugIT {
     assertThat(timedOut).startsWith("#### \uD83D\uDEABspin to")
         .contains("Timeout: > continue\nerror: the job reached its timeout while the program ran: paused it at");
     spin.append("### \uD83D\uDDE3\uFE0Fcanceller to spin at 00:00:00\n```dap\ncontinue\n```\n");
-    spin.awaitListed("running");
+    spin.awaitStarted("canceller");
     spin.append("%%CANCEL%%\n");
     String cancelled = spin.awaitReply("canceller");
     assertThat(cancelled).startsWith("#### \uD83D\uDEABspin to").contains("cancelled");
@@ -163,7 +163,7 @@ class GoDebugIT {
   @Order(10)
   void anAdapterKilledMidJobEndsTheJobAndTheBrokerCarriesOn() {
     spin.append("### \uD83D\uDDE3\uFE0Fvictim to spin at 00:00:00\n```dap\ncontinue\n```\n");
-    spin.awaitListed("running");
+    spin.awaitStarted("victim");
     spin.killAdapter("dlv");
     String reply = spin.awaitReply("victim");
     assertThat(reply).startsWith("#### \uD83D\uDEABspin to").contains("AdapterError", "the debug adapter");
