@@ -197,8 +197,17 @@ class RealmCoreTest {
       own.onFrame(job("s-1", "int before = 1;", 30_000));
       own.onFrame(job("s-2", "{\n  var server = new java.net.ServerSocket(0);\n"
           + "  System.getProperties().put(\"daebug.test.stuck\", server);\n"
+          + "  System.getProperties().put(\"daebug.test.stuck.thread\", Thread.currentThread());\n"
           + "  System.out.println(\"accepting\");\n  server.accept();\n}", 60_000));
       await().until(() -> ownLink.about("s-2").stream().anyMatch(f -> f.path("text").asText().equals("accepting")));
+      // Cancelled only once its thread blocks in accept's native call, where a stop does not reach: a stop that
+      // came between the println and that call (a busy machine can pause the thread there) would stop it.
+      Thread stuck = (Thread) System.getProperties().get("daebug.test.stuck.thread");
+      await().until(() -> {
+        StackTraceElement[] stack = stuck.getStackTrace();
+        return stack.length > 0 && stack[0].isNativeMethod()
+            && List.of("accept", "poll").contains(stack[0].getMethodName()); // sun.nio.ch.Net's
+      });
       own.onFrame(cancel("s-2", "stuck test"));
       JsonNode result = await().until(() -> ownLink.result("s-2"), r -> r != null);
       assertThat(result.path("error").path("name").asText()).isEqualTo("Cancelled");
@@ -213,6 +222,7 @@ class RealmCoreTest {
       assertThat(await().until(() -> ownLink.result("s-4"), r -> r != null).path("error").path("name").asText())
           .as("the old state is gone").isEqualTo("CompilationError");
     } finally {
+      System.getProperties().remove("daebug.test.stuck.thread");
       Object server = System.getProperties().remove("daebug.test.stuck");
       if (server != null) {
         ((ServerSocket) server).close();
