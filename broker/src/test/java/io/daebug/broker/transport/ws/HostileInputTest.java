@@ -201,7 +201,7 @@ class HostileInputTest {
       sends.add(realm.sendRawAsync("garbage " + i));
     }
     FakeRealm.Closed closed = realm.awaitClosed();
-    assertThat(closed.status()).isEqualTo(StatusCode.POLICY_VIOLATION);
+    assertThat(closed.status()).as("%s", closed).isEqualTo(StatusCode.POLICY_VIOLATION);
     assertThat(closed.reason()).contains("too many bad frames");
     for (CompletableFuture<Void> s : sends) {
       s.handle((ok, err) -> null).get(5, TimeUnit.SECONDS);
