@@ -3,6 +3,9 @@ package io.daebug.broker;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.http.BrokerExtension;
+import io.daebug.broker.http.DaebugHttpHandler;
+import io.daebug.broker.http.DashboardHandler;
+import io.daebug.broker.http.HostOriginPolicy;
 import io.daebug.broker.http.TokenGate;
 import io.daebug.broker.jobs.ControllerSessions;
 import io.daebug.broker.jobs.Controllers;
@@ -19,7 +22,6 @@ import io.daebug.broker.jobs.SerialExecutor;
 import io.daebug.broker.journal.JournalFormat;
 import io.daebug.broker.journal.JournalWatcher;
 import io.daebug.broker.journal.RegistryFile;
-import io.daebug.broker.journal.RedoRecord;
 import io.daebug.broker.journal.StaleTemps;
 import io.daebug.broker.metrics.PrometheusMetrics;
 import io.daebug.broker.protocol.RealmInfo;
@@ -136,12 +138,11 @@ public final class Broker implements AutoCloseable {
     late[0] = dispatcher;
     WsServer server = null;
     try {
-      server = WsServer.start(cfg, dispatcher, new MessageCodec(), () -> health(dispatcher, metrics), metrics,
-          extensions);
+      server = WsServer.start(cfg, site(cfg, () -> health(dispatcher, metrics), metrics, ticker), dispatcher,
+          new MessageCodec(), metrics, extensions);
       bound[0] = server;
       lock.publish(server.uri(cfg.host()).toString(), clock);
       StaleTemps.delete(root);
-      RedoRecord.recoverAll(root.resolve("daebug"));
       registry.write(List.of());
       Dispatcher forWatcher = dispatcher;
       JournalWatcher watcher = new JournalWatcher(root, new JournalWatcher.Listener() {
@@ -200,7 +201,19 @@ public final class Broker implements AutoCloseable {
         new ControllerSessions(cfg, realms, jobs, controllers, publisher[0], ticker),
         new LogChanges(logDir, realms, jobs, scheduler), publisher[0],
         new HelloDeadlines(ticker, HelloDeadlines.TIMEOUT), journal);
-    return new Dispatcher(core, scheduler, logDir, cfg.pingInterval(), parts);
+    return new Dispatcher(core, scheduler, logDir, cfg.pingInterval(), cfg.writes(), parts);
+  }
+
+  /** The HTTP side: who may ask (Host, Origin, tokens) and the handlers that answer. */
+  private static WsServer.Site site(BrokerConfig cfg, java.util.function.Supplier<Object> health,
+      PrometheusMetrics metrics, Ticker ticker) {
+    HostOriginPolicy policy = HostOriginPolicy.withOrigins(cfg.host(), cfg.allowedHosts(),
+        cfg.security().allowedOrigins());
+    TokenGate gate = new TokenGate(cfg.token());
+    TokenGate controlGate = TokenGate.forPrograms(cfg.token(), !cfg.requireToken());
+    DaebugHttpHandler files = new DaebugHttpHandler(cfg.root(), policy, gate, health, metrics::scrape, ticker);
+    return new WsServer.Site(policy, gate, controlGate,
+        new DashboardHandler(cfg.root(), policy, gate, controlGate, files));
   }
 
   /** The bound port. */

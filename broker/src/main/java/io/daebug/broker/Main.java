@@ -5,6 +5,7 @@ import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.config.Durations;
 import io.daebug.broker.http.BrokerExtension;
 import io.daebug.broker.config.SystemProperties;
+import io.daebug.broker.journal.WriteOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -54,6 +55,11 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--result-cap", paramLabel = "BYTES",
       description = "Longest result text written into a log; longer ones are cut and saved whole beside it (default: ${DEFAULT-VALUE}).")
   int resultCap = 64 * 1024;
+
+  @Option(names = "--history-above", paramLabel = "BYTES",
+      description = "A log's finished history past this size moves into numbered files in daebug/<realm>.history/"
+          + " (default: " + WriteOptions.DEFAULT_HISTORY_ABOVE + ", or -Ddaebug.journal.historyAbove).")
+  Long historyAbove;
 
   @Option(names = "--allow-host", paramLabel = "NAME", split = ",",
       description = "Extra host names accepted in Host and Origin headers (comma-separated).")
@@ -149,7 +155,8 @@ public final class Main implements Callable<Integer> {
           new BrokerConfig.Limits(maxMessage, resultCap, maxRealmsPerAddress, maxQueue),
           new BrokerConfig.Security(token, requireToken, allowHosts, allowOrigins,
               tlsKeystore == null ? null : tlsKeystore.toAbsolutePath(), password),
-          Clock.systemDefaultZone(), SystemProperties.writes(System.getProperties()));
+          Clock.systemDefaultZone(), historyAbove == null ? SystemProperties.writes(System.getProperties())
+              : SystemProperties.writes(System.getProperties()).withHistoryAbove(historyAbove));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }

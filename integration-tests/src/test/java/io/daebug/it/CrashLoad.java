@@ -248,11 +248,11 @@ final class CrashLoad {
 
   /** Reads the log as the agent sees it and remembers its final replies; a log that does not parse is a problem. */
   private void observe(String realm) {
-    // Only a read no broker write overlapped is a state the file held: Linux does not make a buffered read atomic
-    // against a concurrent write (JournalFiles). An agent's own writes are on this thread, between reads.
+    // The log with its history parts put back (a long run moves finished history out of the log). An agent's own
+    // writes are on this thread, between reads.
     String text;
     try {
-      text = JournalFiles.readIfClean(log(realm)).orElse(null);
+      text = JournalFiles.readWithHistory(log(realm));
     } catch (NoSuchFileException e) {
       return;
     } catch (IOException e) {

@@ -90,10 +90,10 @@ final class LogFile {
     return read(path);
   }
 
-  /** The file's text, {@code ""} while it does not exist, read as agents should (see {@link JournalFiles#read}). */
+  /** The file's text with its history parts put back ({@link JournalFiles#readWithHistory}), {@code ""} while it does not exist. */
   static String read(Path file) {
     try {
-      return JournalFiles.read(file);
+      return JournalFiles.readWithHistory(file);
     } catch (NoSuchFileException e) {
       return "";
     } catch (IOException e) {

@@ -9,13 +9,13 @@ import java.util.Properties;
  * {@code main}) and turned into {@link BrokerConfig} values: no class inside the broker reads a system property.
  *
  * <ul>
- *   <li>{@code daebug.journal.inPlaceAbove=BYTES}: logs whose unchanged part above a write is smaller are written
- *       whole (docs/big-logs.md); default {@link WriteOptions#DEFAULT_IN_PLACE_ABOVE}
+ *   <li>{@code daebug.journal.historyAbove=BYTES}: a log's finished history past this size moves into numbered
+ *       files next to it (docs/big-logs.md); default {@link WriteOptions#DEFAULT_HISTORY_ABOVE}
  *   <li>{@code daebug.crashAt=POINT[:N]}: halt the JVM at a write's N-th POINT, as a crash would (crash tests)
  * </ul>
  */
 public final class SystemProperties {
-  public static final String IN_PLACE_ABOVE = "daebug.journal.inPlaceAbove";
+  public static final String HISTORY_ABOVE = "daebug.journal.historyAbove";
   public static final String CRASH_AT = "daebug.crashAt";
 
   private SystemProperties() {}
@@ -26,13 +26,13 @@ public final class SystemProperties {
    * @throws IllegalArgumentException naming the property whose value is not valid
    */
   public static WriteOptions writes(Properties props) {
-    String above = props.getProperty(IN_PLACE_ABOVE);
-    long inPlaceAbove;
+    String above = props.getProperty(HISTORY_ABOVE);
+    long historyAbove;
     try {
-      inPlaceAbove = above == null || above.isBlank() ? WriteOptions.DEFAULT_IN_PLACE_ABOVE
+      historyAbove = above == null || above.isBlank() ? WriteOptions.DEFAULT_HISTORY_ABOVE
           : Long.parseLong(above.trim());
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("-D" + IN_PLACE_ABOVE + " must be a number of bytes, got '" + above + "'");
+      throw new IllegalArgumentException("-D" + HISTORY_ABOVE + " must be a number of bytes, got '" + above + "'");
     }
     WriteFaults faults;
     try {
@@ -41,6 +41,6 @@ public final class SystemProperties {
       throw new IllegalArgumentException("-D" + CRASH_AT + " must be POINT[:N] with POINT one of "
           + java.util.Arrays.toString(WriteFaults.Point.values()) + ", got '" + props.getProperty(CRASH_AT) + "'");
     }
-    return new WriteOptions(inPlaceAbove, faults);
+    return new WriteOptions(historyAbove, faults);
   }
 }

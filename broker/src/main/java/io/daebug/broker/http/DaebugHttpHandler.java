@@ -68,6 +68,7 @@ public final class DaebugHttpHandler extends Handler.Abstract {
   private final TokenGate gate;
   private final Supplier<Object> health;
   private final Supplier<String> metrics;
+  private final com.github.benmanes.caffeine.cache.Ticker ticker;
   private final ObjectMapper json = new ObjectMapper();
 
   /**
@@ -86,7 +87,16 @@ public final class DaebugHttpHandler extends Handler.Abstract {
    */
   public DaebugHttpHandler(Path root, HostOriginPolicy policy, TokenGate gate, Supplier<Object> health,
       Supplier<String> metrics) {
+    this(root, policy, gate, health, metrics, com.github.benmanes.caffeine.cache.Ticker.systemTicker());
+  }
+
+  /**
+   * @param ticker times a {@code /-daebug/glob} walk ({@link #GLOB_TIME})
+   */
+  public DaebugHttpHandler(Path root, HostOriginPolicy policy, TokenGate gate, Supplier<Object> health,
+      Supplier<String> metrics, com.github.benmanes.caffeine.cache.Ticker ticker) {
     super(InvocationType.BLOCKING);
+    this.ticker = ticker;
     this.metrics = metrics;
     this.gate = Objects.requireNonNull(gate, "gate");
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -265,11 +275,11 @@ public final class DaebugHttpHandler extends Handler.Abstract {
     }
     org.eclipse.jetty.io.EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
     org.eclipse.jetty.server.Connector connector = request.getConnectionMetaData().getConnector();
-    long deadline = System.nanoTime() + GLOB_TIME.toNanos();
+    long deadline = ticker.read() + GLOB_TIME.toNanos();
     FileGlob.Listing listing;
     try {
       listing = FileGlob.list(root, pattern,
-          () -> !endPoint.isOpen() || !connector.isRunning() || System.nanoTime() - deadline > 0);
+          () -> !endPoint.isOpen() || !connector.isRunning() || ticker.read() - deadline > 0);
     } catch (GlobMatcher.TooComplexException e) {
       sendText(response, callback, 400, "pattern too costly: " + e.getMessage(), head);
       return;

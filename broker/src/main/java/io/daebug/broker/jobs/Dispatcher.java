@@ -56,6 +56,7 @@ public final class Dispatcher {
   private final Path logDir;
   private final Duration pingInterval;
   private final Parts parts;
+  private final io.daebug.broker.journal.WriteOptions writes;
   private final List<Scheduler.Timer> timers = new ArrayList<>();
   /** Reads big logs ahead of their realm's hello, off the core (see {@link #hello}). */
   private final ExecutorService primer = Executors.newSingleThreadExecutor(r -> {
@@ -68,10 +69,12 @@ public final class Dispatcher {
    * @param core the core executor; {@code scheduler} runs its tasks and timers
    * @param logDir {@code <root>/daebug}
    * @param pingInterval how often realms and controllers are pinged
+   * @param writes how logs are written (a big log's history moves out on the primer thread)
    */
   public Dispatcher(ScheduledExecutorService core, Scheduler scheduler, Path logDir, Duration pingInterval,
-      Parts parts) {
+      io.daebug.broker.journal.WriteOptions writes, Parts parts) {
     this.core = core;
+    this.writes = writes;
     this.scheduler = scheduler;
     this.logDir = logDir;
     this.pingInterval = pingInterval;
@@ -123,7 +126,7 @@ public final class Dispatcher {
       primer.execute(() -> {
         RealmLog.Primed primed = null;
         try {
-          primed = RealmLog.prime(big);
+          primed = RealmLog.prime(big, writes);
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
           // The core reads it then, as for any log.
           log.warn("cannot read {} ahead of its realm's hello: {}", big, e.toString());

@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Atomic creation and replacement of journal files (temporary file, fsync, rename, folder fsync), and the
- * stamp that tells the broker's own writes from an agent's. Logs are edited through {@link TailWriter}.
+ * stamp that tells the broker's own writes from an agent's. Logs are written through {@link TailWriter}.
  */
 public final class AtomicFiles {
 
@@ -122,14 +122,23 @@ public final class AtomicFiles {
     }
   }
 
-  private static Path writeTemp(Path target, byte[] bytes) throws IOException {
-    Path tmp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(
+  /** A fresh temporary file name beside {@code target}: a dotfile, never served or watched (see {@link StaleTemps}). */
+  static Path temp(Path target) {
+    return target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(
         ThreadLocalRandom.current().nextLong()) + ".tmp");
+  }
+
+  static void writeFully(FileChannel ch, ByteBuffer buf, long at) throws IOException {
+    long pos = at;
+    while (buf.hasRemaining()) {
+      pos += ch.write(buf, pos);
+    }
+  }
+
+  private static Path writeTemp(Path target, byte[] bytes) throws IOException {
+    Path tmp = temp(target);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
+      writeFully(ch, ByteBuffer.wrap(bytes), 0);
       ch.force(true);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);

@@ -4,51 +4,51 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes renames in the log folder durable with an fsync of the folder, on its own thread
- * ({@code daebug-dirsync}) and coalesced. The rename itself is atomic when it happens; this fsync only
- * makes it survive a power loss, so it need not delay the reply an agent is waiting for. Requests that
- * arrive while a sync runs are served by one more sync.
+ * Makes renames in a log folder durable with an fsync of the folder, shared by every log in it: a durable write
+ * calls {@link #sync()} after its rename, and one fsync serves every rename made before it started, so writers of
+ * different logs that commit at the same moment pay for one folder fsync between them (group commit). Thread-safe.
  */
 public final class DirSync implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DirSync.class);
 
   private final Path dir;
-  private final AtomicBoolean requested = new AtomicBoolean();
-  private final ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "daebug-dirsync");
-    t.setDaemon(true);
-    return t;
-  });
+  /** Guards {@link #asked} and {@link #synced}. */
+  private final Object state = new Object();
+  /** Held while an fsync runs: callers that arrive meanwhile wait for it, then see whether it covered them. */
+  private final Object syncing = new Object();
+  private long asked;
+  private long synced;
 
   public DirSync(Path dir) {
     this.dir = dir;
   }
 
-  /** Asks for an fsync of the folder soon. */
-  void request() {
-    if (requested.compareAndSet(false, true)) {
-      try {
-        thread.execute(this::sync);
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        sync();
+  /** Returns once every rename in the folder made before this call is durable (one fsync, or none when shared). */
+  void sync() {
+    long ticket;
+    synchronized (state) {
+      ticket = ++asked;
+    }
+    synchronized (syncing) {
+      long upTo;
+      synchronized (state) {
+        if (synced >= ticket) {
+          return; // an fsync that started after this call's rename covered it
+        }
+        upTo = asked;
+      }
+      now(dir);
+      synchronized (state) {
+        synced = upTo;
       }
     }
   }
 
-  private void sync() {
-    requested.set(false);
-    now(dir);
-  }
-
-  /** Fsyncs a folder on the caller's thread (a file created in it then survives a power loss). */
+  /** Fsyncs a folder on the caller's thread (a file created or renamed in it then survives a power loss). */
   static void now(Path dir) {
     try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
       ch.force(true);
@@ -57,14 +57,7 @@ public final class DirSync implements AutoCloseable {
     }
   }
 
-  /** Runs a last pending sync and stops the thread. */
+  /** Nothing to stop: every sync runs on its caller's thread. */
   @Override
-  public void close() {
-    thread.shutdown();
-    try {
-      thread.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
+  public void close() {}
 }

@@ -120,12 +120,21 @@ final class LogDocument {
 
   /** How many bytes lines [0, to) take in {@link #text()} encoded (a byte order mark included). */
   long byteLength(int to) {
-    long n = bom ? 3 : 0;
-    for (int i = 0; i < to; i++) {
-      String end = ends.get(i);
-      n += Utf8.length(lines.get(i)) + (end.isEmpty() && i < lines.size() - 1 ? 1 : end.length());
+    return lineStarts(to + 1)[to];
+  }
+
+  /** The byte offsets in {@link #text()} encoded of lines [0, n) (n may be one past the last line: the end). */
+  long[] lineStarts(int n) {
+    long[] at = new long[n];
+    long off = bom ? 3 : 0;
+    for (int i = 0; i < n; i++) {
+      at[i] = off;
+      if (i < lines.size()) {
+        String end = ends.get(i);
+        off += Utf8.length(lines.get(i)) + (end.isEmpty() && i < lines.size() - 1 ? 1 : end.length());
+      }
     }
-    return n;
+    return at;
   }
 
   String line(int i) {

@@ -43,7 +43,8 @@ public final class LogPaths {
     }
     if (name.endsWith(".md")) {
       String base = name.substring(0, name.length() - 3);
-      for (String[] side : new String[][] {{".results", "where cut results go"}, {".events", "where omitted events go"}}) {
+      for (String[] side : new String[][] {{".results", "where cut results go"}, {".events", "where omitted events go"},
+          {".history", "where finished history goes"}}) {
         Path folder = file.resolveSibling(base + side[0]);
         BasicFileAttributes r = lstat(folder);
         if (r != null && !(r.isDirectory() && !r.isSymbolicLink())) {

@@ -44,11 +44,23 @@ final class Orphans implements AutoCloseable {
   static final int TAIL = 64;
 
   private final List<Orphan> open = new ArrayList<>();
+  /** The time in nanoseconds (the broker's ticker). */
+  private final java.util.function.LongSupplier nanos;
   /** Text read from versions let go early, handed out by the next {@link #drain()}. */
   private final StringBuilder carried = new StringBuilder();
 
   /** At most this many replaced versions are kept open per log (file descriptors are finite). */
   static final int MAX_OPEN = 16;
+
+  /** With the system's clock. */
+  Orphans() {
+    this(System::nanoTime);
+  }
+
+  /** @param nanos the time in nanoseconds, to let replaced versions go after {@link #KEEP_NANOS} */
+  Orphans(java.util.function.LongSupplier nanos) {
+    this.nanos = nanos;
+  }
 
   /**
    * Starts watching a replaced version that was {@code length} bytes long when it was read, ending with
@@ -56,7 +68,7 @@ final class Orphans implements AutoCloseable {
    * let go (the caller drains right after adopting, so its appends so far are not lost).
    */
   void adopt(FileChannel channel, long length, byte[] end) {
-    open.add(new Orphan(channel, length, end, System.nanoTime()));
+    open.add(new Orphan(channel, length, end, nanos.getAsLong()));
     while (open.size() > MAX_OPEN) {
       Orphan oldest = open.remove(0);
       try {
@@ -66,6 +78,14 @@ final class Orphans implements AutoCloseable {
         // a version that can no longer be read has nothing more to give
       }
     }
+  }
+
+  /** Watches the versions {@code other} watches (and hands out what it read) from now on, instead of it. */
+  void takeOver(Orphans other) {
+    open.addAll(other.open);
+    carried.append(other.carried);
+    other.open.clear();
+    other.carried.setLength(0);
   }
 
   boolean isEmpty() {
@@ -79,7 +99,7 @@ final class Orphans implements AutoCloseable {
   String drain() {
     StringBuilder extra = new StringBuilder(carried);
     carried.setLength(0);
-    long now = System.nanoTime();
+    long now = nanos.getAsLong();
     for (Iterator<Orphan> it = open.iterator(); it.hasNext(); ) {
       Orphan o = it.next();
       try {

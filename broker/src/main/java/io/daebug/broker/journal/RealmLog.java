@@ -73,8 +73,9 @@ public final class RealmLog implements AutoCloseable {
   private final String realm;
   private final String language;
   private final int resultCap;
-  private final Orphans orphans = new Orphans();
+  private final Orphans orphans;
   private final TailWriter writer;
+  private final History history;
   private AtomicFiles.Stamp lastSeen;
   /** Where the live region is, and what the broker last read or wrote there. */
   private final RegionReader reader;
@@ -82,10 +83,8 @@ public final class RealmLog implements AutoCloseable {
   private boolean mergedUnseen;
   /** The log had its footer when the broker last read or wrote it: a version without one is probably half-saved. */
   private boolean hadFooter;
-  private boolean recovered;
   /** {@link #create} ran once: this object's state is the journal thread's from then on. */
   private volatile boolean created;
-  private final WriteFaults faults;
   private int cancels;
   private List<Anchor> answeredFound = List.of();
 
@@ -98,15 +97,24 @@ public final class RealmLog implements AutoCloseable {
   }
 
   /**
-   * @param options when writes go in place, and the fault-injection hook
+   * @param options when history moves out of the log, and the fault-injection hook
    */
   public RealmLog(Path file, String realm, String language, int resultCap, DirSync dirSync, WriteOptions options) {
+    this(file, realm, language, resultCap, dirSync, options, System::nanoTime);
+  }
+
+  /**
+   * @param nanos the broker's ticker, in nanoseconds: how long replaced versions are watched ({@link Orphans})
+   */
+  public RealmLog(Path file, String realm, String language, int resultCap, DirSync dirSync, WriteOptions options,
+      java.util.function.LongSupplier nanos) {
     this.file = file;
+    this.orphans = new Orphans(nanos);
     this.realm = realm;
     this.language = language;
     this.resultCap = resultCap;
-    this.writer = new TailWriter(file, dirSync, orphans, options.faults(), options.inPlaceAbove());
-    this.faults = options.faults();
+    this.writer = new TailWriter(file, dirSync, orphans, options.faults());
+    this.history = new History(file, options.historyAbove(), options.faults());
     this.reader = new RegionReader(file);
   }
 
@@ -122,19 +130,22 @@ public final class RealmLog implements AutoCloseable {
     private final Path file;
     private final RegionReader reader;
     private final boolean hadFooter;
+    private final Orphans orphans;
 
-    private Primed(Path file, RegionReader reader, boolean hadFooter) {
+    private Primed(Path file, RegionReader reader, boolean hadFooter, Orphans orphans) {
       this.file = file;
       this.reader = reader;
       this.hadFooter = hadFooter;
+      this.orphans = orphans;
     }
   }
 
   /**
    * Reads and parses {@code file} whole, on the caller's thread (not the core's: for a 200 MB log this takes
-   * seconds); null when it is not there. Touches no {@link RealmLog}.
+   * seconds), and moves its finished history out ({@link History}) when it is past {@code options}' threshold, the
+   * one-time cost of adopting a big log; null when it is not there. Touches no {@link RealmLog}.
    */
-  public static Primed prime(Path file) throws IOException {
+  public static Primed prime(Path file, WriteOptions options) throws IOException {
     LogPaths.requireRegularOrAbsent(file);
     RegionReader r = new RegionReader(file);
     Snapshot s = r.read(true, null);
@@ -142,8 +153,27 @@ public final class RealmLog implements AutoCloseable {
       return null;
     }
     LogDocument doc = LogDocument.parse(s.text(), true);
+    Orphans orphans = new Orphans();
+    if (new History(file, options.historyAbove(), options.faults()).moveOut(doc, s.bytes())) {
+      byte[] out = Utf8.encode(doc.text());
+      int common = Math.max(0, Arrays.mismatch(s.bytes(), out));
+      AtomicFiles.Stamp written;
+      try (DirSync sync = new DirSync(file.getParent())) {
+        written = new TailWriter(file, sync, orphans, options.faults()).write(s.stamp(), common,
+            s.bytes().length - common, Arrays.copyOfRange(out, common, out.length), Durability.DURABLE);
+      }
+      if (written != null) {
+        s = new Snapshot(written, 0, out);
+      } else { // changed meanwhile: the first write moves the history (its part is written again)
+        s = r.read(true, null);
+        if (s.bytes() == null) {
+          return null;
+        }
+        doc = LogDocument.parse(s.text(), true);
+      }
+    }
     r.narrow(s, doc);
-    return new Primed(file, r, doc.footer() >= 0);
+    return new Primed(file, r, doc.footer() >= 0, orphans);
   }
 
   /**
@@ -154,6 +184,7 @@ public final class RealmLog implements AutoCloseable {
     if (primed != null && primed.file.equals(file)) {
       reader.seedFrom(primed.reader);
       hadFooter = primed.hadFooter;
+      orphans.takeOver(primed.orphans);
     }
   }
 
@@ -166,20 +197,9 @@ public final class RealmLog implements AutoCloseable {
       AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language));
       return;
     }
-    recover();
     AtomicFiles.createIfMissing(file, JournalFormat.newLog(realm, language));
     lastSeen = AtomicFiles.Stamp.of(file);
     created = true;
-  }
-
-  /** Once, before the first read: finishes an in-place write that a crash interrupted (see {@link RedoRecord}). */
-  private void recover() throws IOException {
-    if (!recovered) {
-      recovered = true;
-      if (RedoRecord.recover(file, faults)) {
-        reader.forget();
-      }
-    }
   }
 
   /**
@@ -204,10 +224,9 @@ public final class RealmLog implements AutoCloseable {
     return reader.reads();
   }
 
-  /** Reads the log (its live region, or all of it when the region moved), once recovered. */
+  /** Reads the log (its live region, or all of it when the region moved). */
   private Snapshot read(boolean whole) throws IOException {
     LogPaths.requireRegularOrAbsent(file); // an lstat: a FIFO or a link put there since is never opened
-    recover();
     return reader.read(whole, lastSeen == null ? null : lastSeen.key());
   }
 
@@ -302,7 +321,7 @@ public final class RealmLog implements AutoCloseable {
     if (extra.isEmpty()) {
       return false;
     }
-    write(false, s -> LogDocument.parse(s.text() == null ? extra : s.text() + extra, s.whole()));
+    write(false, s -> LogDocument.parse(s.text() == null ? extra : s.text() + extra, s.whole()), Durability.DURABLE);
     mergedUnseen = true;
     return true;
   }
@@ -311,13 +330,6 @@ public final class RealmLog implements AutoCloseable {
   @Override
   public void close() {
     orphans.close();
-    try {
-      if (recovered) {
-        writer.close(); // else a failed write's redo record is left for the next broker to finish
-      }
-    } catch (IOException e) {
-      log.debug("cannot remove the redo record of {}: {}", file, e.toString());
-    }
   }
 
   /** Whether replaced versions of the log are still being watched. */
@@ -567,11 +579,17 @@ public final class RealmLog implements AutoCloseable {
       return this;
     }
 
+    /** {@link #commit(Durability)} with {@link Durability#DURABLE}. */
+    public Commit commit() throws IOException {
+      return commit(Durability.DURABLE);
+    }
+
     /**
-     * Applies every edit to the file's current content in one atomic write (none when nothing changes), and says
+     * Applies every edit to the file's current content and writes the result as one new version of the log (none
+     * when nothing changes), returning once that version is {@code durability} (see {@link Durability}), and says
      * what it did. An accept that finds the file unchanged since the broker last saw it reads nothing.
      */
-    public Commit commit() throws IOException {
+    public Commit commit(Durability durability) throws IOException {
       AcceptStep step = acceptStep;
       boolean writes = !edits.isEmpty();
       if (step != null) {
@@ -587,7 +605,7 @@ public final class RealmLog implements AutoCloseable {
             e.apply(doc);
           }
           return doc;
-        });
+        }, durability);
         if (step != null && !step.unsettled) {
           mergedUnseen = false; // whatever the write carried, this accept read
         }
@@ -692,7 +710,7 @@ public final class RealmLog implements AutoCloseable {
    * changes meanwhile, reads it again and redoes the edit. Reads only the live region unless {@code whole}
    * or the region is gone.
    */
-  private void write(boolean whole, Edit edit) throws IOException {
+  private void write(boolean whole, Edit edit, Durability durability) throws IOException {
     long start = System.nanoTime();
     long giveUp = start + HALF_SAVED_WAIT.toNanos();
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -709,6 +727,10 @@ public final class RealmLog implements AutoCloseable {
       if (!whole) {
         s = narrow(s);
       }
+      if (!s.whole() && history.due(s.offset())) {
+        whole = true; // history to move out of the log: the edit is made on the whole file
+        continue;
+      }
       byte[] guardAbove = reader.guardAbove(s);
       LogDocument doc = edit.apply(s);
       if (!s.whole() && doc.footer() < 0) {
@@ -716,6 +738,9 @@ public final class RealmLog implements AutoCloseable {
         continue;
       }
       byte[] out = Utf8.encode(doc.text());
+      if (s.whole() && s.bytes() != null && history.moveOut(doc, out)) {
+        out = Utf8.encode(doc.text());
+      }
       byte[] old = s.bytes() == null ? new byte[0] : s.bytes();
       int common = Arrays.mismatch(old, out);
       if (common < 0 && s.bytes() != null) {
@@ -726,16 +751,8 @@ public final class RealmLog implements AutoCloseable {
       if (common < 0) {
         common = 0;
       }
-      AtomicFiles.Stamp written;
-      try {
-        written = writer.write(s.stamp(), s.offset() + common, Arrays.copyOfRange(old, common, old.length),
-            Arrays.copyOfRange(out, common, out.length));
-      } catch (IOException | RuntimeException e) {
-        // The write may have stopped half way (disk full): its redo record finishes it before the next read.
-        recovered = false;
-        reader.forget();
-        throw e;
-      }
+      AtomicFiles.Stamp written = writer.write(s.stamp(), s.offset() + common, old.length - common,
+          Arrays.copyOfRange(out, common, out.length), durability);
       if (written == null) {
         continue;
       }
@@ -748,7 +765,7 @@ public final class RealmLog implements AutoCloseable {
       }
       String extra = orphans.drain();
       if (!extra.isEmpty()) {
-        write(false, x -> LogDocument.parse(x.text() == null ? extra : x.text() + extra, x.whole()));
+        write(false, x -> LogDocument.parse(x.text() == null ? extra : x.text() + extra, x.whole()), durability);
       }
       return;
     }

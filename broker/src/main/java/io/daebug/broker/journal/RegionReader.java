@@ -31,6 +31,9 @@ final class RegionReader {
 
   private record Region(long offset, byte[] guard, byte[] bytes) {}
 
+  /** How many bytes above the region are kept to check it is still where it was. */
+  static final int GUARD = 4096;
+
   private final Path file;
   /** Null: the next read takes the whole file. */
   private Region region;
@@ -137,10 +140,10 @@ final class RegionReader {
     }
     int rel = (int) doc.byteLength(start);
     byte[] guard;
-    if (rel >= RedoRecord.GUARD || guardAbove == null) {
-      guard = Arrays.copyOfRange(bytes, Math.max(0, rel - RedoRecord.GUARD), rel);
+    if (rel >= GUARD || guardAbove == null) {
+      guard = Arrays.copyOfRange(bytes, Math.max(0, rel - GUARD), rel);
     } else {
-      int fromAbove = Math.min(guardAbove.length, RedoRecord.GUARD - rel);
+      int fromAbove = Math.min(guardAbove.length, GUARD - rel);
       guard = new byte[fromAbove + rel];
       System.arraycopy(guardAbove, guardAbove.length - fromAbove, guard, 0, fromAbove);
       System.arraycopy(bytes, 0, guard, fromAbove, rel);

@@ -22,10 +22,20 @@ public final class StaleTemps {
 
   private StaleTemps() {}
 
-  /** Deletes them from the root (the registry's) and {@code daebug/} (the logs'); returns how many. */
+  /**
+   * Deletes them from the root (the registry's), {@code daebug/} (the logs') and the logs' history folders
+   * ({@code daebug/<realm>.history/}, see {@link History}); returns how many.
+   */
   public static int delete(Path root) {
     int deleted = 0;
-    for (Path dir : List.of(root, root.resolve("daebug"))) {
+    List<Path> dirs = new java.util.ArrayList<>(List.of(root, root.resolve("daebug")));
+    try (Stream<Path> logs = Files.list(root.resolve("daebug"))) {
+      logs.filter(p -> p.getFileName().toString().endsWith(".history")
+          && Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).forEach(dirs::add);
+    } catch (IOException e) {
+      // no log folder yet
+    }
+    for (Path dir : dirs) {
       if (!Files.isDirectory(dir)) {
         continue;
       }

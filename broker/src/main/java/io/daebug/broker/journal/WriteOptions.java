@@ -1,25 +1,24 @@
 package io.daebug.broker.journal;
 
 /**
- * How a log's writes are made (see {@link TailWriter}).
+ * How a log's writes are made (see {@link TailWriter} and {@link History}).
  *
- * @param inPlaceAbove logs whose unchanged part above a write is at least this many bytes are written in
- *     place (a redo record makes that crash-safe); smaller ones get a new file renamed over them (a copy of
- *     the whole log per write: only for small logs)
+ * @param historyAbove when the finished history in a log (everything between its title and guide and its live
+ *     region) grows past this many bytes, the next write moves it into a numbered history file next to the log
+ *     ({@code daebug/<realm>.history/0001.md}, ...), so that the log, which every write copies, stays small
  * @param faults the fault-injection hook ({@link WriteFaults#NONE} in the broker)
  */
-public record WriteOptions(long inPlaceAbove, WriteFaults faults) {
+public record WriteOptions(long historyAbove, WriteFaults faults) {
   /**
-   * 0: every log is written in place, so a job costs the same however big its log grows, the log stays the
-   * same file (its owner, permissions and links, and {@code tail -f}) and a reader sees the old or the new
-   * log at every step (docs/big-logs.md). A log created by the broker, and one finished after a crash, is
-   * written whole.
+   * 256 KiB: a write copies the log (a kernel copy) and fsyncs it, which costs about as much as the fsync alone up
+   * to this size and grows beyond it (docs/benchmarks.md, "Big logs"); it is also still a comfortable read for an
+   * agent's file tool.
    */
-  public static final long DEFAULT_IN_PLACE_ABOVE = 0;
+  public static final long DEFAULT_HISTORY_ABOVE = 256 * 1024;
 
   public WriteOptions {
-    if (inPlaceAbove < 0) {
-      throw new IllegalArgumentException("in-place threshold must be at least 0 bytes, got " + inPlaceAbove);
+    if (historyAbove < 1024) {
+      throw new IllegalArgumentException("the history threshold must be at least 1024 bytes, got " + historyAbove);
     }
     if (faults == null) {
       throw new IllegalArgumentException("faults must not be null: use WriteFaults.NONE");
@@ -27,10 +26,16 @@ public record WriteOptions(long inPlaceAbove, WriteFaults faults) {
   }
 
   /**
-   * Every log written in place, no faults. The command line's {@code -Ddaebug.journal.inPlaceAbove} and
-   * {@code -Ddaebug.crashAt} are read where the broker starts ({@code config.SystemProperties}), never here.
+   * History moved out above {@value #DEFAULT_HISTORY_ABOVE} bytes, no faults. The command line's
+   * {@code --history-above}, {@code -Ddaebug.journal.historyAbove} and {@code -Ddaebug.crashAt} are read where the
+   * broker starts ({@code Main}, {@code config.SystemProperties}), never here.
    */
   public static WriteOptions defaults() {
-    return new WriteOptions(DEFAULT_IN_PLACE_ABOVE, WriteFaults.NONE);
+    return new WriteOptions(DEFAULT_HISTORY_ABOVE, WriteFaults.NONE);
+  }
+
+  /** These options with another history threshold. */
+  public WriteOptions withHistoryAbove(long bytes) {
+    return new WriteOptions(bytes, faults);
   }
 }

@@ -43,6 +43,7 @@ public final class Realms {
   private final int resultCap;
   private final WriteOptions writes;
   private final DirSync dirSync;
+  private final Ticker ticker;
   private final Map<String, Realm> byName = new LinkedHashMap<>();
   private final Cache<String, Realm> grace;
   private final List<Realm> order = new ArrayList<>();
@@ -68,6 +69,7 @@ public final class Realms {
     this.resultCap = resultCap;
     this.writes = writes;
     this.dirSync = new DirSync(logDir);
+    this.ticker = ticker;
     this.grace = Caffeine.newBuilder()
         .expireAfterWrite(graceTime)
         .ticker(ticker)
@@ -118,7 +120,7 @@ public final class Realms {
           continue;
         }
         Realm realm = new Realm(name, new RealmLog(file, name, Dialect.key(kind, language), resultCap, dirSync,
-            writes), language);
+            writes, ticker::read), language);
         realm.attach(link, kind, url, tab, nowNanos, time);
         byName.put(name, realm);
         touch(realm);

@@ -45,7 +45,7 @@ public final class BigLogBench {
   private static final String REALM = "bench";
   private static final int WARMUP = 20;
   private static final int TAIL = 16 * 1024;
-  /** {@code -Ddaebug.journal.inPlaceAbove} (the exec execution sets it), read here at the edge as Main does. */
+  /** {@code -Ddaebug.journal.historyAbove} (the exec execution sets it), read here at the edge as Main does. */
   private static final io.daebug.broker.journal.WriteOptions WRITES =
       io.daebug.broker.config.SystemProperties.writes(System.getProperties());
 
@@ -59,8 +59,8 @@ public final class BigLogBench {
     ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME))
         .setLevel(ch.qos.logback.classic.Level.WARN);
     System.out.printf(Locale.ROOT, "%d jobs per size after %d warm-up, 1+1 answered at once by a scripted realm;"
-        + " sizes take turns job by job, so machine load falls on all of them alike; logs written in place above %s"
-        + " bytes%n", jobs, WARMUP, WRITES.inPlaceAbove());
+        + " sizes take turns job by job, so machine load falls on all of them alike; history moved out of a log above %s"
+        + " bytes%n", jobs, WARMUP, WRITES.historyAbove());
     Path root = Files.createTempDirectory("daebug-big-log-");
     Path[] logs = new Path[sizes.length];
     long[] startSizes = new long[sizes.length];

@@ -22,7 +22,7 @@ class PrimedAdoptionTest {
   void theCoreReadsOnlyTheLiveRegionOfAPrimedLog() throws Exception {
     Path file = dir.resolve("big.md");
     BigLogBench.pad(file, "big", 6L << 20);
-    RealmLog.Primed primed = RealmLog.prime(file); // the primer thread's work
+    RealmLog.Primed primed = RealmLog.prime(file, new WriteOptions(Long.MAX_VALUE, WriteFaults.NONE)); // the primer thread's work
     Files.writeString(file, "```js\nappended()\n```\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     try (DirSync sync = new DirSync(dir); RealmLog log = new RealmLog(file, "big", "javascript", 1024, sync)) {
       log.adopt(primed);

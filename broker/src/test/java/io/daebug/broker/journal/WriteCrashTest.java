@@ -4,7 +4,6 @@ import static io.daebug.broker.journal.JournalPropertiesTest.L;
 import static io.daebug.broker.journal.JournalPropertiesTest.NOW;
 import static io.daebug.broker.journal.JournalPropertiesTest.R;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.daebug.broker.journal.WriteFaults.Point;
@@ -27,8 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A crash at each point of the write path (fault injection through {@link WriteFaults}), then a new broker
  * opening the log: the log holds the old content or the new one, never a mix, plus every byte an agent
- * appended after the crash; a cut write (the kernel stops an interrupted write at a page boundary) is
- * finished from the redo record. Writes are a request accepted (the region grows), a big reply (grows by
+ * appended after the crash. Writes are a request accepted (the region grows), a big reply (grows by
  * several pages), a queue moving up (shrinks) and a background block.
  */
 class WriteCrashTest {
@@ -36,6 +34,9 @@ class WriteCrashTest {
   Path dir;
 
   private int files;
+
+  /** History stays in the log (these logs are small): the write alone is under test. */
+  private static final WriteOptions OPTIONS = WriteOptions.defaults();
 
   /** Thrown by the faults where the broker "crashes": nothing after it runs, as after a SIGKILL. */
   static final class Crash extends RuntimeException {
@@ -46,8 +47,8 @@ class WriteCrashTest {
     }
   }
 
-  /** Faults that crash at one point, once, cutting a write there to {@code cut} bytes. */
-  private static WriteFaults crashAt(Point point, int cut) {
+  /** Faults that crash at one point, once. */
+  private static WriteFaults crashAt(Point point) {
     return new WriteFaults() {
       @Override
       public void at(Point p) {
@@ -55,25 +56,20 @@ class WriteCrashTest {
           throw new Crash(p);
         }
       }
-
-      @Override
-      public int cut(Point p, int length) {
-        return p == point ? Math.min(cut, length - 1) : length;
-      }
     };
   }
 
   private enum Change { ACCEPT, BIG_REPLY, QUEUE_MOVES_UP, BACKGROUND }
 
+  /** HISTORY_WRITTEN (a write that moves history out) is in {@link HistoryTest}. */
   @ParameterizedTest
-  @EnumSource(Point.class)
+  @EnumSource(value = Point.class, names = "HISTORY_WRITTEN", mode = EnumSource.Mode.EXCLUDE)
   void aCrashAtEveryPointLeavesTheOldOrTheNewContentAndTheAgentsAppends(Point point) throws IOException {
-    boolean inPlace = point.compareTo(Point.REDO_SYNCED) >= 0;
     Map<Change, Integer> reached = new EnumMap<>(Change.class);
     SplittableRandom r = new SplittableRandom(point.ordinal() * 7919L);
     for (int i = 0; i < 40; i++) {
       Change change = Change.values()[i % Change.values().length];
-      if (crashOnce(r, point, inPlace, change)) {
+      if (crashOnce(r, point, change)) {
         reached.merge(change, 1, Integer::sum);
       }
     }
@@ -81,7 +77,7 @@ class WriteCrashTest {
   }
 
   /** @return whether the write reached the point (a shrinking write never appends, a growing one never truncates) */
-  private boolean crashOnce(SplittableRandom r, Point point, boolean inPlace, Change change) throws IOException {
+  private boolean crashOnce(SplittableRandom r, Point point, Change change) throws IOException {
     Path log = dir.resolve("log-" + ++files + ".md");
     Path twin = dir.resolve("twin-" + files + ".md");
     String history = String.join("\n", HostileMarkdown.history(r, 1 + r.nextInt(40))) + "\n";
@@ -94,8 +90,7 @@ class WriteCrashTest {
       appended.append("```js\n").append(codes.get(k)).append("\n```\n");
     }
     Files.write(log, Utf8.encode(start + appended));
-    long inPlaceAbove = inPlace ? 0 : Long.MAX_VALUE;
-    List<RealmLog.Request> requests = requests(log, inPlaceAbove);
+    List<RealmLog.Request> requests = requests(log);
     if (change == Change.ACCEPT) {
       Files.write(log, Utf8.encode("```js\n'more'\n```\n"), StandardOpenOption.APPEND);
     }
@@ -103,13 +98,12 @@ class WriteCrashTest {
     byte[] old = Files.readAllBytes(log);
     // The same edit, without faults, on a twin of the file: what the new content is.
     long seedForEdit = r.nextLong();
-    edit(twin, inPlaceAbove, WriteFaults.NONE, requests, change, new SplittableRandom(seedForEdit));
+    edit(twin, WriteFaults.NONE, requests, change, new SplittableRandom(seedForEdit));
     byte[] expectedNew = Files.readAllBytes(twin);
 
-    int cut = r.nextInt(Math.max(1, expectedNew.length));
     boolean crashed;
     try {
-      edit(log, inPlaceAbove, crashAt(point, cut), requests, change, new SplittableRandom(seedForEdit));
+      edit(log, crashAt(point), requests, change, new SplittableRandom(seedForEdit));
       crashed = false;
     } catch (Crash c) {
       crashed = true;
@@ -123,29 +117,28 @@ class WriteCrashTest {
     Files.write(log, agent, StandardOpenOption.APPEND);
 
     try (DirSync sync = new DirSync(dir);
-        RealmLog reopened = new RealmLog(log, R, L, 64 * 1024, sync, new WriteOptions(inPlaceAbove, WriteFaults.NONE))) {
+        RealmLog reopened = new RealmLog(log, R, L, 64 * 1024, sync, OPTIONS)) {
       StaleTemps.delete(dir);
       reopened.create();
     }
     byte[] now = Files.readAllBytes(log);
     byte[] oldPlus = concat(old, agent);
     byte[] newPlus = concat(expectedNew, agent);
-    if (point == Point.TEMP_SYNCED) {
-      assertThat(now).as("crash before the rename").isEqualTo(oldPlus);
+    if (point == Point.RENAMED) {
+      assertSame(now, newPlus, "crash at " + point + " during " + change);
     } else {
-      assertSame(now, newPlus, "crash at " + point + " during " + change + ", finished from the redo record");
+      assertThat(now).as("crash before the rename").isEqualTo(oldPlus);
     }
     try (Stream<Path> left = Files.list(dir)) {
       assertThat(left.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".log-" + files + ".md.")))
-          .as("redo record and temporary files removed").isEmpty();
+          .as("temporary files removed").isEmpty();
     }
     return true;
   }
 
   /** Accepts the requests in the file (a write without faults) and returns them. */
-  private List<RealmLog.Request> requests(Path log, long inPlaceAbove) throws IOException {
-    try (DirSync sync = new DirSync(dir);
-        RealmLog realmLog = new RealmLog(log, R, L, 64 * 1024, sync, new WriteOptions(inPlaceAbove, WriteFaults.NONE))) {
+  private List<RealmLog.Request> requests(Path log) throws IOException {
+    try (DirSync sync = new DirSync(dir); RealmLog realmLog = new RealmLog(log, R, L, 64 * 1024, sync, OPTIONS)) {
       realmLog.create();
       List<RealmLog.Request> got = realmLog.peek(NOW, 0, false, List.of());
       realmLog.batch().accept(NOW, 0, got.size(), List.of(), more -> {}).commit();
@@ -153,10 +146,10 @@ class WriteCrashTest {
     }
   }
 
-  private void edit(Path log, long inPlaceAbove, WriteFaults faults, List<RealmLog.Request> requests, Change change,
+  private void edit(Path log, WriteFaults faults, List<RealmLog.Request> requests, Change change,
       SplittableRandom r) throws IOException {
     try (DirSync sync = new DirSync(dir);
-        RealmLog realmLog = new RealmLog(log, R, L, 64 * 1024, sync, new WriteOptions(inPlaceAbove, faults))) {
+        RealmLog realmLog = new RealmLog(log, R, L, 64 * 1024, sync, new WriteOptions(OPTIONS.historyAbove(), faults))) {
       realmLog.create();
       realmLog.peek(NOW, 0, false, List.of()); // learns where the live region is
       RealmLog.Request first = requests.get(0);
@@ -203,13 +196,10 @@ class WriteCrashTest {
     return out;
   }
 
-  /**
-   * What a reader sees between any two steps of an in-place write: the old log, the new one, or one of them
-   * followed by the blank line the write uses to keep the file's size; never a footer missing or doubled.
-   */
+  /** What a reader sees between any two steps of a write: the old log or the new one. */
   @ParameterizedTest
   @EnumSource(value = Change.class)
-  void aReaderSeesTheOldOrTheNewLogBetweenAnyTwoStepsOfAnInPlaceWrite(Change change) throws IOException {
+  void aReaderSeesTheOldOrTheNewLogBetweenAnyTwoStepsOfAWrite(Change change) throws IOException {
     SplittableRandom r = new SplittableRandom(change.ordinal());
     for (int i = 0; i < 10; i++) {
       Path log = dir.resolve("seen-" + ++files + ".md");
@@ -221,14 +211,14 @@ class WriteCrashTest {
       }
       Files.write(log, Utf8.encode(HostileMarkdown.NEW.replace("\n\n" + JournalFormat.RULE,
           "\n\n" + history + "\n" + JournalFormat.RULE) + (change == Change.QUEUE_MOVES_UP ? appended : "```js\n1\n```\n")));
-      List<RealmLog.Request> requests = requests(log, 0);
+      List<RealmLog.Request> requests = requests(log);
       if (change == Change.ACCEPT) {
         Files.write(log, Utf8.encode("```js\n'more'\n```\n"), StandardOpenOption.APPEND);
       }
       Files.copy(log, twin);
       byte[] old = Files.readAllBytes(log);
       long seed = r.nextLong();
-      edit(twin, 0, WriteFaults.NONE, requests, change, new SplittableRandom(seed));
+      edit(twin, WriteFaults.NONE, requests, change, new SplittableRandom(seed));
       byte[] expectedNew = Files.readAllBytes(twin);
       List<Point> seen = new ArrayList<>();
       WriteFaults reader = new WriteFaults() {
@@ -237,50 +227,16 @@ class WriteCrashTest {
           try {
             byte[] now = Files.readAllBytes(log);
             seen.add(p);
-            assertThat(oldOrNew(now, old) || oldOrNew(now, expectedNew))
+            assertThat(java.util.Arrays.equals(now, old) || java.util.Arrays.equals(now, expectedNew))
                 .as("at %s during %s the file is the old or the new log:%n%s", p, change, Utf8.decode(now)).isTrue();
           } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
           }
         }
       };
-      edit(log, 0, reader, requests, change, new SplittableRandom(seed));
+      edit(log, reader, requests, change, new SplittableRandom(seed));
       assertThat(Files.readAllBytes(log)).isEqualTo(expectedNew);
-      assertThat(seen).contains(Point.REDO_SYNCED, Point.OVERWRITTEN, Point.SYNCED);
+      assertThat(seen).contains(Point.TEMP_WRITTEN, Point.RENAMED);
     }
-  }
-
-  /** The log {@code want}, maybe followed by a line of spaces and tabs (the write's filler). */
-  private static boolean oldOrNew(byte[] now, byte[] want) {
-    if (now.length < want.length || !java.util.Arrays.equals(now, 0, want.length, want, 0, want.length)) {
-      return false;
-    }
-    for (int i = want.length; i < now.length; i++) {
-      byte c = now[i];
-      if (c != ' ' && c != '\t' && !(c == '\n' && i == now.length - 1)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  @Test
-  void aTornOrClearedRecordMeansNoWriteWasInFlight() throws IOException {
-    Path log = dir.resolve("t.md");
-    Files.write(log, Utf8.encode(HostileMarkdown.NEW));
-    RedoRecord.Entry e = new RedoRecord.Entry(10, Utf8.encode(HostileMarkdown.NEW.substring(0, 10)), new byte[] {1},
-        new byte[] {2, 3}, TailWriter.filler(1));
-    RedoRecord.write(RedoRecord.of(log), e);
-    byte[] raw = Files.readAllBytes(RedoRecord.of(log));
-    assertThat(RedoRecord.decode(raw)).usingRecursiveComparison().isEqualTo(e);
-    for (int n = 0; n < raw.length; n++) {
-      assertThat(RedoRecord.decode(java.util.Arrays.copyOf(raw, n))).as("torn at %d", n).isNull();
-    }
-    raw[raw.length - 9] ^= 1;
-    assertThat(RedoRecord.decode(raw)).as("a flipped bit").isNull();
-    Files.write(RedoRecord.of(log), java.util.Arrays.copyOf(raw, raw.length / 2));
-    assertThat(RedoRecord.recover(log)).as("a torn record").isFalse();
-    assertThat(Files.readAllBytes(log)).isEqualTo(Utf8.encode(HostileMarkdown.NEW));
-    assertThatThrownBy(() -> Files.readAllBytes(RedoRecord.of(log))).isInstanceOf(java.nio.file.NoSuchFileException.class);
   }
 }

@@ -74,10 +74,10 @@ public final class RealBroker implements AutoCloseable {
     return read(root.resolve("daebug").resolve(realm + ".md"));
   }
 
-  /** A file's text, "" while it does not exist, from a read no broker write overlapped ({@link JournalFiles}). */
+  /** A file's text with its history parts put back ({@link JournalFiles#readWithHistory}), "" while it does not exist. */
   public static String read(Path p) {
     try {
-      return JournalFiles.read(p);
+      return JournalFiles.readWithHistory(p);
     } catch (NoSuchFileException e) {
       return "";
     } catch (IOException e) {

@@ -2,7 +2,6 @@ package io.daebug.broker.transport.ws;
 
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.http.BrokerExtension;
-import io.daebug.broker.http.DaebugHttpHandler;
 import io.daebug.broker.http.ExtensionRouter;
 import io.daebug.broker.http.DashboardHandler;
 import io.daebug.broker.http.HostOriginPolicy;
@@ -16,7 +15,6 @@ import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
@@ -62,37 +60,25 @@ public final class WsServer implements AutoCloseable {
   }
 
   /**
-   * Starts the server.
+   * What the server answers besides its WebSockets, built by the composition root ({@code Broker.start}).
    *
-   * @throws IOException with a message that says what to do when the port is busy
+   * @param policy which Host and Origin headers are answered
+   * @param gate the token check of pages and files
+   * @param controlGate the token check of programs (controllers, the echo socket, extensions)
+   * @param site the HTTP handlers (dashboard, then files, health, metrics)
    */
-  public static WsServer start(BrokerConfig config, Dispatcher dispatcher, MessageCodec codec,
-      Supplier<Object> health) throws IOException {
-    return start(config, dispatcher, codec, health, null, List.of());
-  }
+  public record Site(HostOriginPolicy policy, TokenGate gate, TokenGate controlGate, DashboardHandler site) {}
 
   /**
-   * Starts the server, with Jetty's connection and thread pool meters bound to {@code metrics} and its text
-   * served at {@code /-daebug/metrics}.
+   * Starts the server, with Jetty's connection and thread pool meters bound to {@code metrics} and extensions
+   * mounted behind the controllers' checks ({@link ExtensionRouter}).
    *
-   * @param metrics the broker's metrics; null serves no {@code /-daebug/metrics} (404)
-   * @throws IOException with a message that says what to do when the port is busy
-   */
-  public static WsServer start(BrokerConfig config, Dispatcher dispatcher, MessageCodec codec,
-      Supplier<Object> health, PrometheusMetrics metrics) throws IOException {
-    return start(config, dispatcher, codec, health, metrics, List.of());
-  }
-
-  /**
-   * Starts the server with metrics and with extensions mounted behind the controllers' checks
-   * ({@link ExtensionRouter}).
-   *
-   * @param metrics the broker's metrics; null serves no {@code /-daebug/metrics} (404)
+   * @param metrics the broker's metrics; null binds no Jetty meters
    * @param extensions handlers of paths under {@code /-daebug/} (the jar's MCP endpoint)
    * @throws IOException with a message that says what to do when the port is busy
    */
-  public static WsServer start(BrokerConfig config, Dispatcher dispatcher, MessageCodec codec,
-      Supplier<Object> health, PrometheusMetrics metrics, List<BrokerExtension> extensions) throws IOException {
+  public static WsServer start(BrokerConfig config, Site site, Dispatcher dispatcher, MessageCodec codec,
+      PrometheusMetrics metrics, List<BrokerExtension> extensions) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool();
     threads.setName("daebug-http");
     Server server = new Server(threads);
@@ -103,12 +89,9 @@ public final class WsServer implements AutoCloseable {
     connector.setPort(config.port());
     server.addConnector(connector);
     server.setErrorHandler(new PlainTextErrorHandler());
-    HostOriginPolicy policy = HostOriginPolicy.withOrigins(config.host(), config.allowedHosts(),
-        config.security().allowedOrigins());
-    TokenGate gate = new TokenGate(config.token());
-    TokenGate controlGate = TokenGate.forPrograms(config.token(), !config.requireToken());
-    DaebugHttpHandler http = new DaebugHttpHandler(config.root(), policy, gate, health,
-        metrics == null ? null : metrics::scrape);
+    HostOriginPolicy policy = site.policy();
+    TokenGate gate = site.gate();
+    TokenGate controlGate = site.controlGate();
     if (metrics != null) {
       new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(metrics.registry());
       JettyConnectionMetrics.addToAllConnectors(server, metrics.registry());
@@ -126,7 +109,7 @@ public final class WsServer implements AutoCloseable {
       container.addMapping(ECHO_PATH, (request, response, callback) ->
           admitted("echo", policy, controlGate, connector, request, response, callback) ? new WsEchoEndpoint() : null);
     });
-    Handler broker = new DashboardHandler(config.root(), policy, gate, controlGate, http);
+    Handler broker = site.site();
     ws.setHandler(extensions.isEmpty() ? broker : new ExtensionRouter(extensions, policy, controlGate, broker));
     server.setHandler(ws);
     server.setStopTimeout(2000);

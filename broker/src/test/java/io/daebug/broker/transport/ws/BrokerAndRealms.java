@@ -60,6 +60,13 @@ abstract class BrokerAndRealms {
     return r;
   }
 
+  /** A realm connected to another broker's realm endpoint, not introduced yet. */
+  FakeRealm connect(java.net.URI realmUri) throws Exception {
+    FakeRealm r = FakeRealm.connect(client, realmUri, Map.of());
+    realms.add(r);
+    return r;
+  }
+
   /** A realm connected with these upgrade headers (e.g. Origin), not introduced yet. */
   FakeRealm connect(Map<String, String> headers) throws Exception {
     FakeRealm r = FakeRealm.connect(client, broker.realmUri(), headers);

@@ -95,7 +95,7 @@ class ConcurrentEditsTest {
     }
     WriteWindows windows = new WriteWindows();
     try (TestBroker broker = TestBroker.start(root, c -> c.withWrites(new WriteOptions(
-            WriteOptions.DEFAULT_IN_PLACE_ABOVE, windows)));
+            WriteOptions.DEFAULT_HISTORY_ABOVE, windows)));
         FakeRealm connection = FakeRealm.connect(client, broker.realmUri(), Map.of())) {
       connection.hello(REALM);
       await().untilAsserted(() -> assertThat(broker.log(REALM)).startsWith("# " + REALM).endsWith(FOOTER));

@@ -13,6 +13,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Map;
@@ -21,12 +22,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Issue 12, items 4 to 6: the working folder is not trusted. A log path that is a symbolic link (to a file outside
  * the root), a FIFO, a folder or a file the broker may not write is never opened: the realm journals under a
  * suffixed name, the broker's log and {@code daebug.md} say why, and a log that stops being writable stops its
- * jobs (controllers get the reason) instead of running them unjournalled. Real links, FIFOs and folders.
+ * jobs (controllers get the reason) instead of running them unjournalled. Real links, FIFOs, folders and file
+ * modes (as root, with the broker in a child JVM under uid 65534: {@link UnprivilegedBroker}).
  */
 class HostileFolderRegressionTest extends BrokerAndRealms {
   @TempDir Path elsewhere;
@@ -112,25 +116,37 @@ class HostileFolderRegressionTest extends BrokerAndRealms {
     assertThat(realm.awaitClosed().status()).isEqualTo(1011);
   }
 
-  @Test
-  @DisplayName("a log the broker may not write (permissions): the realm journals as <name>-2")
-  void unwritableLog() throws Exception {
-    Assumptions.assumeFalse("root".equals(System.getProperty("user.name")),
-        "runs as root, and root ignores file permissions: a mode-000 log is writable to it");
-    Path log = Files.writeString(logs.resolve("locked.md"), "# locked\n");
-    Files.setPosixFilePermissions(log, PosixFilePermissions.fromString("---------"));
-    FakeRealm realm = connect();
-    assertThat(realm.hello("locked", "tab-l").name()).isEqualTo("locked-2");
-    runsAJob(realm, "locked-2");
-    await().untilAsserted(() -> assertThat(broker.registry())
-        .contains("* daebug/locked.md cannot be read by the broker (permissions)"));
+  @ParameterizedTest(name = "mode {0}: cannot be {1}")
+  @CsvSource({"---------, read", "r--r--r--, written"})
+  @DisplayName("a log the broker may not read or write (permissions): the realm journals as <name>-2")
+  void logWithoutPermission(String mode, String verb) throws Exception {
+    String why = UnprivilegedBroker.unavailable();
+    Assumptions.assumeTrue(why == null, why);
+    // As root (CI, containers) the broker runs as uid 65534 in a child JVM: root's file access ignores modes.
+    try (UnprivilegedBroker child = UnprivilegedBroker.asRoot() ? UnprivilegedBroker.start(elsewhere) : null) {
+      Path project = child != null ? child.root() : root;
+      Path log = Files.writeString(project.resolve("daebug").resolve("locked.md"), "# locked\n");
+      Files.setPosixFilePermissions(log, PosixFilePermissions.fromString(mode));
+      FakeRealm realm = connect(child != null ? child.realmUri() : broker.realmUri());
+      assertThat(realm.hello("locked", "tab-l").name()).as(child == null ? "" : child.output()).isEqualTo("locked-2");
+      runsAJob(realm, project, "locked-2");
+      await().untilAsserted(() -> assertThat(TestBroker.read(project.resolve("daebug.md")))
+          .contains("* daebug/locked.md cannot be " + verb + " by the broker (permissions): realm locked-2 journals in"
+              + " daebug/locked-2.md instead"));
+      assertThat(Files.readString(log)).isEqualTo("# locked\n");
+    }
   }
 
   private void runsAJob(FakeRealm realm, String name) throws Exception {
-    await().untilAsserted(() -> assertThat(broker.log(name)).endsWith(FOOTER));
-    broker.append(name, "```js\n1 + 1\n```\n");
+    runsAJob(realm, root, name);
+  }
+
+  private static void runsAJob(FakeRealm realm, Path project, String name) throws Exception {
+    Path log = project.resolve("daebug").resolve(name + ".md");
+    await().untilAsserted(() -> assertThat(TestBroker.read(log)).endsWith(FOOTER));
+    Files.writeString(log, "```js\n1 + 1\n```\n", StandardOpenOption.APPEND);
     RunJob job = realm.awaitJob();
     realm.sendResult(job.id(), "2");
-    await().untilAsserted(() -> assertThat(broker.log(name)).contains("```JSON\n2\n```\n"));
+    await().untilAsserted(() -> assertThat(TestBroker.read(log)).contains("```JSON\n2\n```\n"));
   }
 }

@@ -90,10 +90,13 @@ final class TestBroker implements AutoCloseable {
     Files.writeString(logFile(realm), text, UTF_8, StandardOpenOption.APPEND);
   }
 
-  /** The file's text, "" while it does not exist, from a read no broker write overlapped ({@link JournalFiles}). */
+  /**
+   * The file's text with its history parts put back ({@link JournalFiles#readWithHistory}), "" while it does not
+   * exist.
+   */
   static String read(Path p) {
     try {
-      return JournalFiles.read(p);
+      return JournalFiles.readWithHistory(p);
     } catch (NoSuchFileException e) {
       return "";
     } catch (IOException e) {

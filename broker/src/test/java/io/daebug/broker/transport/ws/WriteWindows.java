@@ -22,7 +22,7 @@ final class WriteWindows implements WriteFaults {
 
   @Override
   public synchronized void at(Point point) {
-    if (point == Point.TEMP_SYNCED) {
+    if (point == Point.TEMP_WRITTEN) {
       open.put(Thread.currentThread(), new long[] {-1, 1});
     }
   }
