@@ -23,7 +23,7 @@ final class Orphans implements AutoCloseable {
 
   private static final class Orphan {
     final FileChannel channel;
-    final long since;
+    long since;
     long size;
     /** How long the version was when the broker read it, and its last bytes then: an append leaves them. */
     final long readLength;
@@ -82,7 +82,11 @@ final class Orphans implements AutoCloseable {
 
   /** Watches the versions {@code other} watches (and hands out what it read) from now on, instead of it. */
   void takeOver(Orphans other) {
-    open.addAll(other.open);
+    long now = nanos.getAsLong();
+    for (Orphan o : other.open) {
+      o.since = now; // on this log's clock from now on
+      open.add(o);
+    }
     carried.append(other.carried);
     other.open.clear();
     other.carried.setLength(0);
