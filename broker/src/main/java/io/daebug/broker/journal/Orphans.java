@@ -30,9 +30,14 @@ final class Orphans implements AutoCloseable {
     final byte[] tail;
     /** Rewritten (truncated, or its end changed) by another writer: nothing more is carried from it. */
     boolean rewritten;
+    /** The version that replaced it (its file key) and that version's length then: where its appends belong. */
+    final Object successor;
+    final long successorEnd;
 
-    Orphan(FileChannel channel, long length, byte[] end, long since) {
+    Orphan(FileChannel channel, long length, byte[] end, long since, Object successor, long successorEnd) {
       this.channel = channel;
+      this.successor = successor;
+      this.successorEnd = successorEnd;
       this.size = length;
       this.readLength = length;
       this.tail = java.util.Arrays.copyOfRange(end, Math.max(0, end.length - TAIL), end.length);
@@ -46,8 +51,15 @@ final class Orphans implements AutoCloseable {
   private final List<Orphan> open = new ArrayList<>();
   /** The time in nanoseconds (the broker's ticker). */
   private final java.util.function.LongSupplier nanos;
+  /**
+   * Text appended to a replaced version, and where it belongs: right after the end of the version that replaced it
+   * ({@code successor}, a file key, was {@code successorEnd} bytes long then), before whatever was appended to that
+   * one, since a writer that appends in several opens wrote this first.
+   */
+  record Piece(String text, Object successor, long successorEnd) {}
+
   /** Text read from versions let go early, handed out by the next {@link #drain()}. */
-  private final StringBuilder carried = new StringBuilder();
+  private final List<Piece> carried = new ArrayList<>();
 
   /** At most this many replaced versions are kept open per log (file descriptors are finite). */
   static final int MAX_OPEN = 16;
@@ -67,12 +79,12 @@ final class Orphans implements AutoCloseable {
    * {@code end} (at least its last {@value #TAIL} bytes, or all of it). Beyond {@link #MAX_OPEN}, the oldest is
    * let go (the caller drains right after adopting, so its appends so far are not lost).
    */
-  void adopt(FileChannel channel, long length, byte[] end) {
-    open.add(new Orphan(channel, length, end, nanos.getAsLong()));
+  void adopt(FileChannel channel, long length, byte[] end, Object successor, long successorEnd) {
+    open.add(new Orphan(channel, length, end, nanos.getAsLong(), successor, successorEnd));
     while (open.size() > MAX_OPEN) {
       Orphan oldest = open.remove(0);
       try {
-        carried.append(appended(oldest));
+        piece(oldest, carried);
         oldest.channel.close();
       } catch (IOException e) {
         // a version that can no longer be read has nothing more to give
@@ -87,27 +99,27 @@ final class Orphans implements AutoCloseable {
       o.since = now; // on this log's clock from now on
       open.add(o);
     }
-    carried.append(other.carried);
+    carried.addAll(other.carried);
     other.open.clear();
-    other.carried.setLength(0);
+    other.carried.clear();
   }
 
   boolean isEmpty() {
-    return open.isEmpty() && carried.length() == 0;
+    return open.isEmpty() && carried.isEmpty();
   }
 
   /**
-   * The bytes appended to replaced versions since they were read, decoded; "" when none. Versions
+   * The text appended to replaced versions since they were read, oldest version first; empty when none. Versions
    * watched for longer than {@link #KEEP_NANOS} are closed.
    */
-  String drain() {
-    StringBuilder extra = new StringBuilder(carried);
-    carried.setLength(0);
+  List<Piece> drain() {
+    List<Piece> extra = new ArrayList<>(carried);
+    carried.clear();
     long now = nanos.getAsLong();
     for (Iterator<Orphan> it = open.iterator(); it.hasNext(); ) {
       Orphan o = it.next();
       try {
-        extra.append(appended(o));
+        piece(o, extra);
         if (now - o.since > KEEP_NANOS) {
           o.channel.close();
           it.remove();
@@ -116,7 +128,15 @@ final class Orphans implements AutoCloseable {
         it.remove();
       }
     }
-    return extra.toString();
+    return extra;
+  }
+
+  /** Adds what was appended to {@code o} since it was last looked at, if anything. */
+  private void piece(Orphan o, List<Piece> to) throws IOException {
+    String text = appended(o);
+    if (!text.isEmpty()) {
+      to.add(new Piece(text, o.successor, o.successorEnd));
+    }
   }
 
   /**

@@ -67,6 +67,7 @@ final class TailWriter {
     }
     Path tmp = AtomicFiles.temp(file);
     boolean moved = false;
+    AtomicFiles.Stamp written = null;
     try {
       try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         for (long done = 0; done < at; ) {
@@ -86,7 +87,7 @@ final class TailWriter {
       if (!Objects.equals(before, AtomicFiles.Stamp.of(file))) {
         return null;
       }
-      AtomicFiles.Stamp written = AtomicFiles.Stamp.of(tmp);
+      written = AtomicFiles.Stamp.of(tmp);
       AtomicFiles.move(tmp, file);
       moved = true;
       faults.ended();
@@ -102,7 +103,8 @@ final class TailWriter {
       if (src != null) {
         if (moved) {
           long from = Math.max(0, before.size() - Orphans.TAIL);
-          orphans.adopt(src, before.size(), read(src, from, (int) (before.size() - from)));
+          orphans.adopt(src, before.size(), read(src, from, (int) (before.size() - from)), written.key(),
+              written.size());
         } else {
           src.close();
         }
