@@ -29,9 +29,11 @@ import java.util.Optional;
  * @param duration the broker's measure from dispatch to result, as the journal shows it
  * @param queued how long the job waited in the realm's queue before dispatch
  * @param events console lines and uncaught errors of this job that arrived before its result, in order
+ * @param language the language of the realm that ran it, which decides the notation of {@link #display()}
+ *     ({@code python}: Python's {@code repr()}, as the journal shows it); null when unknown (JavaScript's)
  */
 public record JobResult(String jobId, String realm, JobOutcome outcome, JsonNode value, JobError error,
-    Duration duration, Duration queued, List<RealmEvent> events) {
+    Duration duration, Duration queued, List<RealmEvent> events, String language) {
 
   /**
    * Checks presence; a null value becomes {@link MissingNode}, events are copied, and a result that is
@@ -45,6 +47,7 @@ public record JobResult(String jobId, String realm, JobOutcome outcome, JsonNode
    * @param duration dispatch to result
    * @param queued submit to dispatch
    * @param events the job's events
+   * @param language the realm's language; nullable
    */
   public JobResult {
     Objects.requireNonNull(jobId, "jobId");
@@ -58,6 +61,23 @@ public record JobResult(String jobId, String realm, JobOutcome outcome, JsonNode
       error = new JobError(outcome.wire(), "", "");
     }
   }
+  /**
+   * A result of a realm whose language is not known (its value is shown in JavaScript's notation).
+   *
+   * @param jobId the job id
+   * @param realm the realm
+   * @param outcome the outcome
+   * @param value the value; nullable
+   * @param error the error; nullable
+   * @param duration dispatch to result
+   * @param queued submit to dispatch
+   * @param events the job's events
+   */
+  public JobResult(String jobId, String realm, JobOutcome outcome, JsonNode value, JobError error,
+      Duration duration, Duration queued, List<RealmEvent> events) {
+    this(jobId, realm, outcome, value, error, duration, queued, events, null);
+  }
+
 
   /**
    * Whether the code completed.
@@ -102,7 +122,7 @@ public record JobResult(String jobId, String realm, JobOutcome outcome, JsonNode
     if (!SpecialValue.isTagged(value)) {
       return Optional.empty();
     }
-    return Optional.of(new SpecialValue(value.get(SpecialValue.TAG).textValue(), ValueText.repr(value), value));
+    return Optional.of(new SpecialValue(value.get(SpecialValue.TAG).textValue(), ValueText.display(value, language), value));
   }
 
   /**
@@ -190,13 +210,15 @@ public record JobResult(String jobId, String realm, JobOutcome outcome, JsonNode
 
   /**
    * The text the journal shows for this result: for OK, the value as pretty JSON (2-space indentation,
-   * strings quoted) or, when it holds special values, in JavaScript console notation ({@code undefined},
-   * {@code NaN}, {@code Map(1) { 'a' => 1 }}); otherwise the error as {@link JobError#display()} shows it.
+   * strings quoted) or, when it holds special values, in the notation of the realm's {@link #language()}:
+   * JavaScript console notation ({@code undefined}, {@code NaN}, {@code Map(1) { 'a' => 1 }}), or for a
+   * Python realm Python's {@code repr()} ({@code (1, 'a')}, {@code nan}, {@code None}, and floats such as
+   * {@code 1.0} also in JSON); otherwise the error as {@link JobError#display()} shows it.
    *
    * @return the text
    */
   public String display() {
-    return isOk() ? ValueText.display(value) : error.display();
+    return isOk() ? ValueText.display(value, language) : error.display();
   }
 
   private void requireOk() {

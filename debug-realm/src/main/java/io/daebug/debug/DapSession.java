@@ -435,13 +435,37 @@ final class DapSession implements IDebugProtocolClient, AutoCloseable {
   @Override
   public void terminated(TerminatedEventArguments args) {
     flushOutput();
-    boolean wasExited;
+    boolean known;
     synchronized (lock) {
-      wasExited = exitCode != null;
+      known = exitCode != null;
     }
+    if (known || closing) {
+      ended(null);
+      return;
+    }
+    // Delve 1.20 ends a Go program with `terminated` and no `exited`: ask it for the exit status (ExitProbe).
+    ExitProbe.ask(server).thenAccept(this::ended);
+  }
+
+  /** The program ended (terminated); {@code probed} is its exit status when only the probe told it. */
+  private void ended(Integer probed) {
+    boolean known;
+    synchronized (lock) {
+      if (probed != null && exitCode == null) {
+        exitCode = probed;
+      } else {
+        probed = null;
+      }
+      known = exitCode != null;
+    }
+    Integer status = probed;
     post(() -> {
+      if (status != null) {
+        listener.lifecycle("exited with code " + status);
+        listener.status("exited " + status);
+      }
       listener.lifecycle("terminated");
-      if (!wasExited) {
+      if (!known) {
         listener.status("terminated");
       }
     });

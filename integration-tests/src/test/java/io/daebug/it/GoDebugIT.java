@@ -123,14 +123,15 @@ class GoDebugIT {
   @Order(7)
   void runsToItsExitWithOutputAsConsoleEvents() {
     String reply = api.ask("dap", "clear main.go:33\ncontinue");
-    // Delve 1.20 sends `terminated` without an `exited` event: no exit code to show (lldb-vscode sends one)
-    assertThat(reply).contains("> continue\nthe program exited");
-    api.awaitListed("live, terminated");
+    // Delve 1.20 sends `terminated` without an `exited` event; the realm asks Delve for the status (ExitProbe)
+    assertThat(reply).contains("> continue\nthe program exited with code 3");
+    api.awaitListed("live, exited 3");
     String log = api.awaitLogContains("debuggee terminated");
+    assertThat(log).contains("debuggee exited with code 3");
     assertThat(log).containsPattern("console\\.log\n\\d\\d:\\d\\d:\\d\\d starting\n")
         .containsPattern("console\\.log\n\\d\\d:\\d\\d:\\d\\d count 3 7\n")
         .containsPattern("console\\.error\n\\d\\d:\\d\\d:\\d\\d to stderr\n");
-    assertThat(api.ask("go", "count")).startsWith("#### \uD83D\uDEABapi to").contains("NotRunning: the program exited");
+    assertThat(api.ask("go", "count")).startsWith("#### \uD83D\uDEABapi to").contains("NotRunning: the program exited with code 3");
   }
 
   @Test

@@ -136,7 +136,7 @@ public final class ControllerSessions {
     Duration timeout = s.timeoutMs() == null ? null : Duration.ofMillis(s.timeoutMs());
     Job job = jobs.submit(realm, new Controllers.Submission(link, s.ref(), ticker.read()), c.name, s.code(),
         s.language(), timeout);
-    if (job.state != Job.State.FINISHED) {
+    if (!job.finished()) {
       c.refs.put(s.ref(), job);
     }
   }

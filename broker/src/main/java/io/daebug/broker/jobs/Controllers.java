@@ -115,11 +115,11 @@ public final class Controllers {
   void dispatched(Job job) {
     Submission s = job.submission;
     if (s != null && byLink.containsKey(s.link())) {
-      s.link().send(new JobDispatched(s.ref(), job.id, job.realmName, millis(job.dispatchedNanos - s.submittedNanos())));
+      s.link().send(new JobDispatched(s.ref(), job.id, job.realmName, millis(job.dispatchedNanos() - s.submittedNanos())));
     }
     for (Map.Entry<ControllerLink, Controller> c : jobWatchers(job.realmName)) {
       if (s == null || c.getKey() != s.link()) {
-        c.getKey().send(new JobDispatched(null, job.id, job.realmName, millis(job.dispatchedNanos - job.queuedNanos)));
+        c.getKey().send(new JobDispatched(null, job.id, job.realmName, millis(job.dispatchedNanos() - job.queuedNanos)));
       }
     }
   }
@@ -163,7 +163,7 @@ public final class Controllers {
    */
   void finished(Job job, Outcome outcome, JsonNode value, ErrorInfo error, Duration took, long endNanos, boolean late) {
     Submission s = job.submission;
-    long dispatched = job.dispatchedNanos != 0 ? job.dispatchedNanos : endNanos;
+    long dispatched = job.dispatchedNanos() != 0 ? job.dispatchedNanos() : endNanos;
     JsonNode shown = outcome == Outcome.OK ? (value == null ? UNDEFINED : value) : null;
     Controller c = s == null ? null : byLink.get(s.link());
     if (c != null && !late) {

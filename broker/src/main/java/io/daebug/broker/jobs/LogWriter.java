@@ -180,7 +180,7 @@ final class LogWriter {
     RealmLog.Commit commit = null;
     IOException error = null;
     try {
-      commit = batch.commit();
+      commit = batch.commit(batch.durability()); // a reply durable, a placeholder only visible (no fsync)
     } catch (IOException e) {
       error = e;
     } catch (RuntimeException e) {

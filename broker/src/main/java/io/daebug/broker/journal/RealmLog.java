@@ -360,6 +360,8 @@ public final class RealmLog implements AutoCloseable {
     /** The accept of {@link #accept(String, int, List, List, boolean)}, or null. */
     private AcceptStep acceptStep;
     private final Map<String, List<String>> replies = new LinkedHashMap<>();
+    /** The batch holds a realm's output (a reply, a background block): see {@link #durability()}. */
+    private boolean output;
     /** An edit of this batch may reach above the live region: read and edit the whole file. */
     private boolean whole;
     /** Run once the batch is written, with what its last attempt found. */
@@ -495,6 +497,7 @@ public final class RealmLog implements AutoCloseable {
 
     /** Replaces a placeholder with the reply {@code lines} makes (once, in the write), kept by job id. */
     private Batch reply(String jobId, LogEditor.Anchor at, Lines lines) {
+      output = true;
       Lines once = Lines.once(lines);
       edits.add(doc -> {
         List<String> made = once.get();
@@ -557,6 +560,7 @@ public final class RealmLog implements AutoCloseable {
           ? Replies.success(file, realm, language, resultCap, jobId, agent, time, took, true, value, events.get())
           : Replies.failure(realm, agent, time, took, true, Replies.capped(error, resultCap), events.get()));
       whole = true; // the 🚫 reply it goes under can be anywhere above
+      output = true;
       edits.add(doc -> LogEditor.lateReply(doc, new LogEditor.Anchor(a.code(), failedHeader, ordinal), lines.get(),
           language));
       return this;
@@ -565,6 +569,7 @@ public final class RealmLog implements AutoCloseable {
     /** Replaces placeholders an earlier broker left behind with a 🚫 reply holding {@code error}. */
     public Batch abandonStale(String time, String error) {
       // No need to read the whole file: the live region starts above every placeholder (LiveRegion).
+      output = true;
       edits.add(doc -> LogEditor.abandonStale(doc, realm, time, error));
       return this;
     }
@@ -576,9 +581,22 @@ public final class RealmLog implements AutoCloseable {
 
     /** As {@link #background(String, Events)}, the events (and their side file) taken in the write. */
     public Batch background(String time, Supplier<Events> events) {
+      output = true;
       Lines lines = Lines.once(() -> Replies.background(realm, time, events.get()));
       edits.add(doc -> LogEditor.aboveFooter(doc, lines.get(), language));
       return this;
+    }
+
+    /**
+     * How far this batch's write must go (docs/concurrency.md, "What is on disk before what"): {@link Durability#DURABLE}
+     * when it holds a realm's output (a reply, a late reply, a background block, the replies to an earlier broker's
+     * placeholders), which must survive a power loss before anyone is told; {@link Durability#VISIBLE} when it only
+     * accepts requests, writes placeholders, statuses or a controller's request: a killed broker leaves those in the
+     * file all the same (the page cache survives it), which is what keeps a job from running twice, and the next
+     * durable write of the log makes them durable too.
+     */
+    public Durability durability() {
+      return output ? Durability.DURABLE : Durability.VISIBLE;
     }
 
     /** {@link #commit(Durability)} with {@link Durability#DURABLE}. */

@@ -1,6 +1,7 @@
 package io.daebug.broker.journal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.daebug.notation.PythonNotation;
 import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;

@@ -400,6 +400,33 @@ class JobRunnerTest {
   }
 
   @Test
+  void aWriteInFlightHoldsOnlyItsOwnLog() throws Exception {
+    connect(null);
+    RecordingLink otherLink = new RecordingLink();
+    Realm other = realms.claim("other", "tab-2", "javascript", otherLink, "node", null, time.read(), AT).realm();
+    other.log().create();
+    runner.acceptFromLog(other, true);
+    time.runDue();
+
+    journal.hold = true;
+    Files.writeString(realm.log().file(), "```js\nmine()\n```\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    Files.writeString(other.log().file(), "```js\ntheirs()\n```\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    runner.acceptFromLog(realm, false);
+    runner.acceptFromLog(other, false);
+    time.runDue();
+    assertThat(journal.held).as("both logs' writes in flight at once").hasSize(2);
+
+    journal.held.pollLast().run(); // the other log's write ends; this one's is still in flight
+    time.runDue();
+    assertThat(otherLink.jobs()).extracting(RunJob::code).containsExactly("theirs()");
+    assertThat(link.jobs()).as("its placeholder is not written yet").isEmpty();
+
+    journal.release();
+    time.runDue();
+    assertThat(link.jobs()).extracting(RunJob::code).containsExactly("mine()");
+  }
+
+  @Test
   void aLogThatCannotBeWrittenFailsTheControllersJobsWithTheReasonAndClosesTheRealm() throws Exception {
     connect(null);
     RecordingController ci = controller();

@@ -193,4 +193,18 @@ class RealmSessionsTest {
     assertThat(late.closeCode).isEqualTo(1001);
     assertThat(late.sent).isEmpty();
   }
+
+  @Test
+  void aRealmThatClosedWhileItsBigLogWasReadIsNeverAttached() throws Exception {
+    RealmConn link = new RealmConn("127.0.0.1");
+    rig.realmSessions.priming(link); // its hello waits for its log to be read off the core
+    rig.realmSessions.closed(link, 1001, "gone");
+
+    rig.realmSessions.hello(link, CoreRig.hello("app", "tab-1"), null);
+
+    assertThat(link.sent).isEmpty();
+    assertThat(rig.realms.get("app")).isNull();
+    RealmConn next = rig.connect("app", "tab-1");
+    assertThat(next.sent(Welcome.class)).extracting(Welcome::name).containsExactly("app");
+  }
 }

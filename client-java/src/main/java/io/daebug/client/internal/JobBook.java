@@ -88,10 +88,11 @@ final class JobBook {
     }
     JobOutcome outcome = JobOutcome.fromWire(r.outcome());
     FromBroker.ErrorInfo e = r.error();
+    String realm = r.realm() == null ? p.request.realm() : r.realm();
     JobResult result = new JobResult(r.job() == null ? p.jobId == null ? "" : p.jobId : r.job(),
-        r.realm() == null ? p.request.realm() : r.realm(), outcome, outcome == JobOutcome.OK ? r.value() : null,
+        realm, outcome, outcome == JobOutcome.OK ? r.value() : null,
         e == null ? null : new JobError(e.name(), e.message(), e.stack()), millis(r.durationMs()),
-        millis(r.queuedMs()), p.events);
+        millis(r.queuedMs()), p.events, language(realm, p.request));
     switch (outcome) {
       case OK -> p.future.complete(result);
       case TIMEOUT -> p.future.completeExceptionally(new JobTimeoutException(result));
@@ -158,6 +159,12 @@ final class JobBook {
     if (p != null && p.sent) {
       core.send(ToBroker.Cancel.byRef(ref));
     }
+  }
+
+  /** The language of the realm that ran a job, which decides how its value is shown; null when unknown. */
+  private String language(String realm, JobRequest request) {
+    return core.realms.snapshot().stream().filter(i -> i.name().equals(realm)).map(io.daebug.client.RealmInfo::language)
+        .filter(l -> l != null && !l.isEmpty()).findFirst().orElse(request.language());
   }
 
   private static Duration millis(Double ms) {

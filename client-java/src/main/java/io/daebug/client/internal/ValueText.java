@@ -2,6 +2,7 @@ package io.daebug.client.internal;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.daebug.notation.PythonNotation;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
  *
  * <p>Simpler than the broker's renderer on purpose: console notation is never broken over lines, and
  * numbers are printed from their decimal digits without JavaScript's exact {@code Number::toString}
- * rules. The journal remains the reference rendering; this is for programs that print a result.
+ * rules. The journal remains the reference rendering; this is for programs that print a result. A Python
+ * realm's value is printed exactly as the journal prints it: the same {@link PythonNotation}.
  */
 public final class ValueText {
   private static final String TAG = "$daebug";
@@ -32,13 +34,46 @@ public final class ValueText {
     try {
       if (isPlainJson(value, 0)) {
         StringBuilder out = new StringBuilder();
-        json(out, value, 0);
+        json(out, value, 0, false);
         return out.toString();
       }
       return inspect(value, 0);
     } catch (RuntimeException | StackOverflowError e) {
       return value.toString();
     }
+  }
+
+  /**
+   * The text for a whole value of a realm of this language: a Python realm's in Python's notation (JSON
+   * with Python's floats when it is plain JSON, as the journal does; no value is {@code None}), any other
+   * realm's as {@link #display(JsonNode)}. Never throws.
+   *
+   * @param value the value; nullable
+   * @param language the realm's language; nullable
+   * @return the text
+   */
+  public static String display(JsonNode value, String language) {
+    if (!isPython(language)) {
+      return display(value);
+    }
+    if (value == null || value.isMissingNode() || value.isNull()) {
+      return "None";
+    }
+    try {
+      if (isPlainJson(value, 0)) {
+        StringBuilder out = new StringBuilder();
+        json(out, value, 0, true);
+        return out.toString();
+      }
+      return PythonNotation.repr(value);
+    } catch (RuntimeException | StackOverflowError e) {
+      return value.toString();
+    }
+  }
+
+  private static boolean isPython(String language) {
+    String l = language == null ? "" : language.trim().toLowerCase(Locale.ROOT);
+    return l.equals("python") || l.equals("py");
   }
 
   /** The console notation of a tagged node alone, such as {@code NaN} or {@code [Function: f]}. */
@@ -64,7 +99,8 @@ public final class ValueText {
 
   // ---- JSON, as JSON.stringify(v, null, 2) ----
 
-  private static void json(StringBuilder out, JsonNode node, int indent) {
+  /** {@code python}: numbers as Python prints them ({@code 1.0}, {@code 1e+16}), as the journal does. */
+  private static void json(StringBuilder out, JsonNode node, int indent, boolean python) {
     if (node.isObject()) {
       if (node.isEmpty()) {
         out.append("{}");
@@ -75,7 +111,7 @@ public final class ValueText {
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
         pad(out, indent + 1).append(quoteJson(field.getKey())).append(": ");
-        json(out, field.getValue(), indent + 1);
+        json(out, field.getValue(), indent + 1, python);
         out.append(fields.hasNext() ? ",\n" : "\n");
       }
       pad(out, indent).append('}');
@@ -87,12 +123,13 @@ public final class ValueText {
       out.append("[\n");
       for (int i = 0; i < node.size(); i++) {
         pad(out, indent + 1);
-        json(out, node.get(i), indent + 1);
+        json(out, node.get(i), indent + 1, python);
         out.append(i + 1 < node.size() ? ",\n" : "\n");
       }
       pad(out, indent).append(']');
     } else {
-      out.append(node.isTextual() ? quoteJson(node.textValue()) : scalar(node));
+      out.append(node.isTextual() ? quoteJson(node.textValue())
+          : python && node.isNumber() ? PythonNotation.number(node) : scalar(node));
     }
   }
 

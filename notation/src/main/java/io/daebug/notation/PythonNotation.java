@@ -1,4 +1,4 @@
-package io.daebug.broker.journal;
+package io.daebug.notation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
@@ -19,15 +19,19 @@ import java.util.Map;
  * {@value #WIDTH} columns with its indentation, else each entry gets its own line, indented by four spaces.
  * Deliberate differences from {@code repr()}: cycles print {@code [Circular ~[0]]} with the path (Python prints
  * {@code [...]}), capped containers end with {@code ... N more items}.
+ *
+ * <p>The broker's journal and the Java client's {@code JobResult.display()} both print with this class, so a
+ * program sees a value as the log shows it.
  */
-final class PythonNotation {
+public final class PythonNotation {
   private static final int WIDTH = 80;
-  private static final String TAG = ConsoleNotation.TAG;
+  /** The key that marks a tagged value (docs/protocol.md "Values"). */
+  private static final String TAG = "$daebug";
 
   private PythonNotation() {}
 
   /** The notation of a top-level value: an error prints its traceback. */
-  static String repr(JsonNode value) {
+  public static String repr(JsonNode value) {
     if (value.isObject() && "error".equals(text(value, TAG))) {
       String stack = text(value, "stack");
       if (stack != null && !stack.isBlank()) {
@@ -38,7 +42,7 @@ final class PythonNotation {
   }
 
   /** A scalar in Python's notation: {@code True}, {@code None}, {@code 1.0}, {@code 'text'}. */
-  static String scalar(JsonNode node) {
+  public static String scalar(JsonNode node) {
     if (node.isNumber()) {
       return number(node);
     }
@@ -52,7 +56,7 @@ final class PythonNotation {
   }
 
   /** A JSON number as Python prints it: integers as they are, floats as {@code repr(float)}. */
-  static String number(JsonNode node) {
+  public static String number(JsonNode node) {
     if (node.isIntegralNumber()) {
       return node.bigIntegerValue().toString();
     }
@@ -61,7 +65,7 @@ final class PythonNotation {
   }
 
   /** Python's {@code repr(float)} of a float's shortest decimal digits. */
-  static String floatRepr(BigDecimal value) {
+  public static String floatRepr(BigDecimal value) {
     if (value.signum() == 0) {
       return "0.0";
     }
@@ -183,7 +187,7 @@ final class PythonNotation {
   }
 
   /** Quotes a string as Python's {@code repr(str)} does: single quotes unless it holds ' and no ". */
-  static String quote(String s) {
+  public static String quote(String s) {
     char q = s.indexOf('\'') >= 0 && s.indexOf('"') < 0 ? '"' : '\'';
     StringBuilder out = new StringBuilder(s.length() + 2).append(q);
     for (int i = 0; i < s.length(); ) {
