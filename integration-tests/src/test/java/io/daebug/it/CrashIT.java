@@ -58,8 +58,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Two crash windows this test found are closed, and {@link CrashWindowsIT} keeps each shut on its own: a
  * request is pushed to its realm only after its placeholder is in the file (so a restart never runs it again, and
- * every job a realm ran is journalled), and logs are written in place (so no append goes into a replaced version
- * of the log that a killed broker would take along). A job run twice, a lost part of an append or a job run but
+ * every job a realm ran is journalled), and a replaced version of a log stays linked beside it until what was
+ * appended to it is carried over (so a killed broker takes no append along; the next one carries it). A job run twice, a lost part of an append or a job run but
  * not journalled fails the test.
  *
  * <p>The schedule (kill delays and modes, cuts of appends, choices of realms) comes from one seed, printed;

@@ -83,8 +83,10 @@ class CrashWindowsIT {
   /**
    * An agent appending through a descriptor it opened before the broker's last write (a shell's {@code { ...; } >>
    * log}, or any open-then-write) used to write into a version of the log that a broker write had replaced; the
-   * broker carried it over up to 250 ms later, and a broker killed in between took it along. Logs are now written
-   * in place, so the descriptor still points at the log.
+   * broker carried it over up to 250 ms later, and a broker killed in between took it along. Every write still
+   * replaces the log (so that readers see whole versions), but the replaced version stays linked beside the log
+   * ({@code .w.md.<hex>.<length>.kept}) until its appends are carried over, and the next broker carries what a killed
+   * one left when it starts.
    */
   @Test
   void textAppendedToTheReplacedVersionSurvivesAKill() throws Exception {
@@ -96,7 +98,13 @@ class CrashWindowsIT {
       held.write(ByteBuffer.wrap(late.getBytes(StandardCharsets.UTF_8)));
       first.kill();
 
-      assertThat(log.read()).as("the log after the kill: the agent's write had returned before it").contains(late);
+      second = BrokerProcess.startOnPort(root, uri.getPort());
+      await().untilAsserted(() -> assertThat(log.read())
+          .as("the log once the next broker runs: the agent's write had returned before the kill").contains(late));
+      try (var kept = java.nio.file.Files.list(root.resolve("daebug"))) {
+        assertThat(kept.map(p -> p.getFileName().toString())).as("replaced versions removed once carried over")
+            .noneMatch(n -> n.endsWith(".kept"));
+      }
     }
   }
 }

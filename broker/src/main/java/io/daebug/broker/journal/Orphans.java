@@ -3,6 +3,8 @@ package io.daebug.broker.journal;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -23,16 +25,24 @@ final class Orphans implements AutoCloseable {
 
   private static final class Orphan {
     final FileChannel channel;
-    final long since;
+    long since;
     long size;
     /** How long the version was when the broker read it, and its last bytes then: an append leaves them. */
     final long readLength;
     final byte[] tail;
     /** Rewritten (truncated, or its end changed) by another writer: nothing more is carried from it. */
     boolean rewritten;
+    /** The version that replaced it (its file key) and that version's length then: where its appends belong. */
+    final Object successor;
+    final long successorEnd;
+    /** A hard link to the version ({@link #keep}), so that a killed broker's successor can still carry its appends. */
+    final Path kept;
 
-    Orphan(FileChannel channel, long length, byte[] end, long since) {
+    Orphan(FileChannel channel, long length, byte[] end, long since, Object successor, long successorEnd, Path kept) {
       this.channel = channel;
+      this.kept = kept;
+      this.successor = successor;
+      this.successorEnd = successorEnd;
       this.size = length;
       this.readLength = length;
       this.tail = java.util.Arrays.copyOfRange(end, Math.max(0, end.length - TAIL), end.length);
@@ -46,8 +56,15 @@ final class Orphans implements AutoCloseable {
   private final List<Orphan> open = new ArrayList<>();
   /** The time in nanoseconds (the broker's ticker). */
   private final java.util.function.LongSupplier nanos;
+  /**
+   * Text appended to a replaced version, and where it belongs: right after the end of the version that replaced it
+   * ({@code successor}, a file key, was {@code successorEnd} bytes long then), before whatever was appended to that
+   * one, since a writer that appends in several opens wrote this first.
+   */
+  record Piece(String text, Object successor, long successorEnd) {}
+
   /** Text read from versions let go early, handed out by the next {@link #drain()}. */
-  private final StringBuilder carried = new StringBuilder();
+  private final List<Piece> carried = new ArrayList<>();
 
   /** At most this many replaced versions are kept open per log (file descriptors are finite). */
   static final int MAX_OPEN = 16;
@@ -67,52 +84,143 @@ final class Orphans implements AutoCloseable {
    * {@code end} (at least its last {@value #TAIL} bytes, or all of it). Beyond {@link #MAX_OPEN}, the oldest is
    * let go (the caller drains right after adopting, so its appends so far are not lost).
    */
-  void adopt(FileChannel channel, long length, byte[] end) {
-    open.add(new Orphan(channel, length, end, nanos.getAsLong()));
+  void adopt(FileChannel channel, long length, byte[] end, Object successor, long successorEnd, Path kept) {
+    open.add(new Orphan(channel, length, end, nanos.getAsLong(), successor, successorEnd, kept));
     while (open.size() > MAX_OPEN) {
       Orphan oldest = open.remove(0);
       try {
-        carried.append(appended(oldest));
-        oldest.channel.close();
+        piece(oldest, carried);
       } catch (IOException e) {
         // a version that can no longer be read has nothing more to give
       }
+      release(oldest);
     }
+  }
+
+  /** Stops watching a version: closes it and removes its link. */
+  private static void release(Orphan o) {
+    try {
+      o.channel.close();
+    } catch (IOException e) {
+      // closing a read-only channel
+    }
+    if (o.kept != null) {
+      try {
+        Files.deleteIfExists(o.kept);
+      } catch (IOException e) {
+        log.debug("cannot remove {}: {}", o.kept, e.toString());
+      }
+    }
+  }
+
+  /**
+   * Links the log as it is now (the version about to be replaced, {@code length} bytes long as the broker read it)
+   * under a dotfile beside it, {@code .<log>.<random>.<length>.kept}, so that text appended to it after the rename is
+   * not lost with a broker killed before carrying it over: the next broker carries it ({@link #recoverAll}).
+   *
+   * @return the link, or null when the file system has no hard links
+   */
+  static Path keep(Path log, long length) throws IOException {
+    Path link = log.resolveSibling("." + log.getFileName() + "." + Long.toHexString(
+        java.util.concurrent.ThreadLocalRandom.current().nextLong()) + "." + length + ".kept");
+    try {
+      Files.createLink(link, log);
+      return link;
+    } catch (UnsupportedOperationException e) {
+      return null;
+    }
+  }
+
+  private static final java.util.regex.Pattern KEPT = java.util.regex.Pattern.compile("^\\.(.+\\.md)\\.[0-9a-f]{1,16}\\.(\\d+)\\.kept$");
+
+  /**
+   * Carries over what was appended to replaced versions a killed broker kept ({@link #keep}) to their logs (at the
+   * end), and removes them. A kept version that is still the log itself (the broker died before its rename) gives
+   * nothing. Run at start, before any log is written.
+   *
+   * @return how many bytes were carried over
+   */
+  static long recoverAll(Path dir) {
+    long carried = 0;
+    try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      for (Path p : files.toList()) {
+        java.util.regex.Matcher m = KEPT.matcher(p.getFileName().toString());
+        if (!m.matches() || !Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          continue;
+        }
+        Path logFile = dir.resolve(m.group(1));
+        try {
+          AtomicFiles.Stamp kept = AtomicFiles.Stamp.of(p);
+          AtomicFiles.Stamp now = AtomicFiles.Stamp.of(logFile);
+          long length = Long.parseLong(m.group(2));
+          if (kept != null && now != null && !java.util.Objects.equals(kept.key(), now.key())
+              && kept.size() > length && LogPaths.problem(logFile) == null) {
+            byte[] all = Files.readAllBytes(p);
+            byte[] extra = java.util.Arrays.copyOfRange(all, (int) Math.min(length, all.length), all.length);
+            Files.write(logFile, extra, java.nio.file.StandardOpenOption.APPEND, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            carried += extra.length;
+            log.info("carried {} bytes appended to a replaced version of {} over (its broker was stopped)",
+                extra.length, logFile.getFileName());
+          }
+          Files.deleteIfExists(p);
+        } catch (IOException | NumberFormatException e) {
+          log.warn("cannot carry over what was appended to {}: {}", p, e.toString());
+        }
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      // no log folder yet
+    } catch (IOException e) {
+      log.warn("cannot look for replaced versions of logs in {}: {}", dir, e.toString());
+    }
+    return carried;
   }
 
   /** Watches the versions {@code other} watches (and hands out what it read) from now on, instead of it. */
   void takeOver(Orphans other) {
-    open.addAll(other.open);
-    carried.append(other.carried);
+    long now = nanos.getAsLong();
+    for (Orphan o : other.open) {
+      o.since = now; // on this log's clock from now on
+      open.add(o);
+    }
+    carried.addAll(other.carried);
     other.open.clear();
-    other.carried.setLength(0);
+    other.carried.clear();
   }
 
   boolean isEmpty() {
-    return open.isEmpty() && carried.length() == 0;
+    return open.isEmpty() && carried.isEmpty();
   }
 
   /**
-   * The bytes appended to replaced versions since they were read, decoded; "" when none. Versions
+   * The text appended to replaced versions since they were read, oldest version first; empty when none. Versions
    * watched for longer than {@link #KEEP_NANOS} are closed.
    */
-  String drain() {
-    StringBuilder extra = new StringBuilder(carried);
-    carried.setLength(0);
+  List<Piece> drain() {
+    List<Piece> extra = new ArrayList<>(carried);
+    carried.clear();
     long now = nanos.getAsLong();
     for (Iterator<Orphan> it = open.iterator(); it.hasNext(); ) {
       Orphan o = it.next();
       try {
-        extra.append(appended(o));
+        piece(o, extra);
         if (now - o.since > KEEP_NANOS) {
-          o.channel.close();
+          release(o);
           it.remove();
         }
       } catch (IOException e) {
+        release(o);
         it.remove();
       }
     }
-    return extra.toString();
+    return extra;
+  }
+
+  /** Adds what was appended to {@code o} since it was last looked at, if anything. */
+  private void piece(Orphan o, List<Piece> to) throws IOException {
+    String text = appended(o);
+    if (!text.isEmpty()) {
+      to.add(new Piece(text, o.successor, o.successorEnd));
+    }
   }
 
   /**
@@ -152,11 +260,7 @@ final class Orphans implements AutoCloseable {
   @Override
   public void close() {
     for (Orphan o : open) {
-      try {
-        o.channel.close();
-      } catch (IOException e) {
-        // closing a read-only channel
-      }
+      release(o);
     }
     open.clear();
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Objects;
 import java.time.Duration;
 import java.util.ArrayList;
 import io.daebug.broker.journal.RegionReader.Snapshot;
@@ -77,6 +78,8 @@ public final class RealmLog implements AutoCloseable {
   private final TailWriter writer;
   private final History history;
   private AtomicFiles.Stamp lastSeen;
+  /** The last bytes of the version the broker wrote last (to tell whether the log still holds them). */
+  private byte[] lastWritten;
   /** Where the live region is, and what the broker last read or wrote there. */
   private final RegionReader reader;
   /** A broker write carried text the broker had not read yet (an agent's append racing it). */
@@ -317,12 +320,11 @@ public final class RealmLog implements AutoCloseable {
     if (orphans.isEmpty()) {
       return false;
     }
-    String extra = orphans.drain();
-    if (extra.isEmpty()) {
+    List<Orphans.Piece> carry = orphans.drain();
+    if (carry.isEmpty()) {
       return false;
     }
-    write(false, s -> LogDocument.parse(s.text() == null ? extra : s.text() + extra, s.whole()), Durability.DURABLE);
-    mergedUnseen = true;
+    write(false, this::parse, Durability.DURABLE, carry);
     return true;
   }
 
@@ -729,6 +731,14 @@ public final class RealmLog implements AutoCloseable {
    * or the region is gone.
    */
   private void write(boolean whole, Edit edit, Durability durability) throws IOException {
+    write(whole, edit, durability, orphans.drain());
+  }
+
+  /** {@link #write(boolean, Edit, Durability)}, carrying {@code carry} (text appended to replaced versions) over. */
+  private void write(boolean whole, Edit edit, Durability durability, List<Orphans.Piece> carry) throws IOException {
+    if (!carry.isEmpty()) {
+      mergedUnseen = true; // text the broker has not read: the caller looks for requests in it
+    }
     long start = System.nanoTime();
     long giveUp = start + HALF_SAVED_WAIT.toNanos();
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -750,7 +760,7 @@ public final class RealmLog implements AutoCloseable {
         continue;
       }
       byte[] guardAbove = reader.guardAbove(s);
-      LogDocument doc = edit.apply(s);
+      LogDocument doc = edit.apply(carry.isEmpty() ? s : withCarried(s, carry));
       if (!s.whole() && doc.footer() < 0) {
         whole = true; // the footer is gone from the region: the whole file decides where things go
         continue;
@@ -775,15 +785,16 @@ public final class RealmLog implements AutoCloseable {
         continue;
       }
       lastSeen = written;
+      lastWritten = Arrays.copyOfRange(out, Math.max(0, out.length - Orphans.TAIL), out.length);
       hadFooter = doc.footer() >= 0;
       reader.remember(doc, s.offset(), out, guardAbove);
       if (log.isTraceEnabled()) {
         log.trace("wrote {} from byte {} ({} bytes) in {} us", file.getFileName(), s.offset() + common,
             out.length - common, (System.nanoTime() - start) / 1000);
       }
-      String extra = orphans.drain();
-      if (!extra.isEmpty()) {
-        write(false, x -> LogDocument.parse(x.text() == null ? extra : x.text() + extra, x.whole()), durability);
+      List<Orphans.Piece> more = orphans.drain();
+      if (!more.isEmpty()) {
+        write(false, this::parse, durability, more);
       }
       return;
     }
@@ -791,4 +802,49 @@ public final class RealmLog implements AutoCloseable {
   }
 
   private static final int ATTEMPTS = 20;
+
+  /**
+   * {@code s} with text appended to replaced versions of the log put in: right after the end of the version the
+   * broker wrote last, before what was appended to it since, when the log is still that version (a writer that
+   * appends in several opens, one of which raced the broker's rename, wrote the carried text first); else at the
+   * end.
+   */
+  private Snapshot withCarried(Snapshot s, List<Orphans.Piece> carry) {
+    byte[] b = s.bytes() == null ? new byte[0] : s.bytes();
+    java.io.ByteArrayOutputStream first = new java.io.ByteArrayOutputStream();
+    java.io.ByteArrayOutputStream last = new java.io.ByteArrayOutputStream();
+    int at = -1;
+    for (Orphans.Piece p : carry) {
+      int here = s.bytes() == null ? -1 : insertionPoint(s, p);
+      byte[] text = Utf8.encode(p.text());
+      if (here >= 0 && (at < 0 || here == at)) {
+        at = here;
+        first.writeBytes(text);
+      } else {
+        last.writeBytes(text);
+      }
+    }
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(b.length + first.size() + last.size());
+    int split = at < 0 ? b.length : at;
+    out.write(b, 0, split);
+    out.writeBytes(first.toByteArray());
+    out.write(b, split, b.length - split);
+    out.writeBytes(last.toByteArray());
+    return new Snapshot(s.stamp(), s.offset(), out.toByteArray());
+  }
+
+  /** Where in {@code s}'s bytes a piece goes: the end of its successor, when that is the broker's last write. */
+  private int insertionPoint(Snapshot s, Orphans.Piece p) {
+    if (lastSeen == null || lastWritten == null || s.stamp() == null || !Objects.equals(p.successor(), s.stamp().key())
+        || !Objects.equals(p.successor(), lastSeen.key())) {
+      return -1;
+    }
+    long rel = p.successorEnd() - s.offset();
+    if (rel < lastWritten.length || rel > s.bytes().length) {
+      return -1;
+    }
+    int end = (int) rel;
+    // Still the broker's bytes there (no save rewrote the file since): the appends come after them.
+    return Arrays.equals(s.bytes(), end - lastWritten.length, end, lastWritten, 0, lastWritten.length) ? end : -1;
+  }
 }

@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
  * Deletes the temporary files an earlier broker run left behind: a broker killed between writing
  * {@code .<name>.md.<hex>.tmp} (see {@link AtomicFiles}) and renaming it over the log leaves it there, and a file
  * written by a dead broker is never renamed by anyone. Run at start, once the port is bound (so no other broker on
- * this port is writing them); without it they pile up, one per crash, in {@code daebug/} and the root.
+ * this port is writing them); without it they pile up, one per crash, in {@code daebug/} and the root. First, what
+ * was appended to the replaced versions of logs a killed broker still kept ({@link Orphans#keep}) is carried over.
  */
 public final class StaleTemps {
   private static final Logger log = LoggerFactory.getLogger(StaleTemps.class);
@@ -27,6 +28,7 @@ public final class StaleTemps {
    * ({@code daebug/<realm>.history/}, see {@link History}); returns how many.
    */
   public static int delete(Path root) {
+    Orphans.recoverAll(root.resolve("daebug")); // first: what was appended to versions a killed broker replaced
     int deleted = 0;
     List<Path> dirs = new java.util.ArrayList<>(List.of(root, root.resolve("daebug")));
     try (Stream<Path> logs = Files.list(root.resolve("daebug"))) {

@@ -67,6 +67,8 @@ final class TailWriter {
     }
     Path tmp = AtomicFiles.temp(file);
     boolean moved = false;
+    AtomicFiles.Stamp written = null;
+    Path kept = null;
     try {
       try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         for (long done = 0; done < at; ) {
@@ -83,10 +85,17 @@ final class TailWriter {
       }
       faults.at(Point.TEMP_WRITTEN);
       faults.checking();
+      if (before != null) {
+        // The version about to be replaced stays reachable until its appends are carried over (Orphans.keep).
+        kept = Orphans.keep(file, before.size());
+        if (kept != null && !Objects.equals(before, AtomicFiles.Stamp.of(kept))) {
+          return null;
+        }
+      }
       if (!Objects.equals(before, AtomicFiles.Stamp.of(file))) {
         return null;
       }
-      AtomicFiles.Stamp written = AtomicFiles.Stamp.of(tmp);
+      written = AtomicFiles.Stamp.of(tmp);
       AtomicFiles.move(tmp, file);
       moved = true;
       faults.ended();
@@ -98,11 +107,15 @@ final class TailWriter {
     } finally {
       if (!moved) {
         Files.deleteIfExists(tmp);
+        if (kept != null) {
+          Files.deleteIfExists(kept);
+        }
       }
       if (src != null) {
         if (moved) {
           long from = Math.max(0, before.size() - Orphans.TAIL);
-          orphans.adopt(src, before.size(), read(src, from, (int) (before.size() - from)));
+          orphans.adopt(src, before.size(), read(src, from, (int) (before.size() - from)), written.key(),
+              written.size(), kept);
         } else {
           src.close();
         }

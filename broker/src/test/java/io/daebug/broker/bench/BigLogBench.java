@@ -80,7 +80,8 @@ public final class BigLogBench {
             Map.of());
         realms.add(realm);
         long adopting = System.nanoTime();
-        realm.hello(REALM + "-" + s);
+        realm.sendHello(REALM + "-" + s, null);
+        realm.next(io.daebug.broker.protocol.Welcome.class, java.time.Duration.ofMinutes(2)); // a big log on a busy machine
         Thread answering = new Thread(() -> answer(realm, received), "bench-realm-" + s);
         answering.setDaemon(true);
         answering.start();

@@ -56,6 +56,8 @@ class HttpHandlerTest {
     Files.writeString(base.resolve("secret.txt"), SECRET);
     Files.createDirectories(root.resolve("daebug"));
     Files.writeString(root.resolve("daebug/x.md"), "journal " + SECRET);
+    Files.createDirectories(root.resolve("daebug/x.history"));
+    Files.writeString(root.resolve("daebug/x.history/0001.md"), "journal history " + SECRET);
     Files.writeString(root.resolve("daebug.md"), "# status");
     Files.createDirectories(root.resolve(".git"));
     Files.writeString(root.resolve(".git/config"), "[core] " + SECRET);
@@ -432,7 +434,8 @@ class HttpHandlerTest {
       "/..%2fsecret.txt", "/%2e%2e%2fsecret.txt", "/..%5csecret.txt", "/..\\secret.txt",
       "/.git/config", "/.env", "/%2egit/config", "/daebug/x.md", "/DAEBUG/x.md",
       "/%64aebug/x.md", "/DaEbUg/x.md", "/daebug/", "/daebug", "/./daebug/x.md",
-      "//daebug/x.md", "/.git/", "/.git", "/-daebug/%2e%2e%2fsecret.txt", "/-daebug/..%2f..%2fsecret.txt"})
+      "//daebug/x.md", "/.git/", "/.git", "/-daebug/%2e%2e%2fsecret.txt", "/-daebug/..%2f..%2fsecret.txt",
+      "/daebug/x.history/0001.md", "/daebug/x.history/", "/DAEBUG/x.history/0001.md"})
   void neverServesOutsideTheRootOrHiddenPlaces(String path) throws Exception {
     Raw r = rawGet(path, "127.0.0.1");
 

@@ -48,4 +48,23 @@ class AppendMergedByBrokerWriteTest {
       assertThat(log.changedSinceLastSeen()).isFalse();
     }
   }
+
+  @Test
+  void textAppendedToAReplacedVersionGoesBeforeWhatWasAppendedToTheNewOne() throws Exception {
+    // A writer that appends in several opens (a script's >> lines): the first open raced the broker's rename, so its
+    // text went into the version just replaced; the second went into the new one. Order as written.
+    Path file = dir.resolve("app.md");
+    try (DirSync sync = new DirSync(dir); RealmLog log = new RealmLog(file, "app", "javascript", 64 * 1024, sync)) {
+      log.create();
+      log.peek("10:00:00", 0, true, List.of());
+      try (java.io.FileOutputStream first = new java.io.FileOutputStream(file.toFile(), true)) {
+        log.batch().background("10:00:01", Events.of(List.of(new JournalEvent("log", "10:00:01", "tick")), 0)).commit();
+        first.write("```js\n1 +".getBytes(UTF_8));
+      }
+      Files.writeString(file, " 1\n```\n", UTF_8, StandardOpenOption.APPEND);
+      assertThat(log.recoverOrphans()).isTrue();
+      assertThat(Files.readString(file)).endsWith(JournalFormat.footer("javascript") + "```js\n1 + 1\n```\n");
+      assertThat(log.peek("10:00:02", 0, true, List.of())).extracting(RealmLog.Request::code).containsExactly("1 + 1");
+    }
+  }
 }

@@ -113,7 +113,42 @@ class TailWriterTest {
       agent.write(b("second half\n"));
       agent.flush();
       assertThat(Files.readString(f)).isEqualTo("BROKER\nstart\nfirst half\n");
-      assertThat(orphans.drain()).isEqualTo("second half\n");
+      assertThat(carried(orphans)).isEqualTo("second half\n");
+    }
+  }
+
+  @Test
+  void whatWasAppendedToAReplacedVersionSurvivesABrokerKilledBeforeCarryingItOver() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "start\n");
+    Orphans orphans = new Orphans(); // never drained: the broker is killed
+    try (DirSync sync = new DirSync(dir); FileOutputStream agent = new FileOutputStream(f.toFile(), true)) {
+      write(writer(f, orphans, sync, WriteFaults.NONE), f, 6, "broker\n");
+      agent.write(b("appended to the replaced version\n"));
+    }
+    assertThat(Orphans.recoverAll(dir)).isEqualTo(33);
+    assertThat(Files.readString(f)).isEqualTo("start\nbroker\nappended to the replaced version\n");
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("a.md");
+    }
+    // A kept version that is still the log (killed before its rename) gives nothing.
+    Path kept = Orphans.keep(f, 3);
+    assertThat(Orphans.recoverAll(dir)).isZero();
+    assertThat(kept).doesNotExist();
+  }
+
+  @Test
+  void aReplacedVersionIsKeptUntilLetGo() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "start\n");
+    try (Orphans orphans = new Orphans(); DirSync sync = new DirSync(dir)) {
+      write(writer(f, orphans, sync, WriteFaults.NONE), f, 6, "broker\n");
+      try (var files = Files.list(dir)) {
+        assertThat(files.map(p -> p.getFileName().toString())).hasSize(2).anyMatch(n -> n.matches("\\.a\\.md\\.[0-9a-f]+\\.6\\.kept"));
+      }
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("a.md");
     }
   }
 
@@ -133,7 +168,7 @@ class TailWriterTest {
       first.write(b("late words\n"));
       first.flush();
       write(w, f, (int) Files.size(f), "last\n");
-      assertThat(orphans.drain()).isEqualTo("late words\n");
+      assertThat(carried(orphans)).isEqualTo("late words\n");
     }
   }
 
@@ -144,5 +179,9 @@ class TailWriterTest {
     assertThat(Utf8.encode(text)).isEqualTo(bytes);
     assertThat(Utf8.length(text)).isEqualTo(bytes.length);
     assertThat(Utf8.encode(text + "é")).endsWith("é".getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String carried(Orphans orphans) {
+    return orphans.drain().stream().map(Orphans.Piece::text).collect(java.util.stream.Collectors.joining());
   }
 }

@@ -195,15 +195,20 @@ public final class FakeRealm implements Session.Listener.AutoDemanding, AutoClos
 
   /** The next message, which must be of this type. */
   public <T extends ToRealm> T next(Class<T> type) {
+    return next(type, RECEIVE_TIMEOUT);
+  }
+
+  /** The next message within {@code timeout}, which must be of this type. */
+  public <T extends ToRealm> T next(Class<T> type, Duration timeout) {
     Received r;
     try {
-      r = received.poll(RECEIVE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      r = received.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError("interrupted", e);
     }
     if (r == null) {
-      throw new AssertionError("no " + type.getSimpleName() + " within " + RECEIVE_TIMEOUT + "; closed: "
+      throw new AssertionError("no " + type.getSimpleName() + " within " + timeout + "; closed: "
           + closed.getNow(null));
     }
     if (r.message() == null) {

@@ -132,7 +132,8 @@ class RealmSocketTest {
     FakeRealm good = connected("still-serving");
     runJob(good, "still-serving", "1 + 1", "2");
     try (Stream<Path> files = Files.list(root.resolve("daebug"))) {
-      assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.equals(".broker")))
+      // Dotfiles are the broker's own (its lock, replaced versions of a log kept a moment: Orphans).
+      assertThat(files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")))
           .containsExactly("still-serving.md");
     }
   }
