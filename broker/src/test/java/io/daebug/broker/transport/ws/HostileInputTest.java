@@ -193,11 +193,14 @@ class HostileInputTest {
   }
 
   @Test
-  @DisplayName("a flood of 60 bad frames: an error each, then the broker closes with 1008; others unaffected")
+  @DisplayName("a flood of 51 bad frames: an error each, then the broker closes with 1008; others unaffected")
   void badFrameFlood() throws Exception {
     FakeRealm realm = rig.connected("flood");
     List<CompletableFuture<Void>> sends = new ArrayList<>();
-    for (int i = 0; i < 60; i++) {
+    // One past the limit (50): frames still arriving after the broker's close sit unread in its socket when the
+    // connection ends, and the kernel answers them with a reset that can reach this client before the close frame
+    // (so it sees 1006). A client that keeps flooding is cut off either way; this one stops at the frame that ends it.
+    for (int i = 0; i < 51; i++) {
       sends.add(realm.sendRawAsync("garbage " + i));
     }
     FakeRealm.Closed closed = realm.awaitClosed();
@@ -211,7 +214,7 @@ class HostileInputTest {
       assertThat(realm.awaitError().code()).isEqualTo("bad-json");
       errors++;
     }
-    assertThat(errors).isBetween(50, 60);
+    assertThat(errors).isBetween(50, 51);
     await().untilAsserted(() -> assertThat(rig.registryLines()).contains(Rig.line("flood", "disconnected")));
     h.assertStillServes();
   }
