@@ -35,12 +35,17 @@ final class Orphans implements AutoCloseable {
     /** The version that replaced it (its file key) and that version's length then: where its appends belong. */
     final Object successor;
     final long successorEnd;
-    /** A hard link to the version ({@link #keep}), so that a killed broker's successor can still carry its appends. */
-    final Path kept;
+    /**
+     * A hard link to the version ({@link #keep}), so that a killed broker's successor can still carry its appends; its
+     * name says how much of the version is in the log ({@link #written}), so that what was carried is not carried twice.
+     */
+    Path kept;
+    long keptLength;
 
     Orphan(FileChannel channel, long length, byte[] end, long since, Object successor, long successorEnd, Path kept) {
       this.channel = channel;
       this.kept = kept;
+      this.keptLength = length;
       this.successor = successor;
       this.successorEnd = successorEnd;
       this.size = length;
@@ -65,6 +70,8 @@ final class Orphans implements AutoCloseable {
 
   /** Text read from versions let go early, handed out by the next {@link #drain()}. */
   private final List<Piece> carried = new ArrayList<>();
+  /** Links of versions let go whose last text is not in the log yet: removed by the next {@link #written}. */
+  private final List<Path> unlinkWhenWritten = new ArrayList<>();
 
   /** At most this many replaced versions are kept open per log (file descriptors are finite). */
   static final int MAX_OPEN = 16;
@@ -93,24 +100,52 @@ final class Orphans implements AutoCloseable {
       } catch (IOException e) {
         // a version that can no longer be read has nothing more to give
       }
-      release(oldest);
+      unlinkWhenWritten.add(release(oldest));
     }
   }
 
-  /** Stops watching a version: closes it and removes its link. */
-  private static void release(Orphan o) {
+  /** Stops watching a version: closes it; returns its link (or null), to be removed once its text is in the log. */
+  private static Path release(Orphan o) {
     try {
       o.channel.close();
     } catch (IOException e) {
       // closing a read-only channel
     }
-    if (o.kept != null) {
+    return o.kept;
+  }
+
+  private static void unlink(Path kept) {
+    if (kept != null) {
       try {
-        Files.deleteIfExists(o.kept);
+        Files.deleteIfExists(kept);
       } catch (IOException e) {
-        log.debug("cannot remove {}: {}", o.kept, e.toString());
+        log.debug("cannot remove {}: {}", kept, e.toString());
       }
     }
+  }
+
+  /**
+   * The log was written with everything {@link #drain} handed out so far: each kept link's name now says how much of
+   * its version the log holds (a broker killed after this write carries only the rest, not what is already in the log),
+   * and the links of versions let go are removed.
+   */
+  void written() {
+    for (Orphan o : open) {
+      if (o.kept != null && o.size > o.keptLength) {
+        String name = o.kept.getFileName().toString();
+        Path renamed = o.kept.resolveSibling(name.substring(0, name.length() - (o.keptLength + ".kept").length())
+            + o.size + ".kept");
+        try {
+          Files.move(o.kept, renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+          o.kept = renamed;
+          o.keptLength = o.size;
+        } catch (IOException e) {
+          log.debug("cannot rename {}: {}", o.kept, e.toString());
+        }
+      }
+    }
+    unlinkWhenWritten.forEach(Orphans::unlink);
+    unlinkWhenWritten.clear();
   }
 
   /**
@@ -183,8 +218,10 @@ final class Orphans implements AutoCloseable {
       open.add(o);
     }
     carried.addAll(other.carried);
+    unlinkWhenWritten.addAll(other.unlinkWhenWritten);
     other.open.clear();
     other.carried.clear();
+    other.unlinkWhenWritten.clear();
   }
 
   boolean isEmpty() {
@@ -204,11 +241,11 @@ final class Orphans implements AutoCloseable {
       try {
         piece(o, extra);
         if (now - o.since > KEEP_NANOS) {
-          release(o);
+          unlinkWhenWritten.add(release(o));
           it.remove();
         }
       } catch (IOException e) {
-        release(o);
+        unlinkWhenWritten.add(release(o));
         it.remove();
       }
     }
@@ -260,8 +297,10 @@ final class Orphans implements AutoCloseable {
   @Override
   public void close() {
     for (Orphan o : open) {
-      release(o);
+      unlink(release(o));
     }
     open.clear();
+    unlinkWhenWritten.forEach(Orphans::unlink);
+    unlinkWhenWritten.clear();
   }
 }

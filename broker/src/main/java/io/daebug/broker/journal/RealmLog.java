@@ -788,6 +788,7 @@ public final class RealmLog implements AutoCloseable {
       lastWritten = Arrays.copyOfRange(out, Math.max(0, out.length - Orphans.TAIL), out.length);
       hadFooter = doc.footer() >= 0;
       reader.remember(doc, s.offset(), out, guardAbove);
+      orphans.written();
       if (log.isTraceEnabled()) {
         log.trace("wrote {} from byte {} ({} bytes) in {} us", file.getFileName(), s.offset() + common,
             out.length - common, (System.nanoTime() - start) / 1000);

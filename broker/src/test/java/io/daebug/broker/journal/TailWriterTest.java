@@ -118,6 +118,24 @@ class TailWriterTest {
   }
 
   @Test
+  void whatABrokerCarriedOverBeforeItWasKilledIsNotCarriedAgain() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "start\n");
+    Orphans orphans = new Orphans(); // never closed: the broker is killed after carrying the first append
+    try (DirSync sync = new DirSync(dir); FileOutputStream agent = new FileOutputStream(f.toFile(), true)) {
+      write(writer(f, orphans, sync, WriteFaults.NONE), f, 6, "broker\n");
+      agent.write(b("carried before the kill\n"));
+      String carried = carried(orphans);
+      assertThat(carried).isEqualTo("carried before the kill\n");
+      Files.writeString(f, carried, StandardOpenOption.APPEND); // the write that carried it
+      orphans.written();
+      agent.write(b("appended after\n"));
+    }
+    assertThat(Orphans.recoverAll(dir)).isEqualTo(15);
+    assertThat(Files.readString(f)).isEqualTo("start\nbroker\ncarried before the kill\nappended after\n");
+  }
+
+  @Test
   void whatWasAppendedToAReplacedVersionSurvivesABrokerKilledBeforeCarryingItOver() throws Exception {
     Path f = dir.resolve("a.md");
     Files.writeString(f, "start\n");
