@@ -87,7 +87,11 @@ final class TailWriter {
       faults.checking();
       if (before != null) {
         // The version about to be replaced stays reachable until its appends are carried over (Orphans.keep).
-        kept = Orphans.keep(file, before.size());
+        try {
+          kept = Orphans.keep(file, before.size());
+        } catch (NoSuchFileException e) {
+          return null; // gone for the moment (an editor between removing and writing it): read it again
+        }
         if (kept != null && !Objects.equals(before, AtomicFiles.Stamp.of(kept))) {
           return null;
         }
