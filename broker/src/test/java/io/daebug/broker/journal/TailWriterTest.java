@@ -62,6 +62,31 @@ class TailWriterTest {
   }
 
   @Test
+  void aLogMissingWhenItsVersionIsKeptIsReadAgainNotAFailedWrite() throws Exception {
+    Path f = dir.resolve("gone.md");
+    Path aside = dir.resolve("aside.txt");
+    Files.writeString(f, "one\n");
+    AtomicFiles.Stamp read = AtomicFiles.Stamp.of(f);
+    WriteFaults removesTheLog = new WriteFaults() {
+      @Override
+      public void checking() {
+        try {
+          Files.move(f, aside); // an editor between removing the log and writing its new one
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    };
+    try (Orphans orphans = new Orphans(); DirSync sync = new DirSync(dir)) {
+      assertThat(writer(f, orphans, sync, removesTheLog).write(read, 0, 4, b("broker\n"), Durability.VISIBLE))
+          .isNull();
+    }
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("aside.txt");
+    }
+  }
+
+  @Test
   void anAppendRacingAWriteIsNeverLost() throws Exception {
     for (Point point : Point.values()) {
       if (point == Point.HISTORY_WRITTEN) {
