@@ -47,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>every log and {@code daebug.md} parse; none is empty, truncated or has two footers;
  *   <li>every agent request appended so far is there exactly once, its text whole and in one piece (above the
- *       footer with a placeholder or reply under it, or still below it), the one being typed at the end of the file;
+ *       footer with a placeholder or reply under it, or still below it), the one being typed at the end of the file
+ *       (a log whose replaced version holds an append the killed broker had not carried over yet is checked once
+ *       the next broker has carried it);
  *   <li>every reply an agent saw while the broker ran, and every result the controller got, is still there exactly
  *       once and unchanged; no console line is written twice;
  *   <li>no temporary file a killed broker left behind is still there once the next one runs.

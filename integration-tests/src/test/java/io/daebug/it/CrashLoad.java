@@ -73,8 +73,6 @@ final class CrashLoad {
   private final AtomicInteger outstanding = new AtomicInteger();
   private final AtomicInteger busy = new AtomicInteger();
   private final AtomicInteger submissions = new AtomicInteger();
-  /** Parts of agent requests lost with a replaced version of the log, by tag. */
-  final Map<String, String> lost = new ConcurrentHashMap<>();
   /** Appends during which a broker write replaced the log. */
   final AtomicInteger raced = new AtomicInteger();
   private volatile boolean brokerDown;
@@ -199,9 +197,7 @@ final class CrashLoad {
   /**
    * Appends the next part of {@code a}. When a broker write replaced the log while the part was being written
    * (its inode changed), the part may have gone into the replaced version: the agent waits until the broker has
-   * carried it over, or died; in the second case the part is lost (the bug {@link CrashWindowsIT} shows),
-   * which is counted in {@link #lost}, and the agent types it again so that the rest of the run checks a log it
-   * can still reason about.
+   * carried it over, or died; in the second case the next broker carries it (the checks look after the restart).
    */
   private void write(Appended a, int upTo) {
     Path file = log(a.realm);
@@ -212,10 +208,6 @@ final class CrashLoad {
     if (!Objects.equals(before, inode(file))) {
       raced.incrementAndGet();
       await().until(() -> present(a) || brokerDown);
-      if (!present(a)) {
-        lost.put(a.tag, part);
-        append(file, part);
-      }
     }
   }
 
@@ -241,7 +233,7 @@ final class CrashLoad {
     return a.complete() ? text.contains(a.text) : text.endsWith(a.text.substring(0, a.written));
   }
 
-  /** Tells the agents whether a broker runs (a part lost with a replaced log can no longer be carried over). */
+  /** Tells the agents whether a broker runs (a part in a replaced version waits for the next one to carry it). */
   void brokerDown(boolean down) {
     brokerDown = down;
   }

@@ -132,9 +132,11 @@ final class Orphans implements AutoCloseable {
   void written() {
     for (Orphan o : open) {
       if (o.kept != null && o.size > o.keptLength) {
-        String name = o.kept.getFileName().toString();
-        Path renamed = o.kept.resolveSibling(name.substring(0, name.length() - (o.keptLength + ".kept").length())
-            + o.size + ".kept");
+        Kept name = Kept.parse(o.kept.getFileName().toString());
+        if (name == null) {
+          continue;
+        }
+        Path renamed = o.kept.resolveSibling(name.holding(o.size).name());
         try {
           Files.move(o.kept, renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
           o.kept = renamed;
@@ -150,14 +152,15 @@ final class Orphans implements AutoCloseable {
 
   /**
    * Links the log as it is now (the version about to be replaced, {@code length} bytes long as the broker read it)
-   * under a dotfile beside it, {@code .<log>.<random>.<length>.kept}, so that text appended to it after the rename is
-   * not lost with a broker killed before carrying it over: the next broker carries it ({@link #recoverAll}).
+   * under a dotfile beside it ({@link Kept}), so that text appended to it after the rename is not lost with a broker
+   * killed before carrying it over: the next broker carries it ({@link #recoverAll}).
    *
+   * @param successor the version about to replace it ({@link #successor}), or null when unknown
    * @return the link, or null when the file system has no hard links
    */
-  static Path keep(Path log, long length) throws IOException {
-    Path link = log.resolveSibling("." + log.getFileName() + "." + Long.toHexString(
-        java.util.concurrent.ThreadLocalRandom.current().nextLong()) + "." + length + ".kept");
+  static Path keep(Path log, long length, String successor) throws IOException {
+    Path link = log.resolveSibling(new Kept(log.getFileName().toString(), Long.toHexString(
+        java.util.concurrent.ThreadLocalRandom.current().nextLong()), length, successor).name());
     try {
       Files.createLink(link, log);
       return link;
@@ -166,39 +169,117 @@ final class Orphans implements AutoCloseable {
     }
   }
 
-  private static final java.util.regex.Pattern KEPT = java.util.regex.Pattern.compile("^\\.(.+\\.md)\\.[0-9a-f]{1,16}\\.(\\d+)\\.kept$");
+  /** {@link #keep(Path, long, String)} with no successor: what is appended to it goes at the log's end. */
+  static Path keep(Path log, long length) throws IOException {
+    return keep(log, length, null);
+  }
 
   /**
-   * Carries over what was appended to replaced versions a killed broker kept ({@link #keep}) to their logs (at the
-   * end), and removes them. A kept version that is still the log itself (the broker died before its rename) gives
-   * nothing. Run at start, before any log is written.
+   * Names the version about to replace a log, for a kept link: {@code <inode>-<length>-<crc>}, its inode, its length
+   * and the CRC-32 of its last bytes ({@code last}, at most {@value #TAIL}). A killed broker's successor puts what was
+   * appended to the replaced version right after that length while the log is still that version with those bytes
+   * there, as this broker would have ({@code RealmLog.withCarried}): a writer appending in several opens wrote it
+   * before what it appended to the new version. Null when the file system has no inode numbers.
+   */
+  static String successor(Path version, long length, byte[] last) throws IOException {
+    Object ino;
+    try {
+      ino = Files.getAttribute(version, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return null;
+    }
+    java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+    crc.update(last);
+    return ino + "-" + length + "-" + Long.toHexString(crc.getValue());
+  }
+
+  /**
+   * The name of a kept link: {@code .<log>.<random>.<length>[.<successor>].kept}, where {@code length} says how much
+   * of the version the log holds (what is beyond it was appended after the broker read it) and {@code successor}
+   * ({@link #successor}) where that text belongs.
+   */
+  record Kept(String log, String id, long length, String successor) {
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(
+        "^\\.(.+\\.md)\\.([0-9a-f]{1,16})\\.(\\d{1,18})(?:\\.(\\d{1,20}-\\d{1,18}-[0-9a-f]{1,8}))?\\.kept$");
+
+    /** The parts of a kept link's name; null when it is not one. */
+    static Kept parse(String name) {
+      java.util.regex.Matcher m = NAME.matcher(name);
+      return m.matches() ? new Kept(m.group(1), m.group(2), Long.parseLong(m.group(3)), m.group(4)) : null;
+    }
+
+    String name() {
+      return "." + log + "." + id + "." + length + (successor == null ? "" : "." + successor) + ".kept";
+    }
+
+    /** The same link, saying the log now holds {@code n} bytes of the version. */
+    Kept holding(long n) {
+      return new Kept(log, id, n, successor);
+    }
+
+    /**
+     * Where in the log ({@code bytes}, the file {@code now}) what was appended to this version goes: right after its
+     * successor's end while the log is that successor with the same last bytes there; else -1 (at the end).
+     */
+    long insertionPoint(Path file, byte[] bytes) throws IOException {
+      if (successor == null) {
+        return -1;
+      }
+      String[] p = successor.split("-");
+      Object ino;
+      try {
+        ino = Files.getAttribute(file, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+      } catch (UnsupportedOperationException | IllegalArgumentException e) {
+        return -1;
+      }
+      long end = Long.parseLong(p[1]);
+      if (!p[0].equals(String.valueOf(ino)) || end > bytes.length) {
+        return -1;
+      }
+      java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+      int from = (int) Math.max(0, end - TAIL);
+      crc.update(bytes, from, (int) end - from);
+      return Long.toHexString(crc.getValue()).equals(p[2]) ? end : -1;
+    }
+  }
+
+  /**
+   * Carries over what was appended to replaced versions a killed broker kept ({@link #keep}) to their logs, and
+   * removes them: right after the end of the version that replaced it when the log is still that version (before
+   * what was appended to it since), else at the end. A kept version that is still the log itself (the broker died
+   * before its rename) gives nothing. Run at start, before any log is written.
    *
    * @return how many bytes were carried over
    */
   static long recoverAll(Path dir) {
     long carried = 0;
     try (java.util.stream.Stream<Path> files = Files.list(dir)) {
+      List<Path> links = new ArrayList<>();
       for (Path p : files.toList()) {
-        java.util.regex.Matcher m = KEPT.matcher(p.getFileName().toString());
-        if (!m.matches() || !Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          continue;
+        Kept k = Kept.parse(p.getFileName().toString());
+        if (k != null && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          links.add(p);
         }
-        Path logFile = dir.resolve(m.group(1));
+      }
+      // Older versions first: what a writer appended to them came before what it appended to later ones.
+      links.sort(java.util.Comparator.comparingLong(p -> Kept.parse(p.getFileName().toString()).length()));
+      for (Path p : links) {
+        Kept k = Kept.parse(p.getFileName().toString());
+        Path logFile = dir.resolve(k.log());
         try {
           AtomicFiles.Stamp kept = AtomicFiles.Stamp.of(p);
           AtomicFiles.Stamp now = AtomicFiles.Stamp.of(logFile);
-          long length = Long.parseLong(m.group(2));
           if (kept != null && now != null && !java.util.Objects.equals(kept.key(), now.key())
-              && kept.size() > length && LogPaths.problem(logFile) == null) {
+              && kept.size() > k.length() && LogPaths.problem(logFile) == null) {
             byte[] all = Files.readAllBytes(p);
-            byte[] extra = java.util.Arrays.copyOfRange(all, (int) Math.min(length, all.length), all.length);
-            Files.write(logFile, extra, java.nio.file.StandardOpenOption.APPEND, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            byte[] extra = java.util.Arrays.copyOfRange(all, (int) Math.min(k.length(), all.length), all.length);
+            carry(logFile, k, extra);
             carried += extra.length;
             log.info("carried {} bytes appended to a replaced version of {} over (its broker was stopped)",
                 extra.length, logFile.getFileName());
           }
           Files.deleteIfExists(p);
-        } catch (IOException | NumberFormatException e) {
+        } catch (IOException | java.io.UncheckedIOException e) {
           log.warn("cannot carry over what was appended to {}: {}", p, e.toString());
         }
       }
@@ -208,6 +289,37 @@ final class Orphans implements AutoCloseable {
       log.warn("cannot look for replaced versions of logs in {}: {}", dir, e.toString());
     }
     return carried;
+  }
+
+  /** Puts {@code extra} into {@code logFile} where {@code k} says it goes (see {@link #recoverAll}). */
+  private static void carry(Path logFile, Kept k, byte[] extra) throws IOException {
+    for (int attempt = 0; attempt < 5; attempt++) {
+      AtomicFiles.Stamp now = AtomicFiles.Stamp.of(logFile);
+      byte[] bytes = Files.readAllBytes(logFile);
+      long at = k.insertionPoint(logFile, bytes);
+      if (at < 0 || at == bytes.length) {
+        break;
+      }
+      if (now == null || now.size() != bytes.length) {
+        continue; // appended to between the two reads
+      }
+      byte[] merged = new byte[bytes.length + extra.length];
+      System.arraycopy(bytes, 0, merged, 0, (int) at);
+      System.arraycopy(extra, 0, merged, (int) at, extra.length);
+      System.arraycopy(bytes, (int) at, merged, (int) at + extra.length, bytes.length - (int) at);
+      if (AtomicFiles.replaceUnlessChanged(logFile, merged, now, late -> appendTo(logFile, late))) {
+        return;
+      }
+    }
+    Files.write(logFile, extra, java.nio.file.StandardOpenOption.APPEND, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+  }
+
+  private static void appendTo(Path logFile, byte[] bytes) {
+    try {
+      Files.write(logFile, bytes, java.nio.file.StandardOpenOption.APPEND, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** Watches the versions {@code other} watches (and hands out what it read) from now on, instead of it. */

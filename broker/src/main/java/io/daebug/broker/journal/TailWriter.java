@@ -85,10 +85,12 @@ final class TailWriter {
       }
       faults.at(Point.TEMP_WRITTEN);
       faults.checking();
+      written = AtomicFiles.Stamp.of(tmp);
       if (before != null) {
-        // The version about to be replaced stays reachable until its appends are carried over (Orphans.keep).
+        // The version about to be replaced stays reachable until its appends are carried over (Orphans.keep), and
+        // its link names the version replacing it, where those appends go.
         try {
-          kept = Orphans.keep(file, before.size());
+          kept = Orphans.keep(file, before.size(), Orphans.successor(tmp, written.size(), end(src, at, tail)));
         } catch (NoSuchFileException e) {
           return null; // gone for the moment (an editor between removing and writing it): read it again
         }
@@ -99,7 +101,6 @@ final class TailWriter {
       if (!Objects.equals(before, AtomicFiles.Stamp.of(file))) {
         return null;
       }
-      written = AtomicFiles.Stamp.of(tmp);
       AtomicFiles.move(tmp, file);
       moved = true;
       faults.ended();
@@ -125,6 +126,16 @@ final class TailWriter {
         }
       }
     }
+  }
+
+  /** The last bytes (at most {@link Orphans#TAIL}) of the new version: {@code src}'s first {@code at}, then {@code tail}. */
+  private static byte[] end(FileChannel src, long at, byte[] tail) throws IOException {
+    int fromTail = Math.min(tail.length, Orphans.TAIL);
+    int fromSrc = (int) Math.min(at, Orphans.TAIL - fromTail);
+    byte[] out = new byte[fromSrc + fromTail];
+    System.arraycopy(read(src, at - fromSrc, fromSrc), 0, out, 0, fromSrc);
+    System.arraycopy(tail, tail.length - fromTail, out, fromSrc, fromTail);
+    return out;
   }
 
   private static byte[] read(FileChannel ch, long at, int length) throws IOException {

@@ -148,11 +148,12 @@ class TailWriterTest {
     Files.writeString(f, "start\n");
     Orphans orphans = new Orphans(); // never closed: the broker is killed after carrying the first append
     try (DirSync sync = new DirSync(dir); FileOutputStream agent = new FileOutputStream(f.toFile(), true)) {
-      write(writer(f, orphans, sync, WriteFaults.NONE), f, 6, "broker\n");
+      TailWriter w = writer(f, orphans, sync, WriteFaults.NONE);
+      write(w, f, 6, "broker\n");
       agent.write(b("carried before the kill\n"));
       String carried = carried(orphans);
       assertThat(carried).isEqualTo("carried before the kill\n");
-      Files.writeString(f, carried, StandardOpenOption.APPEND); // the write that carried it
+      write(w, f, (int) Files.size(f), carried); // the write that carried it
       orphans.written();
       agent.write(b("appended after\n"));
     }
@@ -181,13 +182,59 @@ class TailWriterTest {
   }
 
   @Test
+  void whatAWriterAppendedToAReplacedVersionGoesBeforeWhatItAppendedToTheNewOneWhenTheBrokerWasKilled() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "start\n");
+    Orphans orphans = new Orphans(); // never drained: the broker is killed right after its rename
+    try (DirSync sync = new DirSync(dir); FileOutputStream agent = new FileOutputStream(f.toFile(), true)) {
+      write(writer(f, orphans, sync, WriteFaults.NONE), f, 6, "broker\n");
+      agent.write(b("### first half, "));
+    }
+    // The agent's next write opens the log again: the new version.
+    Files.writeString(f, "second half\n", StandardOpenOption.APPEND);
+    assertThat(Orphans.recoverAll(dir)).isEqualTo(16);
+    assertThat(Files.readString(f)).isEqualTo("start\nbroker\n### first half, second half\n");
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("a.md");
+    }
+  }
+
+  @Test
+  void whatWasAppendedToAReplacedVersionGoesAtTheEndOfALogRewrittenSince() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "start\n");
+    Orphans orphans = new Orphans(); // never drained: the broker is killed right after its rename
+    try (DirSync sync = new DirSync(dir); FileOutputStream agent = new FileOutputStream(f.toFile(), true)) {
+      write(writer(f, orphans, sync, WriteFaults.NONE), f, 6, "broker\n");
+      agent.write(b("late\n"));
+    }
+    // An editor saved the new version in place (same file), changing the broker's last bytes: where the late text
+    // went is no longer known, so it goes at the end.
+    try (FileOutputStream editor = new FileOutputStream(f.toFile(), false)) {
+      editor.write(b("start\nBROKER\nmine\n"));
+    }
+    assertThat(Orphans.recoverAll(dir)).isEqualTo(5);
+    assertThat(Files.readString(f)).isEqualTo("start\nBROKER\nmine\nlate\n");
+  }
+
+  @Test
+  void aKeptLinksNameSaysHowMuchTheLogHoldsAndWhereItsAppendsGo() {
+    Orphans.Kept k = Orphans.Kept.parse(".x.y.md.3fa.120.123456-140-1a2b3c4d.kept");
+    assertThat(k).isEqualTo(new Orphans.Kept("x.y.md", "3fa", 120, "123456-140-1a2b3c4d"));
+    assertThat(k.holding(130).name()).isEqualTo(".x.y.md.3fa.130.123456-140-1a2b3c4d.kept");
+    assertThat(Orphans.Kept.parse(".a.md.3fa.6.kept")).isEqualTo(new Orphans.Kept("a.md", "3fa", 6, null));
+    assertThat(Orphans.Kept.parse(".a.md.3fa.6.tmp")).isNull();
+    assertThat(Orphans.Kept.parse(".a.md.xyz.6.kept")).isNull();
+  }
+
+  @Test
   void aReplacedVersionIsKeptUntilLetGo() throws Exception {
     Path f = dir.resolve("a.md");
     Files.writeString(f, "start\n");
     try (Orphans orphans = new Orphans(); DirSync sync = new DirSync(dir)) {
       write(writer(f, orphans, sync, WriteFaults.NONE), f, 6, "broker\n");
       try (var files = Files.list(dir)) {
-        assertThat(files.map(p -> p.getFileName().toString())).hasSize(2).anyMatch(n -> n.matches("\\.a\\.md\\.[0-9a-f]+\\.6\\.kept"));
+        assertThat(files.map(p -> p.getFileName().toString())).hasSize(2).anyMatch(n -> n.matches("\\.a\\.md\\.[0-9a-f]+\\.6\\.\\d+-13-[0-9a-f]+\\.kept"));
       }
     }
     try (var files = Files.list(dir)) {
