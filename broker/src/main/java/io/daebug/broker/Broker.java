@@ -160,7 +160,7 @@ public final class Broker implements AutoCloseable {
         public void registryChanged() {
           forWatcher.registryFileChanged();
         }
-      });
+      }, realms.ownVersions());
       watcher.start();
       dispatcher.start();
       Broker broker = new Broker(cfg, core, dispatcher, server, watcher, registry, metrics, lock, extensions);

@@ -197,6 +197,7 @@ final class LogWriter {
       inFlight = false;
       ended(c, err, took, done);
     }));
+    log.cleanUp(); // after the end is handed on: nothing waits for it
   }
 
   private void ended(RealmLog.Commit commit, IOException error, Duration took, List<Consumer<RealmLog.Commit>> done) {

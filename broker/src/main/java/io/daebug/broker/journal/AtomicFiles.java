@@ -90,12 +90,14 @@ public final class AtomicFiles {
    * {@code expected} (the caller reads it again), and that bytes appended to the replaced version in the
    * instant between that check and the rename are handed to {@code appendedToOld}.
    *
+   * @param durability {@link Durability#DURABLE}: the temporary file is fsynced before the rename and the folder
+   *     after it; {@link Durability#VISIBLE}: neither (a file the broker writes again whenever it starts)
    * @return false when the file changed since {@code expected}: nothing was written
    */
   static boolean replaceUnlessChanged(Path target, byte[] bytes, Stamp expected,
-      java.util.function.Consumer<byte[]> appendedToOld) throws IOException {
+      java.util.function.Consumer<byte[]> appendedToOld, Durability durability) throws IOException {
     Files.createDirectories(target.getParent());
-    Path tmp = writeTemp(target, bytes);
+    Path tmp = writeTemp(target, bytes, durability == Durability.DURABLE);
     FileChannel old = null;
     try {
       old = expected == null ? null : FileChannel.open(target, StandardOpenOption.READ);
@@ -103,7 +105,9 @@ public final class AtomicFiles {
         return false;
       }
       move(tmp, target);
-      DirSync.now(target.getParent());
+      if (durability == Durability.DURABLE) {
+        DirSync.now(target.getParent());
+      }
       if (old != null && old.size() > expected.size()) {
         ByteBuffer extra = ByteBuffer.allocate((int) (old.size() - expected.size()));
         while (extra.hasRemaining() && old.read(extra, expected.size() + extra.position()) >= 0) {
@@ -136,10 +140,16 @@ public final class AtomicFiles {
   }
 
   private static Path writeTemp(Path target, byte[] bytes) throws IOException {
+    return writeTemp(target, bytes, true);
+  }
+
+  private static Path writeTemp(Path target, byte[] bytes, boolean fsync) throws IOException {
     Path tmp = temp(target);
     try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       writeFully(ch, ByteBuffer.wrap(bytes), 0);
-      ch.force(true);
+      if (fsync) {
+        ch.force(true);
+      }
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
       throw e;

@@ -23,8 +23,16 @@ public final class DirSync implements AutoCloseable {
   private long asked;
   private long synced;
 
+  /** The versions the broker wrote last in this folder ({@link OwnVersions}). */
+  private final OwnVersions own = new OwnVersions();
+
   public DirSync(Path dir) {
     this.dir = dir;
+  }
+
+  /** What the broker itself wrote last in this folder, to tell its own change events from an agent's. */
+  public OwnVersions ownVersions() {
+    return own;
   }
 
   /** Returns once every rename in the folder made before this call is durable (one fsync, or none when shared). */

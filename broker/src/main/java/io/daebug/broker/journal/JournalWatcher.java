@@ -38,10 +38,20 @@ public final class JournalWatcher implements AutoCloseable {
   private final Thread thread;
   private WatchKey rootKey;
   private WatchKey logKey;
+  private final OwnVersions own;
 
   public JournalWatcher(Path root, Listener listener) throws IOException {
+    this(root, listener, new OwnVersions());
+  }
+
+  /**
+   * @param own the versions the broker wrote last: a log's event is not reported when the log is, as it is now, the
+   *     broker's own version (the event was the broker's rename, or an agent's change the broker already read)
+   */
+  public JournalWatcher(Path root, Listener listener, OwnVersions own) throws IOException {
     this.logDir = root.resolve("daebug");
     this.listener = listener;
+    this.own = own;
     this.service = root.getFileSystem().newWatchService();
     this.rootKey = root.register(service, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
     watchLogDir();
@@ -87,7 +97,9 @@ public final class JournalWatcher implements AutoCloseable {
             }
           } else if (name.endsWith(".md") && !name.startsWith(".")) {
             log.trace("{} {}", event.kind(), name);
-            listener.logChanged(name);
+            if (!own.isOwn(logDir.resolve(name))) {
+              listener.logChanged(name);
+            }
           }
         }
         if (!key.reset() && key == logKey) {

@@ -70,8 +70,13 @@ final class Orphans implements AutoCloseable {
 
   /** Text read from versions let go early, handed out by the next {@link #drain()}. */
   private final List<Piece> carried = new ArrayList<>();
-  /** Links of versions let go whose last text is not in the log yet: removed by the next {@link #written}. */
-  private final List<Path> unlinkWhenWritten = new ArrayList<>();
+  /** Versions let go whose last text is not in the log yet: their links go with the next {@link #written}. */
+  private final List<Orphan> letGo = new ArrayList<>();
+  /**
+   * Links with nothing more to carry, removed by {@link #cleanUp} after the write's end was handed on (removing the
+   * last link of a version frees its blocks: a file-system journal operation no one needs to wait for). Thread-safe.
+   */
+  private final java.util.Queue<Path> unlinkLater = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   /** At most this many replaced versions are kept open per log (file descriptors are finite). */
   static final int MAX_OPEN = 16;
@@ -100,18 +105,18 @@ final class Orphans implements AutoCloseable {
       } catch (IOException e) {
         // a version that can no longer be read has nothing more to give
       }
-      unlinkWhenWritten.add(release(oldest));
+      release(oldest);
+      letGo.add(oldest);
     }
   }
 
-  /** Stops watching a version: closes it; returns its link (or null), to be removed once its text is in the log. */
-  private static Path release(Orphan o) {
+  /** Stops watching a version: closes it; its link stays until its last text is written. */
+  private static void release(Orphan o) {
     try {
       o.channel.close();
     } catch (IOException e) {
       // closing a read-only channel
     }
-    return o.kept;
   }
 
   private static void unlink(Path kept) {
@@ -146,8 +151,21 @@ final class Orphans implements AutoCloseable {
         }
       }
     }
-    unlinkWhenWritten.forEach(Orphans::unlink);
-    unlinkWhenWritten.clear();
+    for (Orphan o : letGo) {
+      if (o.kept != null && o.size > o.keptLength) {
+        unlink(o.kept); // its name says less than the log now holds: a broker killed next would carry it again
+      } else if (o.kept != null) {
+        unlinkLater.add(o.kept);
+      }
+    }
+    letGo.clear();
+  }
+
+  /** Removes the links of versions let go whose text is all in the log ({@link #unlinkLater}); any thread. */
+  void cleanUp() {
+    for (Path p; (p = unlinkLater.poll()) != null; ) {
+      unlink(p);
+    }
   }
 
   /**
@@ -307,7 +325,7 @@ final class Orphans implements AutoCloseable {
       System.arraycopy(bytes, 0, merged, 0, (int) at);
       System.arraycopy(extra, 0, merged, (int) at, extra.length);
       System.arraycopy(bytes, (int) at, merged, (int) at + extra.length, bytes.length - (int) at);
-      if (AtomicFiles.replaceUnlessChanged(logFile, merged, now, late -> appendTo(logFile, late))) {
+      if (AtomicFiles.replaceUnlessChanged(logFile, merged, now, late -> appendTo(logFile, late), Durability.DURABLE)) {
         return;
       }
     }
@@ -330,10 +348,12 @@ final class Orphans implements AutoCloseable {
       open.add(o);
     }
     carried.addAll(other.carried);
-    unlinkWhenWritten.addAll(other.unlinkWhenWritten);
+    letGo.addAll(other.letGo);
+    unlinkLater.addAll(other.unlinkLater);
     other.open.clear();
     other.carried.clear();
-    other.unlinkWhenWritten.clear();
+    other.letGo.clear();
+    other.unlinkLater.clear();
   }
 
   boolean isEmpty() {
@@ -353,11 +373,13 @@ final class Orphans implements AutoCloseable {
       try {
         piece(o, extra);
         if (now - o.since > KEEP_NANOS) {
-          unlinkWhenWritten.add(release(o));
+          release(o);
+          letGo.add(o);
           it.remove();
         }
       } catch (IOException e) {
-        unlinkWhenWritten.add(release(o));
+        release(o);
+        letGo.add(o);
         it.remove();
       }
     }
@@ -409,10 +431,12 @@ final class Orphans implements AutoCloseable {
   @Override
   public void close() {
     for (Orphan o : open) {
-      unlink(release(o));
+      release(o);
+      unlink(o.kept);
     }
     open.clear();
-    unlinkWhenWritten.forEach(Orphans::unlink);
-    unlinkWhenWritten.clear();
+    letGo.forEach(o -> unlink(o.kept));
+    letGo.clear();
+    cleanUp();
   }
 }

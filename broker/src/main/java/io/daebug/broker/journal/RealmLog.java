@@ -328,6 +328,14 @@ public final class RealmLog implements AutoCloseable {
     return true;
   }
 
+  /**
+   * Removes what a write left to remove once its end was handed on (links of replaced versions whose text is all in
+   * the log). Safe on any thread, alongside a write.
+   */
+  public void cleanUp() {
+    orphans.cleanUp();
+  }
+
   /** Stops watching replaced versions (the realm is gone). */
   @Override
   public void close() {

@@ -134,7 +134,9 @@ public final class RegistryFile implements AutoCloseable {
         }
         // A %%SHUTDOWN%% line an agent appends while the registry is rewritten is never lost: a change before
         // the rename means reading again, and one that lands in the replaced file after it is put back.
-        if (AtomicFiles.replaceUnlessChanged(file, Utf8.encode(text), before, this::keepShutdown)) {
+        // Not fsynced: the registry is rewritten whenever a broker starts, and a realm's state changes with every job;
+        // an fsync here would compete with the logs' own durable writes (docs/concurrency.md).
+        if (AtomicFiles.replaceUnlessChanged(file, Utf8.encode(text), before, this::keepShutdown, Durability.VISIBLE)) {
           lastWritten = text;
         }
       }

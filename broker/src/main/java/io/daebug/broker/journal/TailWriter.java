@@ -101,6 +101,7 @@ final class TailWriter {
       if (!Objects.equals(before, AtomicFiles.Stamp.of(file))) {
         return null;
       }
+      dirSync.ownVersions().writing(file, written);
       AtomicFiles.move(tmp, file);
       moved = true;
       faults.ended();

@@ -58,6 +58,11 @@ public final class Realms {
     this(logDir, resultCap, writes, graceTime, ticker, Scheduler.systemScheduler(), core, onExpired);
   }
 
+  /** What the broker wrote last in the log folder, to tell its own change events from an agent's. */
+  public io.daebug.broker.journal.OwnVersions ownVersions() {
+    return dirSync.ownVersions();
+  }
+
   /**
    * @param ticker the time grace periods are measured in
    * @param expiry when Caffeine looks for grace periods that ended (tests pass one driven by their fake time)

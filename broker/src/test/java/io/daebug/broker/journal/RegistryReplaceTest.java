@@ -23,7 +23,7 @@ class RegistryReplaceTest {
     AtomicFiles.Stamp read = AtomicFiles.Stamp.of(f);
     Files.writeString(f, "%%SHUTDOWN%%\n", StandardOpenOption.APPEND);
     List<byte[]> appended = new ArrayList<>();
-    assertThat(AtomicFiles.replaceUnlessChanged(f, "# new\n".getBytes(StandardCharsets.UTF_8), read, appended::add))
+    assertThat(AtomicFiles.replaceUnlessChanged(f, "# new\n".getBytes(StandardCharsets.UTF_8), read, appended::add, Durability.VISIBLE))
         .isFalse();
     assertThat(Files.readString(f)).isEqualTo("# registry\n%%SHUTDOWN%%\n");
     assertThat(appended).isEmpty();
@@ -38,7 +38,7 @@ class RegistryReplaceTest {
     Files.writeString(f, "# registry\n");
     List<byte[]> appended = new ArrayList<>();
     assertThat(AtomicFiles.replaceUnlessChanged(f, "# new\n".getBytes(StandardCharsets.UTF_8),
-        AtomicFiles.Stamp.of(f), appended::add)).isTrue();
+        AtomicFiles.Stamp.of(f), appended::add, Durability.VISIBLE)).isTrue();
     assertThat(Files.readString(f)).isEqualTo("# new\n");
     assertThat(appended).isEmpty();
   }

@@ -228,6 +228,31 @@ class TailWriterTest {
   }
 
   @Test
+  void theLinksOfVersionsLetGoAreRemovedAfterTheWriteNotDuringIt() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "v0\n");
+    try (Orphans orphans = new Orphans(); DirSync sync = new DirSync(dir)) {
+      TailWriter w = writer(f, orphans, sync, WriteFaults.NONE);
+      for (int i = 1; i <= Orphans.MAX_OPEN + 1; i++) {
+        write(w, f, (int) Files.size(f), "v" + i + "\n");
+        orphans.drain();
+        orphans.written();
+      }
+      // The oldest version was let go by the last write; its link (nothing more to carry) waits for cleanUp.
+      assertThat(keptLinks()).isEqualTo(Orphans.MAX_OPEN + 1);
+      orphans.cleanUp();
+      assertThat(keptLinks()).isEqualTo(Orphans.MAX_OPEN);
+    }
+    assertThat(keptLinks()).isZero();
+  }
+
+  private long keptLinks() throws IOException {
+    try (var files = Files.list(dir)) {
+      return files.filter(p -> p.getFileName().toString().endsWith(".kept")).count();
+    }
+  }
+
+  @Test
   void aReplacedVersionIsKeptUntilLetGo() throws Exception {
     Path f = dir.resolve("a.md");
     Files.writeString(f, "start\n");
