@@ -248,12 +248,15 @@ final class Lane {
    */
   List<RealmLog.Answered> answeredKept() {
     List<RealmLog.Answered> out = new ArrayList<>();
-    List<Job> pending = pendingJobs();
+    java.util.Map<RealmLog.Anchor, Integer> kept = new java.util.HashMap<>();
     for (Job job : answered) {
-      boolean unique = answered.stream().filter(o -> o.anchor.equals(job.anchor)).count() == 1
-          && pending.stream().noneMatch(o -> o.anchor.equals(job.anchor))
-          && replying.stream().noneMatch(o -> o.anchor.equals(job.anchor));
-      if (unique) {
+      kept.merge(job.anchor, 1, Integer::sum);
+    }
+    java.util.Set<RealmLog.Anchor> others = new java.util.HashSet<>();
+    pendingJobs().forEach(o -> others.add(o.anchor));
+    replying.forEach(o -> others.add(o.anchor));
+    for (Job job : answered) {
+      if (kept.get(job.anchor) == 1 && !others.contains(job.anchor)) {
         out.add(new RealmLog.Answered(job.anchor, job.replyLines()));
       }
     }
