@@ -43,9 +43,7 @@ class TailWriterTest {
     }
     assertThat(Files.readString(f)).isEqualTo("one\nTWO\nthree\n");
     assertThat(AtomicFiles.Stamp.of(f).key()).as("a new file").isNotEqualTo(inode);
-    try (var files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("a.md");
-    }
+    assertOnlyTheLog();
   }
 
   @Test
@@ -163,18 +161,10 @@ class TailWriterTest {
 
   @Test
   void whatWasAppendedToAReplacedVersionSurvivesABrokerKilledBeforeCarryingItOver() throws Exception {
-    Path f = dir.resolve("a.md");
-    Files.writeString(f, "start\n");
-    Orphans orphans = new Orphans(); // never drained: the broker is killed
-    try (DirSync sync = new DirSync(dir); FileOutputStream agent = new FileOutputStream(f.toFile(), true)) {
-      write(writer(f, orphans, sync, WriteFaults.NONE), f, 6, "broker\n");
-      agent.write(b("appended to the replaced version\n"));
-    }
+    Path f = killedRightAfterReplacing("appended to the replaced version\n");
     assertThat(Orphans.recoverAll(dir)).isEqualTo(33);
     assertThat(Files.readString(f)).isEqualTo("start\nbroker\nappended to the replaced version\n");
-    try (var files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("a.md");
-    }
+    assertOnlyTheLog();
     // A kept version that is still the log (killed before its rename) gives nothing.
     Path kept = Orphans.keep(f, 3);
     assertThat(Orphans.recoverAll(dir)).isZero();
@@ -183,31 +173,17 @@ class TailWriterTest {
 
   @Test
   void whatAWriterAppendedToAReplacedVersionGoesBeforeWhatItAppendedToTheNewOneWhenTheBrokerWasKilled() throws Exception {
-    Path f = dir.resolve("a.md");
-    Files.writeString(f, "start\n");
-    Orphans orphans = new Orphans(); // never drained: the broker is killed right after its rename
-    try (DirSync sync = new DirSync(dir); FileOutputStream agent = new FileOutputStream(f.toFile(), true)) {
-      write(writer(f, orphans, sync, WriteFaults.NONE), f, 6, "broker\n");
-      agent.write(b("### first half, "));
-    }
+    Path f = killedRightAfterReplacing("### first half, ");
     // The agent's next write opens the log again: the new version.
     Files.writeString(f, "second half\n", StandardOpenOption.APPEND);
     assertThat(Orphans.recoverAll(dir)).isEqualTo(16);
     assertThat(Files.readString(f)).isEqualTo("start\nbroker\n### first half, second half\n");
-    try (var files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("a.md");
-    }
+    assertOnlyTheLog();
   }
 
   @Test
   void whatWasAppendedToAReplacedVersionGoesAtTheEndOfALogRewrittenSince() throws Exception {
-    Path f = dir.resolve("a.md");
-    Files.writeString(f, "start\n");
-    Orphans orphans = new Orphans(); // never drained: the broker is killed right after its rename
-    try (DirSync sync = new DirSync(dir); FileOutputStream agent = new FileOutputStream(f.toFile(), true)) {
-      write(writer(f, orphans, sync, WriteFaults.NONE), f, 6, "broker\n");
-      agent.write(b("late\n"));
-    }
+    Path f = killedRightAfterReplacing("late\n");
     // An editor saved the new version in place (same file), changing the broker's last bytes: where the late text
     // went is no longer known, so it goes at the end.
     try (FileOutputStream editor = new FileOutputStream(f.toFile(), false)) {
@@ -262,9 +238,7 @@ class TailWriterTest {
         assertThat(files.map(p -> p.getFileName().toString())).hasSize(2).anyMatch(n -> n.matches("\\.a\\.md\\.[0-9a-f]+\\.6\\.\\d+-13-[0-9a-f]+\\.kept"));
       }
     }
-    try (var files = Files.list(dir)) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("a.md");
-    }
+    assertOnlyTheLog();
   }
 
   @Test
@@ -294,6 +268,28 @@ class TailWriterTest {
     assertThat(Utf8.encode(text)).isEqualTo(bytes);
     assertThat(Utf8.length(text)).isEqualTo(bytes.length);
     assertThat(Utf8.encode(text + "é")).endsWith("é".getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Log {@code a.md} ("start\n") replaced by a broker write ("broker\n" appended), then {@code text} appended by a
+   * writer that held the replaced version open, and the broker killed before carrying it over (never drained).
+   */
+  private Path killedRightAfterReplacing(String text) throws IOException {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "start\n");
+    Orphans orphans = new Orphans();
+    try (DirSync sync = new DirSync(dir); FileOutputStream agent = new FileOutputStream(f.toFile(), true)) {
+      write(writer(f, orphans, sync, WriteFaults.NONE), f, 6, "broker\n");
+      agent.write(b(text));
+    }
+    return f;
+  }
+
+  /** Only the log is left in the folder: no temporary file, no kept link. */
+  private void assertOnlyTheLog() throws IOException {
+    try (var files = Files.list(dir)) {
+      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("a.md");
+    }
   }
 
   private static String carried(Orphans orphans) {
