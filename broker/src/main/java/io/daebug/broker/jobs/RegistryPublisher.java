@@ -8,6 +8,7 @@ import io.daebug.broker.registry.Realm;
 import io.daebug.broker.registry.Realms;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,17 +54,34 @@ public final class RegistryPublisher {
     this.logProblems = new LogProblems(registry, this::now);
   }
 
-  /** A realm's state may have changed: publishes once, in a core task after the running one. */
+  /**
+   * A realm's state may have changed: publishes once, in a core task after the running one, or, within
+   * {@link #MIN_GAP} of the last publish, once that gap is over. A job flips its realm's state two or three times
+   * (queued, executing, idle), and every publish renders every realm for the registry and the controllers: without
+   * the gap a busy broker spent more of its core on publishing states than on the jobs.
+   */
   public void changed() {
     if (!scheduled && !closed) {
       scheduled = true;
-      scheduler.execute(() -> Guard.run("registry", this::publish));
+      long wait = lastPublished == Long.MIN_VALUE ? 0 : lastPublished + MIN_GAP.toNanos() - ticker.read();
+      if (wait <= 0) {
+        scheduler.execute(() -> Guard.run("registry", this::publish));
+      } else {
+        scheduler.schedule(() -> Guard.run("registry", this::publish), Duration.ofNanos(wait));
+      }
     }
   }
+
+  /** The least time between two publishes that {@link #changed} starts. */
+  static final Duration MIN_GAP = Duration.ofMillis(20);
+
+  /** When the last publish ran ({@link #ticker}), or {@link Long#MIN_VALUE}. */
+  private long lastPublished = Long.MIN_VALUE;
 
   /** Publishes now: the registry's realm lines, and to controllers what changed since they were last told. */
   void publish() {
     scheduled = false;
+    lastPublished = ticker.read();
     if (closed) {
       return;
     }

@@ -161,6 +161,38 @@ final class Orphans implements AutoCloseable {
     letGo.clear();
   }
 
+  /**
+   * A write about to be renamed into place ({@code version}, its temporary file) carries everything read from replaced
+   * versions so far: each link whose version has text the log does not hold yet is renamed to say that the log holds
+   * it if the log is that file ({@link Kept#holdingIf}), so that a broker killed between the rename and
+   * {@link #written} does not have its successor carry the text a second time, and one killed before the rename
+   * still has it carried.
+   */
+  void carrying(Path version) throws IOException {
+    Object ino = null;
+    for (List<Orphan> list : List.of(open, letGo)) {
+      for (Orphan o : list) {
+        if (o.kept != null && o.size > o.keptLength) {
+          ino = ino != null ? ino : inode(version);
+          if (ino == null) {
+            return;
+          }
+          Kept name = Kept.parse(o.kept.getFileName().toString());
+          if (name == null) {
+            continue;
+          }
+          Path renamed = o.kept.resolveSibling(name.holdingIf(String.valueOf(ino), o.size).name());
+          try {
+            Files.move(o.kept, renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            o.kept = renamed;
+          } catch (IOException e) {
+            log.debug("cannot rename {}: {}", o.kept, e.toString());
+          }
+        }
+      }
+    }
+  }
+
   /** Removes the links of versions let go whose text is all in the log ({@link #unlinkLater}); any thread. */
   void cleanUp() {
     for (Path p; (p = unlinkLater.poll()) != null; ) {
@@ -200,10 +232,8 @@ final class Orphans implements AutoCloseable {
    * before what it appended to the new version. Null when the file system has no inode numbers.
    */
   static String successor(Path version, long length, byte[] last) throws IOException {
-    Object ino;
-    try {
-      ino = Files.getAttribute(version, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+    Object ino = inode(version);
+    if (ino == null) {
       return null;
     }
     java.util.zip.CRC32 crc = new java.util.zip.CRC32();
@@ -211,28 +241,60 @@ final class Orphans implements AutoCloseable {
     return ino + "-" + length + "-" + Long.toHexString(crc.getValue());
   }
 
+  /** A file's inode number, or null when the file system has none. */
+  static Object inode(Path file) throws IOException {
+    try {
+      return Files.getAttribute(file, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
   /**
    * The name of a kept link: {@code .<log>.<random>.<length>[.<successor>].kept}, where {@code length} says how much
    * of the version the log holds (what is beyond it was appended after the broker read it) and {@code successor}
    * ({@link #successor}) where that text belongs.
    */
-  record Kept(String log, String id, long length, String successor) {
+  record Kept(String log, String id, long length, String successor, String pending) {
     private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(
-        "^\\.(.+\\.md)\\.([0-9a-f]{1,16})\\.(\\d{1,18})(?:\\.(\\d{1,20}-\\d{1,18}-[0-9a-f]{1,8}))?\\.kept$");
+        "^\\.(.+\\.md)\\.([0-9a-f]{1,16})\\.(\\d{1,18})(?:\\.(\\d{1,20}-\\d{1,18}-[0-9a-f]{1,8}))?"
+            + "(?:\\.p(\\d{1,20}-\\d{1,18}))?\\.kept$");
+
+    Kept(String log, String id, long length, String successor) {
+      this(log, id, length, successor, null);
+    }
 
     /** The parts of a kept link's name; null when it is not one. */
     static Kept parse(String name) {
       java.util.regex.Matcher m = NAME.matcher(name);
-      return m.matches() ? new Kept(m.group(1), m.group(2), Long.parseLong(m.group(3)), m.group(4)) : null;
+      return m.matches() ? new Kept(m.group(1), m.group(2), Long.parseLong(m.group(3)), m.group(4), m.group(5)) : null;
     }
 
     String name() {
-      return "." + log + "." + id + "." + length + (successor == null ? "" : "." + successor) + ".kept";
+      return "." + log + "." + id + "." + length + (successor == null ? "" : "." + successor)
+          + (pending == null ? "" : ".p" + pending) + ".kept";
     }
 
     /** The same link, saying the log now holds {@code n} bytes of the version. */
     Kept holding(long n) {
-      return new Kept(log, id, n, successor);
+      return new Kept(log, id, n, successor, null);
+    }
+
+    /**
+     * The same link, saying the log holds {@code n} bytes of the version if the log is the file with inode
+     * {@code ino} (a write about to be renamed into place carries them), else {@link #length} still.
+     */
+    Kept holdingIf(String ino, long n) {
+      return new Kept(log, id, length, successor, ino + "-" + n);
+    }
+
+    /** How much of the version the log holds: {@link #pending}'s length when the log is its file, else {@link #length}. */
+    long held(Path file) throws IOException {
+      if (pending == null) {
+        return length;
+      }
+      String[] p = pending.split("-");
+      return p[0].equals(String.valueOf(inode(file))) ? Long.parseLong(p[1]) : length;
     }
 
     /**
@@ -244,10 +306,8 @@ final class Orphans implements AutoCloseable {
         return -1;
       }
       String[] p = successor.split("-");
-      Object ino;
-      try {
-        ino = Files.getAttribute(file, "unix:ino", java.nio.file.LinkOption.NOFOLLOW_LINKS);
-      } catch (UnsupportedOperationException | IllegalArgumentException e) {
+      Object ino = inode(file);
+      if (ino == null) {
         return -1;
       }
       long end = Long.parseLong(p[1]);
@@ -287,10 +347,11 @@ final class Orphans implements AutoCloseable {
         try {
           AtomicFiles.Stamp kept = AtomicFiles.Stamp.of(p);
           AtomicFiles.Stamp now = AtomicFiles.Stamp.of(logFile);
+          long held = now == null ? k.length() : k.held(logFile);
           if (kept != null && now != null && !java.util.Objects.equals(kept.key(), now.key())
-              && kept.size() > k.length() && LogPaths.problem(logFile) == null) {
+              && kept.size() > held && LogPaths.problem(logFile) == null) {
             byte[] all = Files.readAllBytes(p);
-            byte[] extra = java.util.Arrays.copyOfRange(all, (int) Math.min(k.length(), all.length), all.length);
+            byte[] extra = java.util.Arrays.copyOfRange(all, (int) Math.min(held, all.length), all.length);
             carry(logFile, k, extra);
             carried += extra.length;
             log.info("carried {} bytes appended to a replaced version of {} over (its broker was stopped)",

@@ -102,6 +102,7 @@ final class TailWriter {
         return null;
       }
       dirSync.ownVersions().writing(file, written);
+      orphans.carrying(tmp);
       AtomicFiles.move(tmp, file);
       moved = true;
       faults.ended();

@@ -68,6 +68,22 @@ class RegistryPublisherTest {
   }
 
   @Test
+  void changesWithinTheGapAfterAPublishArePublishedOnceTheGapIsOver() throws Exception {
+    rig.realmSessions.hello(new RealmConn("127.0.0.1"), CoreRig.hello("app", "tab-1"), null);
+    rig.time.runDue();
+    int told = controller.sent(RealmUpdate.class).size();
+
+    // Another change right after that publish (here a second realm): nothing is published until the gap is over.
+    rig.realmSessions.hello(new RealmConn("127.0.0.1"), CoreRig.hello("web", "tab-2"), null);
+    rig.time.runDue();
+    assertThat(controller.sent(RealmUpdate.class)).as("within the gap").hasSize(told);
+
+    rig.time.advance(RegistryPublisher.MIN_GAP);
+    assertThat(controller.sent(RealmUpdate.class)).as("once the gap is over").hasSize(told + 1);
+    assertThat(controller.sent(RealmUpdate.class).get(told).realm().name()).isEqualTo("web");
+  }
+
+  @Test
   void aPublishWithNothingNewTellsControllersNothing() throws Exception {
     rig.connect("app", "tab-1");
     int told = controller.sent(RealmUpdate.class).size();

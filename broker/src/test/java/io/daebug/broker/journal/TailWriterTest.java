@@ -160,6 +160,43 @@ class TailWriterTest {
   }
 
   @Test
+  void aBrokerKilledRightAfterTheWriteThatCarriedTextOverDoesNotHaveItCarriedAgain() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "start\n");
+    Orphans orphans = new Orphans(); // never told written(): killed between the carrying write's rename and that
+    try (DirSync sync = new DirSync(dir); FileOutputStream agent = new FileOutputStream(f.toFile(), true)) {
+      TailWriter w = writer(f, orphans, sync, WriteFaults.NONE);
+      write(w, f, 6, "broker\n");
+      agent.write(b("carried\n"));
+      write(w, f, (int) Files.size(f), carried(orphans)); // the write that carried it
+    }
+    assertThat(Files.readString(f)).isEqualTo("start\nbroker\ncarried\n");
+    assertThat(Orphans.recoverAll(dir)).isZero();
+    assertThat(Files.readString(f)).isEqualTo("start\nbroker\ncarried\n");
+    assertOnlyTheLog();
+  }
+
+  @Test
+  void textReadForAWriteThatNeverReplacedTheLogIsStillCarriedByTheNextBroker() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "start\n");
+    Orphans orphans = new Orphans();
+    try (DirSync sync = new DirSync(dir); FileOutputStream agent = new FileOutputStream(f.toFile(), true)) {
+      TailWriter w = writer(f, orphans, sync, WriteFaults.NONE);
+      write(w, f, 6, "broker\n");
+      agent.write(b("late\n"));
+      carried(orphans); // read for a write whose temporary file was made ready, then the broker was killed
+      Path tmp = dir.resolve(".a.md.0123456789abcdef.tmp");
+      Files.writeString(tmp, "start\nbroker\nlate\n");
+      orphans.carrying(tmp);
+      Files.delete(tmp);
+    }
+    assertThat(Orphans.recoverAll(dir)).isEqualTo(5);
+    assertThat(Files.readString(f)).isEqualTo("start\nbroker\nlate\n");
+    assertOnlyTheLog();
+  }
+
+  @Test
   void whatWasAppendedToAReplacedVersionSurvivesABrokerKilledBeforeCarryingItOver() throws Exception {
     Path f = killedRightAfterReplacing("appended to the replaced version\n");
     assertThat(Orphans.recoverAll(dir)).isEqualTo(33);
@@ -201,6 +238,10 @@ class TailWriterTest {
     assertThat(Orphans.Kept.parse(".a.md.3fa.6.kept")).isEqualTo(new Orphans.Kept("a.md", "3fa", 6, null));
     assertThat(Orphans.Kept.parse(".a.md.3fa.6.tmp")).isNull();
     assertThat(Orphans.Kept.parse(".a.md.xyz.6.kept")).isNull();
+    Orphans.Kept pending = k.holdingIf("777", 150);
+    assertThat(pending.name()).isEqualTo(".x.y.md.3fa.120.123456-140-1a2b3c4d.p777-150.kept");
+    assertThat(Orphans.Kept.parse(pending.name())).isEqualTo(pending);
+    assertThat(pending.holding(150).name()).isEqualTo(".x.y.md.3fa.150.123456-140-1a2b3c4d.kept");
   }
 
   @Test
