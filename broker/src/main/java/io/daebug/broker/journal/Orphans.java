@@ -136,19 +136,8 @@ final class Orphans implements AutoCloseable {
    */
   void written() {
     for (Orphan o : open) {
-      if (o.kept != null && o.size > o.keptLength) {
-        Kept name = Kept.parse(o.kept.getFileName().toString());
-        if (name == null) {
-          continue;
-        }
-        Path renamed = o.kept.resolveSibling(name.holding(o.size).name());
-        try {
-          Files.move(o.kept, renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-          o.kept = renamed;
-          o.keptLength = o.size;
-        } catch (IOException e) {
-          log.debug("cannot rename {}: {}", o.kept, e.toString());
-        }
+      if (o.kept != null && o.size > o.keptLength && rename(o, k -> k.holding(o.size))) {
+        o.keptLength = o.size;
       }
     }
     for (Orphan o : letGo) {
@@ -162,34 +151,39 @@ final class Orphans implements AutoCloseable {
   }
 
   /**
-   * A write about to be renamed into place ({@code version}, its temporary file) carries everything read from replaced
+   * A write about to be renamed into place (its temporary file has inode {@code ino}, null when unknown) carries everything read from replaced
    * versions so far: each link whose version has text the log does not hold yet is renamed to say that the log holds
    * it if the log is that file ({@link Kept#holdingIf}), so that a broker killed between the rename and
    * {@link #written} does not have its successor carry the text a second time, and one killed before the rename
    * still has it carried.
    */
-  void carrying(Path version) throws IOException {
-    Object ino = null;
+  void carrying(Object ino) {
+    if (ino == null) {
+      return;
+    }
     for (List<Orphan> list : List.of(open, letGo)) {
       for (Orphan o : list) {
         if (o.kept != null && o.size > o.keptLength) {
-          ino = ino != null ? ino : inode(version);
-          if (ino == null) {
-            return;
-          }
-          Kept name = Kept.parse(o.kept.getFileName().toString());
-          if (name == null) {
-            continue;
-          }
-          Path renamed = o.kept.resolveSibling(name.holdingIf(String.valueOf(ino), o.size).name());
-          try {
-            Files.move(o.kept, renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            o.kept = renamed;
-          } catch (IOException e) {
-            log.debug("cannot rename {}: {}", o.kept, e.toString());
-          }
+          rename(o, k -> k.holdingIf(String.valueOf(ino), o.size));
         }
       }
+    }
+  }
+
+  /** Renames {@code o}'s link to what {@code to} makes of its name; whether it was renamed. */
+  private static boolean rename(Orphan o, java.util.function.UnaryOperator<Kept> to) {
+    Kept name = Kept.parse(o.kept.getFileName().toString());
+    if (name == null) {
+      return false;
+    }
+    Path renamed = o.kept.resolveSibling(to.apply(name).name());
+    try {
+      Files.move(o.kept, renamed, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      o.kept = renamed;
+      return true;
+    } catch (IOException e) {
+      log.debug("cannot rename {}: {}", o.kept, e.toString());
+      return false;
     }
   }
 
@@ -231,8 +225,7 @@ final class Orphans implements AutoCloseable {
    * there, as this broker would have ({@code RealmLog.withCarried}): a writer appending in several opens wrote it
    * before what it appended to the new version. Null when the file system has no inode numbers.
    */
-  static String successor(Path version, long length, byte[] last) throws IOException {
-    Object ino = inode(version);
+  static String successor(Object ino, long length, byte[] last) {
     if (ino == null) {
       return null;
     }
@@ -332,17 +325,18 @@ final class Orphans implements AutoCloseable {
   static long recoverAll(Path dir) {
     long carried = 0;
     try (java.util.stream.Stream<Path> files = Files.list(dir)) {
-      List<Path> links = new ArrayList<>();
+      List<java.util.Map.Entry<Path, Kept>> links = new ArrayList<>();
       for (Path p : files.toList()) {
         Kept k = Kept.parse(p.getFileName().toString());
         if (k != null && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-          links.add(p);
+          links.add(java.util.Map.entry(p, k));
         }
       }
       // Older versions first: what a writer appended to them came before what it appended to later ones.
-      links.sort(java.util.Comparator.comparingLong(p -> Kept.parse(p.getFileName().toString()).length()));
-      for (Path p : links) {
-        Kept k = Kept.parse(p.getFileName().toString());
+      links.sort(java.util.Comparator.comparingLong(e -> e.getValue().length()));
+      for (java.util.Map.Entry<Path, Kept> link : links) {
+        Path p = link.getKey();
+        Kept k = link.getValue();
         Path logFile = dir.resolve(k.log());
         try {
           AtomicFiles.Stamp kept = AtomicFiles.Stamp.of(p);

@@ -86,11 +86,12 @@ final class TailWriter {
       faults.at(Point.TEMP_WRITTEN);
       faults.checking();
       written = AtomicFiles.Stamp.of(tmp);
+      Object ino = Orphans.inode(tmp);
       if (before != null) {
         // The version about to be replaced stays reachable until its appends are carried over (Orphans.keep), and
         // its link names the version replacing it, where those appends go.
         try {
-          kept = Orphans.keep(file, before.size(), Orphans.successor(tmp, written.size(), end(src, at, tail)));
+          kept = Orphans.keep(file, before.size(), Orphans.successor(ino, written.size(), end(src, at, tail)));
         } catch (NoSuchFileException e) {
           return null; // gone for the moment (an editor between removing and writing it): read it again
         }
@@ -102,7 +103,7 @@ final class TailWriter {
         return null;
       }
       dirSync.ownVersions().writing(file, written);
-      orphans.carrying(tmp);
+      orphans.carrying(ino);
       AtomicFiles.move(tmp, file);
       moved = true;
       faults.ended();

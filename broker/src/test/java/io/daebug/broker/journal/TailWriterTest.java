@@ -188,7 +188,7 @@ class TailWriterTest {
       carried(orphans); // read for a write whose temporary file was made ready, then the broker was killed
       Path tmp = dir.resolve(".a.md.0123456789abcdef.tmp");
       Files.writeString(tmp, "start\nbroker\nlate\n");
-      orphans.carrying(tmp);
+      orphans.carrying(Orphans.inode(tmp));
       Files.delete(tmp);
     }
     assertThat(Orphans.recoverAll(dir)).isEqualTo(5);
