@@ -61,6 +61,12 @@ public final class Main implements Callable<Integer> {
           + " (default: " + WriteOptions.DEFAULT_HISTORY_ABOVE + ", or -Ddaebug.journal.historyAbove).")
   Long historyAbove;
 
+  @Option(names = "--durable-replies",
+      description = "Fsync a reply (and every realm output) before the agent or controller is told, so that it survives"
+          + " a power loss at once; about 1 to 3 ms more a job. By default a reply is told once it is in the file,"
+          + " which a killed broker leaves there, and fsynced right after.")
+  boolean durableReplies;
+
   @Option(names = "--allow-host", paramLabel = "NAME", split = ",",
       description = "Extra host names accepted in Host and Origin headers (comma-separated).")
   List<String> allowHosts = List.of();
@@ -155,8 +161,9 @@ public final class Main implements Callable<Integer> {
           new BrokerConfig.Limits(maxMessage, resultCap, maxRealmsPerAddress, maxQueue),
           new BrokerConfig.Security(token, requireToken, allowHosts, allowOrigins,
               tlsKeystore == null ? null : tlsKeystore.toAbsolutePath(), password),
-          Clock.systemDefaultZone(), historyAbove == null ? SystemProperties.writes(System.getProperties())
-              : SystemProperties.writes(System.getProperties()).withHistoryAbove(historyAbove));
+          Clock.systemDefaultZone(), (historyAbove == null ? SystemProperties.writes(System.getProperties())
+              : SystemProperties.writes(System.getProperties()).withHistoryAbove(historyAbove))
+              .withDurableBeforeTold(durableReplies));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
     }

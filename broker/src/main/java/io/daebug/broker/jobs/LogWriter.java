@@ -1,6 +1,7 @@
 package io.daebug.broker.jobs;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.daebug.broker.journal.PendingSync;
 import io.daebug.broker.journal.RealmLog;
 import java.io.IOException;
 import java.time.Duration;
@@ -179,13 +180,17 @@ final class LogWriter {
     long start = ticker.read();
     RealmLog.Commit commit = null;
     IOException error = null;
+    PendingSync sync = null;
     try {
-      commit = batch.commit(batch.durability()); // a reply durable, a placeholder only visible (no fsync)
+      // output durable, or durable right after its end is acted on (DURABLE_AFTER); a placeholder only visible
+      commit = batch.commit(batch.durability());
     } catch (IOException e) {
       error = e;
     } catch (RuntimeException e) {
       LOG.warn("writing {} failed", log.file(), e);
       error = new IOException(e.toString(), e);
+    } finally {
+      sync = log.takeSync();
     }
     if (closing) {
       log.close();
@@ -197,6 +202,15 @@ final class LogWriter {
       inFlight = false;
       ended(c, err, took, done);
     }));
+    if (sync != null) {
+      // its own task: the version is fsynced after the core tells whoever waited, without holding this log's next
+      // write (which holds everything this one did)
+      try {
+        pool.execute(sync);
+      } catch (RejectedExecutionException e) {
+        sync.run(); // shutting down: still made durable, on this thread
+      }
+    }
     log.cleanUp(); // after the end is handed on: nothing waits for it
   }
 

@@ -15,5 +15,11 @@ public enum Durability {
    * {@link #VISIBLE}, and the version survives a power loss too: its data was fsynced before the rename and the
    * folder after it. A durable write also makes every earlier visible one durable (each version holds them).
    */
-  DURABLE
+  DURABLE,
+  /**
+   * {@link #VISIBLE} when the write returns, {@link #DURABLE} once the task {@link RealmLog#takeSync()} hands out has
+   * run: the version's data and the folder are fsynced after the write's end is acted on (an agent or a controller
+   * told), not before it. The temporary file is renamed unsynced, as for {@link #VISIBLE}.
+   */
+  DURABLE_AFTER
 }

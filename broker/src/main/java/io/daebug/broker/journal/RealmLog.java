@@ -95,6 +95,9 @@ public final class RealmLog implements AutoCloseable {
    * @param resultCap the largest value text written into the log, in UTF-8 bytes
    * @param dirSync makes renames in the log's folder durable
    */
+  /** How far a write holding a realm's output goes before it returns ({@link WriteOptions#output()}). */
+  private final Durability output;
+
   public RealmLog(Path file, String realm, String language, int resultCap, DirSync dirSync) {
     this(file, realm, language, resultCap, dirSync, WriteOptions.defaults());
   }
@@ -119,6 +122,7 @@ public final class RealmLog implements AutoCloseable {
     this.writer = new TailWriter(file, dirSync, orphans, options.faults());
     this.history = new History(file, options.historyAbove(), options.faults());
     this.reader = new RegionReader(file);
+    this.output = options.output();
   }
 
   public Path file() {
@@ -334,6 +338,14 @@ public final class RealmLog implements AutoCloseable {
    */
   public void cleanUp() {
     orphans.cleanUp();
+  }
+
+  /**
+   * Takes the task that makes the last {@link Durability#DURABLE_AFTER} write durable ({@link PendingSync}), or null
+   * when there is none. Call it on the write's thread, right after the commit; run the task on any thread.
+   */
+  public PendingSync takeSync() {
+    return writer.takeSync();
   }
 
   /** Stops watching replaced versions (the realm is gone). */
@@ -596,15 +608,15 @@ public final class RealmLog implements AutoCloseable {
     }
 
     /**
-     * How far this batch's write must go (docs/concurrency.md, "What is on disk before what"): {@link Durability#DURABLE}
-     * when it holds a realm's output (a reply, a late reply, a background block, the replies to an earlier broker's
-     * placeholders), which must survive a power loss before anyone is told; {@link Durability#VISIBLE} when it only
-     * accepts requests, writes placeholders, statuses or a controller's request: a killed broker leaves those in the
-     * file all the same (the page cache survives it), which is what keeps a job from running twice, and the next
-     * durable write of the log makes them durable too.
+     * How far this batch's write must go (docs/concurrency.md, "What is on disk before what"): the options' output
+     * durability ({@link Durability#DURABLE_AFTER}, or {@link Durability#DURABLE} with {@code --durable-replies}) when
+     * it holds a realm's output (a reply, a late reply, a background block, the replies to an earlier broker's
+     * placeholders); {@link Durability#VISIBLE} when it only accepts requests, writes placeholders, statuses or a
+     * controller's request: a killed broker leaves those in the file all the same (the page cache survives it), which
+     * is what keeps a job from running twice, and the next durable write of the log makes them durable too.
      */
     public Durability durability() {
-      return output ? Durability.DURABLE : Durability.VISIBLE;
+      return output ? RealmLog.this.output : Durability.VISIBLE;
     }
 
     /** {@link #commit(Durability)} with {@link Durability#DURABLE}. */

@@ -18,7 +18,12 @@ public interface WriteFaults {
     /** The temporary file holds the new version (fsynced, for a durable write); the log is untouched. */
     TEMP_WRITTEN,
     /** The temporary file was renamed over the log; the folder is not fsynced yet. */
-    RENAMED
+    RENAMED,
+    /**
+     * The new version and the folder are fsynced: at the end of a {@link Durability#DURABLE} write, or of the task
+     * that makes a {@link Durability#DURABLE_AFTER} one durable.
+     */
+    SYNCED
   }
 
   /** No faults: the broker's own. */

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.IntNode;
 import io.daebug.broker.config.BrokerConfig;
 import io.daebug.broker.journal.JournalFormat;
+import io.daebug.broker.journal.PendingSync;
+import io.daebug.broker.journal.WriteFaults;
+import io.daebug.broker.journal.WriteOptions;
 import io.daebug.broker.metrics.BrokerMetrics;
 import io.daebug.broker.protocol.CancelJob;
 import io.daebug.broker.protocol.JobOutcome;
@@ -31,6 +34,8 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The job state machine on its own: a {@link JobRunner} with a fake ticker and scheduler ({@link FakeScheduler}), a
@@ -100,7 +105,9 @@ class JobRunnerTest {
 
     @Override
     public void execute(Runnable write) {
-      writes++;
+      if (!(write instanceof PendingSync)) {
+        writes++; // a version's fsyncs run as a task of their own after its write
+      }
       if (hold) {
         held.add(write);
       } else {
@@ -119,10 +126,14 @@ class JobRunnerTest {
 
   @BeforeEach
   void start() throws Exception {
+    start(BrokerConfig.defaults(root).writes());
+  }
+
+  private void start(WriteOptions writes) {
     BrokerConfig d = BrokerConfig.defaults(root);
     BrokerConfig config = new BrokerConfig(root, d.host(), 0, Duration.ofSeconds(10), d.pingInterval(),
         d.unresponsiveAfter(), d.disconnectGrace(), d.limits(), d.security(), Clock.fixed(CLOCK, ZoneOffset.UTC),
-        d.writes());
+        writes);
     realms = new Realms(root.resolve("daebug"), 64 * 1024, config.writes(), Duration.ofMinutes(2), time, Runnable::run,
         r -> {});
     runner = new JobRunner(config, time, time, () -> {}, controllers, BrokerMetrics.NONE, journal);
@@ -359,6 +370,48 @@ class JobRunnerTest {
     assertThat(ci.outcomes).extracting(JobOutcome::ref).containsExactly("r1", "r2", "r3");
     for (int i = 0; i < 3; i++) {
       assertThat(ci.logWhenTold.get(i)).as("the log when r%d was told", i + 1).contains("```JSON\n" + (i + 1) + "\n```");
+    }
+  }
+
+  /** Records, in order, when a write made a version durable ({@link WriteFaults.Point#SYNCED}) and what else happened. */
+  private static final class SyncOrder implements WriteFaults {
+    final List<String> seen = new ArrayList<>();
+
+    @Override
+    public void at(Point point) {
+      if (point == Point.SYNCED) {
+        seen.add("synced");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "durable before told: {0}")
+  @ValueSource(booleans = {false, true})
+  void aReplyIsToldOnceInTheFileAndFsyncedAfterUnlessItMustBeDurableFirst(boolean durableBeforeTold) throws Exception {
+    SyncOrder order = new SyncOrder();
+    start(new WriteOptions(WriteOptions.DEFAULT_HISTORY_ABOVE, order, durableBeforeTold));
+    connect(null);
+    RecordingController ci = controller();
+    submit(ci, "r1", "job(1)");
+    time.runDue();
+    order.seen.clear(); // the connect's and the insert's writes
+
+    journal.hold = true;
+    runner.onResult(realm, new Result(link.jobs().get(0).id(), true, IntNode.valueOf(1), null, null));
+    time.runDue();
+    assertThat(journal.held).as("the reply's write").hasSize(1);
+    journal.held.poll().run(); // the write, on "its" thread; its end goes to the core
+    time.runDue(); // the core tells the controller
+    ci.outcomes.forEach(o -> order.seen.add("told " + o.ref()));
+    assertThat(ci.logWhenTold).singleElement().asString().contains("```JSON\n1\n```");
+    if (durableBeforeTold) {
+      assertThat(journal.held).as("no task left: the write fsynced before its end").isEmpty();
+      assertThat(order.seen).containsExactly("synced", "told r1");
+    } else {
+      assertThat(order.seen).as("told while the fsyncs wait their turn").containsExactly("told r1");
+      assertThat(journal.held).as("the fsyncs' own task").hasSize(1);
+      journal.release();
+      assertThat(order.seen).containsExactly("told r1", "synced");
     }
   }
 

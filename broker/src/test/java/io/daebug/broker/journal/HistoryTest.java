@@ -156,8 +156,9 @@ class HistoryTest {
             .findFirst().orElseThrow()));
   }
 
+  /** SYNCED comes after the log's rename, when history is moved: a crash there is one after the write. */
   @ParameterizedTest
-  @EnumSource(Point.class)
+  @EnumSource(value = Point.class, names = "SYNCED", mode = EnumSource.Mode.EXCLUDE)
   void aCrashWhileHistoryMovesLosesNothingAndDuplicatesNothing(Point point) throws Exception {
     Path file = dir.resolve(R + ".md");
     Path twin = dir.resolve("twin").resolve(R + ".md");
