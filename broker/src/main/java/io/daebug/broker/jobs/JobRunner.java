@@ -149,7 +149,8 @@ public final class JobRunner implements JournalPort.Listener {
         pump(realm, lane);
       }
     });
-    controllers.queued(job, ahead);
+    // told in a core task of its own, after the write of its request is on its way (the flush queued first)
+    scheduler.execute(() -> Guard.run("queued", () -> controllers.queued(job, ahead)));
     registryChanged();
     log.debug("submitted {} by {} for {}", job.id, agent, realm.name());
     return job;
