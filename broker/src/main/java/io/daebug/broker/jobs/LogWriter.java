@@ -168,7 +168,8 @@ final class LogWriter {
     }
     inFlight = true;
     try {
-      pool.execute(() -> write(batch, done, closing));
+      // on the thread that brought this work, once it leaves the core (no wake-up of a pool thread), or the pool's
+      core.offload(() -> write(batch, done, closing), pool);
     } catch (RejectedExecutionException e) {
       inFlight = false;
       ended(null, new IOException("the broker is shutting down", e), Duration.ZERO, done);

@@ -45,8 +45,8 @@ public final class JournalWatcher implements AutoCloseable {
   }
 
   /**
-   * @param own the versions the broker wrote last: a log's event is not reported when the log is, as it is now, the
-   *     broker's own version (the event was the broker's rename, or an agent's change the broker already read)
+   * @param own the versions the broker wrote last: a log's create event is not reported when the log is, as it is
+   *     now, the broker's own version (the event was the broker's rename); a modify event always is
    */
   public JournalWatcher(Path root, Listener listener, OwnVersions own) throws IOException {
     this.logDir = root.resolve("daebug");
@@ -97,7 +97,10 @@ public final class JournalWatcher implements AutoCloseable {
             }
           } else if (name.endsWith(".md") && !name.startsWith(".")) {
             log.trace("{} {}", event.kind(), name);
-            if (!own.isOwn(logDir.resolve(name))) {
+            // The broker's own rename is a create; a modify is always someone's write: to the log, or through a
+            // descriptor still open on a version the broker replaced (reported under the log's name), whose text
+            // is carried over at once rather than by the next orphan check, before an agent's next save can miss it.
+            if (event.kind() == ENTRY_MODIFY || !own.isOwn(logDir.resolve(name))) {
               listener.logChanged(name);
             }
           }

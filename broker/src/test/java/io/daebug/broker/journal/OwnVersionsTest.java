@@ -82,4 +82,42 @@ class OwnVersionsTest {
       await().atMost(Duration.ofSeconds(30)).until(() -> changed.contains("a.md"));
     }
   }
+
+  @Test
+  void anAppendThroughADescriptorOnAReplacedVersionIsReportedThoughTheLogIsTheBrokersOwn() throws Exception {
+    Path dir = Files.createDirectories(root.resolve("daebug"));
+    Path f = dir.resolve("a.md");
+    Path marker = dir.resolve("marker.md");
+    Files.writeString(f, "start\n");
+    List<String> changed = new CopyOnWriteArrayList<>();
+    try (DirSync sync = new DirSync(dir);
+        Orphans orphans = new Orphans();
+        JournalWatcher watcher = new JournalWatcher(root, new JournalWatcher.Listener() {
+          @Override
+          public void logChanged(String fileName) {
+            changed.add(fileName);
+          }
+
+          @Override
+          public void allLogsChanged() {}
+
+          @Override
+          public void registryChanged() {}
+        }, sync.ownVersions());
+        java.nio.channels.FileChannel agent = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND)) {
+      watcher.start();
+      Files.writeString(marker, "first\n");
+      await().atMost(Duration.ofSeconds(30)).until(() -> changed.contains("marker.md"));
+      write(f, "broker\n", sync, orphans); // replaces the version the agent holds open
+      Files.writeString(dir.resolve("second.md"), "second\n");
+      // events come in order: once this one is in, the broker's write had its chance to be reported
+      await().atMost(Duration.ofSeconds(30)).until(() -> changed.contains("second.md"));
+      assertThat(changed).doesNotContain("a.md");
+      agent.write(java.nio.ByteBuffer.wrap("an agent's line\n".getBytes(StandardCharsets.UTF_8)));
+      assertThat(sync.ownVersions().isOwn(f)).as("the log is still the broker's version").isTrue();
+      // without it, the line waits for the next orphan check (250 ms), and a save read meanwhile misses it
+      await().atMost(Duration.ofSeconds(30)).until(() -> changed.contains("a.md"));
+    }
+  }
 }
