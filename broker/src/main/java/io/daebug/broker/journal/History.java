@@ -30,6 +30,8 @@ final class History {
   private static final Logger log = LoggerFactory.getLogger(History.class);
   /** How the log's link line starts; the rest says how many parts there are. */
   static final String LINK_PREFIX = "> Earlier history of this log: ";
+  /** How much of a part and of the history it may be a copy of are compared at a time. */
+  private static final int COMPARE_CHUNK = 64 * 1024;
   private static final Pattern LINK_COUNT = Pattern.compile("^> Earlier history of this log: (\\d+) files? in ");
 
   private final Path file;
@@ -37,8 +39,6 @@ final class History {
   private final String base;
   private final long above;
   private final WriteFaults faults;
-  /** How much of a part and of the history it may be a copy of are compared at a time. */
-  private static final int COMPARE_CHUNK = 64 * 1024;
   /** A region this far down that could not be moved (no place to cut) waits for this much more history. */
   private long retryAbove;
 
@@ -93,7 +93,8 @@ final class History {
       return false;
     }
     // The part's text is a slice of the log's bytes, never copied (an adopted log's history can be 200 MB).
-    int part = writeOut(Math.max(linked, 0), new Slice(ByteBuffer.wrap(bytes, (int) at[from], (int) (at[cut] - at[from]))));
+    int part = writeOut(Math.max(linked, 0),
+        new Slice(ByteBuffer.wrap(bytes, (int) at[from], (int) (at[cut] - at[from]))));
     doc.replace(top, cut, List.of(link(part), ""));
     retryAbove = 0;
     return true;
@@ -130,11 +131,6 @@ final class History {
   /** Where the kept history may start at the earliest, for a live region at byte {@code liveAt}: its last quarter. */
   long keepFrom(long liveAt) {
     return liveAt - above / 4;
-  }
-
-  /** The threshold a fresh instance moves history above (a region starting further down than this). */
-  long above() {
-    return above;
   }
 
   /**

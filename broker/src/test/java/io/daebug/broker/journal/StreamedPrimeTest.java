@@ -65,6 +65,46 @@ class StreamedPrimeTest {
     }
   }
 
+  @Test
+  void aLogChangedDuringTheMoveKeepsItsHistoryAsTheWholeReadDoes() throws Exception {
+    Path a = Files.createDirectories(dir.resolve("a")).resolve("log.md");
+    Path b = Files.createDirectories(dir.resolve("b")).resolve("log.md");
+    BigLogBench.pad(a, "log", 2L << 20);
+    Files.copy(a, b);
+    RealmLog.Primed streamed = RealmLog.prime(a, new WriteOptions(64 * 1024, appendingAt(a)));
+    RealmLog.Primed whole = RealmLog.primeWhole(b, new WriteOptions(64 * 1024, appendingAt(b)), true);
+    try {
+      assertThat(Files.readString(a)).endsWith("appended()\n```\n").isEqualTo(Files.readString(b));
+      assertThat(History.folderOf(a).resolve("0001.md")).as("a part the log does not link yet")
+          .hasSameBinaryContentAs(History.folderOf(b).resolve("0001.md"));
+      assertThat(streamed.reader().state()).isEqualTo(whole.reader().state());
+      assertThat(streamed.hadFooter()).isEqualTo(whole.hadFooter()).isTrue();
+    } finally {
+      for (RealmLog.Primed p : List.of(streamed, whole)) {
+        try (DirSync sync = new DirSync(dir); RealmLog log = new RealmLog(p == streamed ? a : b, "log", "javascript",
+            1024, sync)) {
+          log.adopt(p);
+        }
+      }
+    }
+  }
+
+  /** Faults that append a request to {@code log} once its history part is written, before the log is. */
+  private static WriteFaults appendingAt(Path log) {
+    return new WriteFaults() {
+      @Override
+      public void at(Point point) {
+        if (point == Point.HISTORY_WRITTEN) {
+          try {
+            Files.writeString(log, "```js\nappended()\n```\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      }
+    };
+  }
+
   /**
    * Primes a small log both ways first, so that what is measured is the priming, not the loading of the classes it
    * uses (about 10 MB on the first run in a JVM).
