@@ -9,7 +9,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -31,6 +30,8 @@ final class History {
   private static final Logger log = LoggerFactory.getLogger(History.class);
   /** How the log's link line starts; the rest says how many parts there are. */
   static final String LINK_PREFIX = "> Earlier history of this log: ";
+  /** How much of a part and of the history it may be a copy of are compared at a time. */
+  private static final int COMPARE_CHUNK = 64 * 1024;
   private static final Pattern LINK_COUNT = Pattern.compile("^> Earlier history of this log: (\\d+) files? in ");
 
   private final Path file;
@@ -87,23 +88,49 @@ final class History {
       }
     }
     int cut = cut(doc, at, from, live);
-    if (cut <= from || LogPaths.folderProblem(folder) != null || LogPaths.folderProblem(file.getParent()) != null) {
+    if (cut <= from || !placeable()) {
       retryAbove = at[live] + above / 4;
-      if (cut > from) {
-        log.warn("{} is not a folder: the history of {} stays in it", folder, file);
-      }
       return false;
     }
     // The part's text is a slice of the log's bytes, never copied (an adopted log's history can be 200 MB).
-    ByteBuffer body = ByteBuffer.wrap(bytes, (int) at[from], (int) (at[cut] - at[from]));
-    int part = nextPart(Math.max(linked, 0), body);
-    writePart(part, body);
-    faults.at(Point.HISTORY_WRITTEN);
+    int part = writeOut(Math.max(linked, 0),
+        new Slice(ByteBuffer.wrap(bytes, (int) at[from], (int) (at[cut] - at[from]))));
     doc.replace(top, cut, List.of(link(part), ""));
     retryAbove = 0;
-    log.info("moved {} bytes of finished history of {} into {}", at[cut] - at[from], file.getFileName(),
-        folder.getFileName().resolve(name(part)));
     return true;
+  }
+
+  /**
+   * Whether a part can be written: the history folder and the log's folder are real folders (else the history
+   * stays in the log, and the broker's log says so).
+   */
+  boolean placeable() {
+    if (LogPaths.folderProblem(folder) == null && LogPaths.folderProblem(file.getParent()) == null) {
+      return true;
+    }
+    log.warn("{} is not a folder: the history of {} stays in it", folder, file);
+    return false;
+  }
+
+  /**
+   * Writes {@code body} (history the log holds) as the next part after {@code linked} linked ones, durably, before
+   * the log that no longer holds it is written; the caller then puts {@link #link} of the returned number in its
+   * place.
+   *
+   * @return the part's number
+   */
+  int writeOut(int linked, Body body) throws IOException {
+    int part = nextPart(linked, body);
+    writePart(part, body);
+    faults.at(Point.HISTORY_WRITTEN);
+    log.info("moved {} bytes of finished history of {} into {}", body.length(), file.getFileName(),
+        folder.getFileName().resolve(name(part)));
+    return part;
+  }
+
+  /** Where the kept history may start at the earliest, for a live region at byte {@code liveAt}: its last quarter. */
+  long keepFrom(long liveAt) {
+    return liveAt - above / 4;
   }
 
   /**
@@ -111,7 +138,7 @@ final class History {
    * history, or the live region when there is none.
    */
   private int cut(LogDocument doc, long[] at, int from, int live) {
-    long keepFrom = at[live] - above / 4;
+    long keepFrom = keepFrom(at[live]);
     for (int i = from + 1; i < live; i++) {
       if (at[i] >= keepFrom && doc.line(i).startsWith(JournalFormat.REQUEST_MARK) && !doc.inFence(i)) {
         return i;
@@ -176,12 +203,76 @@ final class History {
   }
 
   /**
+   * The history bytes a part holds: a slice of the log's bytes in memory ({@link Slice}), or a range of the log's
+   * file, copied by the kernel ({@link Range}, for a log too big to read whole; see {@link StreamedPrime}).
+   */
+  sealed interface Body permits Slice, Range {
+    long length();
+
+    /** Reads up to {@code dst.remaining()} bytes from {@code offset} of the body into {@code dst}. */
+    void read(long offset, ByteBuffer dst) throws IOException;
+
+    /** Writes the whole body at the end of {@code out}. */
+    void copyTo(FileChannel out) throws IOException;
+  }
+
+  /** Bytes in memory. */
+  record Slice(ByteBuffer bytes) implements Body {
+    @Override
+    public long length() {
+      return bytes.remaining();
+    }
+
+    @Override
+    public void read(long offset, ByteBuffer dst) {
+      ByteBuffer src = bytes.duplicate();
+      src.position(src.position() + (int) offset);
+      src.limit(Math.min(src.limit(), src.position() + dst.remaining()));
+      dst.put(src);
+    }
+
+    @Override
+    public void copyTo(FileChannel out) throws IOException {
+      AtomicFiles.writeFully(out, bytes.duplicate(), out.size());
+    }
+  }
+
+  /** Bytes {@code [from, from + length)} of an open file. */
+  record Range(FileChannel src, long from, long length) implements Body {
+    @Override
+    public void read(long offset, ByteBuffer dst) throws IOException {
+      int limit = dst.limit();
+      int start = dst.position();
+      dst.limit(start + (int) Math.min(dst.remaining(), length - offset));
+      try {
+        while (dst.hasRemaining() && src.read(dst, from + offset + dst.position() - start) >= 0) {
+          // fill what is asked for
+        }
+      } finally {
+        dst.limit(limit);
+      }
+    }
+
+    @Override
+    public void copyTo(FileChannel out) throws IOException {
+      long at = out.size();
+      for (long done = 0; done < length; ) {
+        long n = src.transferTo(from + done, length - done, out.position(at + done));
+        if (n <= 0) {
+          throw new IOException("the log got shorter while its history was moved out: " + (length - done) + " bytes");
+        }
+        done += n;
+      }
+    }
+  }
+
+  /**
    * The number of the part to write after {@code linked} linked ones: the next one, unless a file of that number is
    * there with other history than the log's (the link line was edited away): then the one after the highest. A file
    * of the next number whose history the log still holds is what a write stopped before replacing the log left: it
    * is written again.
    */
-  private int nextPart(int linked, ByteBuffer body) throws IOException {
+  private int nextPart(int linked, Body body) throws IOException {
     int next = linked + 1;
     Path p = folder.resolve(name(next));
     if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS) || leftover(p, body)) {
@@ -199,27 +290,59 @@ final class History {
     return highest + 1;
   }
 
-  /** Whether the part at {@code p} holds a beginning of {@code body} (the history the log still holds). */
-  private static boolean leftover(Path p, ByteBuffer body) throws IOException {
-    byte[] part;
-    try {
-      part = Files.readAllBytes(p);
+  /**
+   * Whether the part at {@code p} holds a beginning of {@code body} (the history the log still holds). Both are
+   * compared a chunk at a time: either can be hundreds of MB.
+   */
+  private static boolean leftover(Path p, Body body) throws IOException {
+    try (FileChannel part = FileChannel.open(p, StandardOpenOption.READ)) {
+      long start = bodyStart(part);
+      long n = part.size() - start;
+      if (n > body.length()) {
+        return false;
+      }
+      ByteBuffer a = ByteBuffer.allocate(COMPARE_CHUNK);
+      ByteBuffer b = ByteBuffer.allocate(COMPARE_CHUNK);
+      for (long done = 0; done < n; ) {
+        a.clear().limit((int) Math.min(COMPARE_CHUNK, n - done));
+        b.clear().limit(a.limit());
+        while (a.hasRemaining() && part.read(a, start + done + a.position()) >= 0) {
+          // fill the chunk
+        }
+        body.read(done, b);
+        if (a.position() < a.limit() || b.position() < b.limit() || !a.flip().equals(b.flip())) {
+          return false;
+        }
+        done += a.limit();
+      }
+      return true;
     } catch (NoSuchFileException e) {
       return true;
     }
-    int start = 0;
-    for (int lines = 0; lines < 2 && start < part.length; start++) {
-      if (part[start] == '\n') {
-        lines++;
+  }
+
+  /** Where a part's history starts: after its first two lines (the intro and a blank line). */
+  private static long bodyStart(FileChannel part) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(COMPARE_CHUNK);
+    long at = 0;
+    int lines = 0;
+    while (true) {
+      buf.clear();
+      int n = part.read(buf, at);
+      if (n <= 0) {
+        return at;
       }
+      for (int i = 0; i < n; i++) {
+        if (buf.get(i) == '\n' && ++lines == 2) {
+          return at + i + 1;
+        }
+      }
+      at += n;
     }
-    int n = part.length - start;
-    int from = body.arrayOffset() + body.position();
-    return n <= body.remaining() && Arrays.equals(part, start, part.length, body.array(), from, from + n);
   }
 
   /** Writes a part once: temporary file, fsync, rename, folder fsync (and the log folder's, for a new folder). */
-  private void writePart(int part, ByteBuffer body) throws IOException {
+  private void writePart(int part, Body body) throws IOException {
     if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
       Files.createDirectories(folder);
       DirSync.now(file.getParent());
@@ -229,7 +352,7 @@ final class History {
     try {
       try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         AtomicFiles.writeFully(out, ByteBuffer.wrap(Utf8.encode(intro(part) + "\n\n")), 0);
-        AtomicFiles.writeFully(out, body.duplicate(), out.size());
+        body.copyTo(out);
         out.force(true);
       }
       AtomicFiles.move(tmp, target);

@@ -337,7 +337,12 @@ final class LogDocument {
 
   /** Whether line i is a placeholder status line such as {@code executing (5s)}. */
   boolean isPendingStatus(int i) {
-    return i < lines.size() && PENDING_STATUS.matcher(lines.get(i)).matches();
+    return i < lines.size() && isPendingStatus(lines.get(i));
+  }
+
+  /** Whether {@code line} is a placeholder status line such as {@code executing (5s)}. */
+  static boolean isPendingStatus(String line) {
+    return PENDING_STATUS.matcher(line).matches();
   }
 
   /** The fence that opens at line i, or null. */

@@ -139,21 +139,45 @@ public final class RealmLog implements AutoCloseable {
     private final boolean hadFooter;
     private final Orphans orphans;
 
-    private Primed(Path file, RegionReader reader, boolean hadFooter, Orphans orphans) {
+    Primed(Path file, RegionReader reader, boolean hadFooter, Orphans orphans) {
       this.file = file;
       this.reader = reader;
       this.hadFooter = hadFooter;
       this.orphans = orphans;
     }
+
+    /** Where the log's live region is, and what was read there (for tests comparing two ways of priming). */
+    RegionReader reader() {
+      return reader;
+    }
+
+    /** Whether the log had its footer. */
+    boolean hadFooter() {
+      return hadFooter;
+    }
   }
 
   /**
-   * Reads and parses {@code file} whole, on the caller's thread (not the core's: for a 200 MB log this takes
-   * seconds), and moves its finished history out ({@link History}) when it is past {@code options}' threshold, the
-   * one-time cost of adopting a big log; null when it is not there. Touches no {@link RealmLog}.
+   * Reads {@code file} on the caller's thread (not the core's: for a 200 MB log this takes seconds), finds its live
+   * region, and moves its finished history out ({@link History}) when it is past {@code options}' threshold, the
+   * one-time cost of adopting a big log; null when it is not there. A log of {@link StreamedPrime#FROM} bytes or
+   * more is scanned a chunk at a time, its history copied by the kernel, and only what stays in it parsed
+   * ({@link StreamedPrime}); a smaller one, or one the scan is not sure of, is read and parsed whole. Touches no
+   * {@link RealmLog}.
    */
   public static Primed prime(Path file, WriteOptions options) throws IOException {
     LogPaths.requireRegularOrAbsent(file);
+    AtomicFiles.Stamp stamp = AtomicFiles.Stamp.of(file);
+    Primed streamed = stamp != null && stamp.size() >= StreamedPrime.FROM ? StreamedPrime.prime(file, options, true)
+        : null;
+    return streamed != null ? streamed : primeWhole(file, options, true);
+  }
+
+  /**
+   * {@link #prime} reading and parsing the file whole; {@code move} false leaves its history where it is (a retry
+   * after the file changed under a move).
+   */
+  static Primed primeWhole(Path file, WriteOptions options, boolean move) throws IOException {
     RegionReader r = new RegionReader(file);
     Snapshot s = r.read(true, null);
     if (s.bytes() == null) {
@@ -161,7 +185,7 @@ public final class RealmLog implements AutoCloseable {
     }
     LogDocument doc = LogDocument.parse(s.text(), true);
     Orphans orphans = new Orphans();
-    if (new History(file, options.historyAbove(), options.faults()).moveOut(doc, s.bytes())) {
+    if (move && new History(file, options.historyAbove(), options.faults()).moveOut(doc, s.bytes())) {
       byte[] out = Utf8.encode(doc.text());
       int common = Math.max(0, Arrays.mismatch(s.bytes(), out));
       AtomicFiles.Stamp written;

@@ -8,6 +8,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -164,6 +165,16 @@ final class RegionReader {
   /** Forgets the region: the file changed in a way a read must see whole (a recovery, a failed write). */
   void forget() {
     region = null;
+  }
+
+  /**
+   * What this reader knows, for tests comparing two readers of a file: the region's offset (-1 for none), guard and
+   * bytes, and the bytes last seen and their offset.
+   */
+  List<Object> state() {
+    return region == null ? List.of(-1L, List.of(), List.of(), seenAt, Arrays.toString(seen))
+        : List.of(region.offset, Arrays.toString(region.guard), Arrays.toString(region.bytes), seenAt,
+            Arrays.toString(seen));
   }
 
   /** How many reads took only the live region, and how many the whole file. */
