@@ -168,8 +168,7 @@ final class LogWriter {
     }
     inFlight = true;
     try {
-      // on the thread that brought this work, once it leaves the core (no wake-up of a pool thread), or the pool's
-      core.offload(() -> write(batch, done, closing), pool);
+      pool.execute(() -> write(batch, done, closing));
     } catch (RejectedExecutionException e) {
       inFlight = false;
       ended(null, new IOException("the broker is shutting down", e), Duration.ZERO, done);

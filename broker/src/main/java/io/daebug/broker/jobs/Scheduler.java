@@ -19,14 +19,6 @@ public interface Scheduler {
   /** Runs {@code task} on the core after the task running now. */
   void execute(Runnable task);
 
-  /**
-   * Runs {@code task} off the core: on the calling thread once it leaves the core when the core allows it
-   * ({@link SerialExecutor#whenLeaving}), else on {@code elsewhere}. Call it from a core task.
-   */
-  default void offload(Runnable task, java.util.concurrent.Executor elsewhere) {
-    elsewhere.execute(task);
-  }
-
   /** Runs {@code task} on the core once, {@code delay} from now. */
   Timer schedule(Runnable task, Duration delay);
 
@@ -39,15 +31,6 @@ public interface Scheduler {
       @Override
       public void execute(Runnable task) {
         core.execute(task);
-      }
-
-      @Override
-      public void offload(Runnable task, java.util.concurrent.Executor elsewhere) {
-        if (core instanceof SerialExecutor serial) {
-          serial.whenLeaving(task, elsewhere);
-        } else {
-          elsewhere.execute(task);
-        }
       }
 
       @Override

@@ -40,18 +40,12 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
   private final ScheduledThreadPoolExecutor timer;
   private final ThreadPoolExecutor relay;
   private volatile Thread relayThread;
-  private volatile Thread timerThread;
   private volatile boolean shutdown;
-  /** Per thread: the task it runs once it leaves the core ({@link #whenLeaving}). */
-  private final ThreadLocal<Runnable> leaving = new ThreadLocal<>();
-  /** Per thread: whether it runs such a task now (one at a time, never nested). */
-  private final ThreadLocal<Boolean> offloaded = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
   public SerialExecutor() {
     timer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "daebug-timer");
       t.setDaemon(true);
-      timerThread = t;
       return t;
     });
     timer.setRemoveOnCancelPolicy(true);
@@ -79,9 +73,7 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
    */
   private void drain() {
     boolean borrowed = Thread.currentThread() != relayThread;
-    boolean owned = false;
     while (!tasks.isEmpty() && running.compareAndSet(false, true)) {
-      owned = true;
       boolean sliceOver = false;
       try {
         long start = System.nanoTime();
@@ -103,46 +95,8 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
       }
       // released before the hand-off, so daebug-core (or a thread submitting meanwhile) can take the queue
       if (sliceOver && handOff()) {
-        break;
+        return;
       }
-    }
-    if (owned) {
-      runLeaving();
-    }
-  }
-
-  /**
-   * Has {@code task} run on the calling thread once it leaves the core, right after the core task calling this and
-   * those it drains with it, instead of waking another thread for it: a job's journal write runs on the thread
-   * that brought its request or result, which saves a park and an unpark (about 0.1 ms quiet, up to a millisecond
-   * on a busy two-core machine) on every job's path. Only one such task per thread at a time; the core's own
-   * thread, the timer's, and a thread already running one hand {@code task} to {@code elsewhere} instead. Call it
-   * from a core task.
-   */
-  public void whenLeaving(Runnable task, java.util.concurrent.Executor elsewhere) {
-    Thread t = Thread.currentThread();
-    if (t == relayThread || t == timerThread || offloaded.get() || leaving.get() != null) {
-      elsewhere.execute(task);
-      return;
-    }
-    leaving.set(task);
-  }
-
-  /** Runs the task {@link #whenLeaving} left for this thread, if any, now that it is off the core. */
-  private void runLeaving() {
-    Runnable task = leaving.get();
-    if (task == null || offloaded.get()) {
-      return;
-    }
-    leaving.remove();
-    offloaded.set(Boolean.TRUE);
-    try {
-      task.run();
-    } catch (RuntimeException | Error e) {
-      Thread t = Thread.currentThread();
-      t.getUncaughtExceptionHandler().uncaughtException(t, e);
-    } finally {
-      offloaded.set(Boolean.FALSE);
     }
   }
 

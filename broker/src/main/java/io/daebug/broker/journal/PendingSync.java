@@ -3,26 +3,38 @@ package io.daebug.broker.journal;
 import io.daebug.broker.journal.WriteFaults.Point;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fsyncs a version written {@link Durability#DURABLE_AFTER} through the channel that wrote it (so it is that file,
- * even if the log was replaced since), then the folder ({@link DirSync#sync}, shared with every other writer's).
- * Thread-safe: it touches nothing of the log's writer.
+ * Fsyncs a version written {@link Durability#DURABLE_AFTER} through a descriptor of it (so it is that file, even if
+ * the log was replaced since), then the folder ({@link DirSync#sync}, shared with every other writer's). A task whose
+ * log has a later version handed out for its own fsync only closes its descriptor: that version holds everything
+ * this one did, and its task runs after this one (under many jobs in flight, one fsync then serves several
+ * writes). Thread-safe: it touches nothing of the log's writer.
  */
 public final class PendingSync implements Runnable, AutoCloseable {
   private final FileChannel channel;
   private final DirSync dirSync;
   private final WriteFaults faults;
+  private final AtomicLong lastHandedOut;
+  private final long seq;
 
-  PendingSync(FileChannel channel, DirSync dirSync, WriteFaults faults) {
+  /** @param lastHandedOut the log's count of versions handed out for an fsync: this one is the next */
+  PendingSync(FileChannel channel, DirSync dirSync, WriteFaults faults, AtomicLong lastHandedOut) {
     this.channel = channel;
     this.dirSync = dirSync;
     this.faults = faults;
+    this.lastHandedOut = lastHandedOut;
+    this.seq = lastHandedOut.incrementAndGet();
   }
 
   @Override
   public void run() {
+    if (lastHandedOut.get() != seq) {
+      close(); // a later version's task makes this one durable with its own
+      return;
+    }
     try {
       channel.force(true);
     } catch (IOException e) {

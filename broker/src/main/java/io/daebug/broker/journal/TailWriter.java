@@ -30,6 +30,8 @@ final class TailWriter {
   private final WriteFaults faults;
   /** The channel of the last version written {@link Durability#DURABLE_AFTER}, until {@link #takeSync}. */
   private PendingSync pending;
+  /** The last version of this log handed out for an fsync: an earlier one's task, run later, has nothing to do. */
+  private final java.util.concurrent.atomic.AtomicLong lastHandedOut = new java.util.concurrent.atomic.AtomicLong();
 
   TailWriter(Path file, DirSync dirSync, Orphans orphans, WriteFaults faults) {
     this.file = file;
@@ -119,7 +121,7 @@ final class TailWriter {
         faults.at(Point.SYNCED);
       } else if (out != null) {
         // the new version's own descriptor: the task fsyncs that file, whatever replaced it since
-        unsynced(new PendingSync(out, dirSync, faults));
+        unsynced(new PendingSync(out, dirSync, faults, lastHandedOut));
         out = null;
       }
       return written;

@@ -33,58 +33,6 @@ class SerialExecutorTest {
     assertThat(ran).containsExactly(Thread.currentThread());
   }
 
-  /** What {@link SerialExecutor#whenLeaving} hands to another thread: recorded, run by the test when it wants. */
-  private static final class Elsewhere implements java.util.concurrent.Executor {
-    final List<Runnable> got = Collections.synchronizedList(new ArrayList<>());
-
-    @Override
-    public void execute(Runnable task) {
-      got.add(task);
-    }
-  }
-
-  @Test
-  void aTaskLeftForLeavingRunsOnTheSubmittingThreadAfterTheCoreTasksItDrainedAndOnlyOneAtATime() {
-    Elsewhere pool = new Elsewhere();
-    List<String> order = Collections.synchronizedList(new ArrayList<>());
-    List<Thread> ranOn = Collections.synchronizedList(new ArrayList<>());
-    core.execute(() -> {
-      order.add("core task");
-      core.whenLeaving(() -> {
-        order.add("left");
-        ranOn.add(Thread.currentThread());
-        // run off the core: a core task it submits runs at once, and what that one leaves goes elsewhere
-        core.execute(() -> {
-          order.add("its end on the core");
-          core.whenLeaving(() -> order.add("never here"), pool);
-        });
-      }, pool);
-      core.whenLeaving(() -> order.add("second"), pool); // one per thread: this one goes elsewhere
-      core.execute(() -> order.add("queued core task"));
-    });
-    // execute returns once the thread left the core and ran what it left (unless a slow machine ended its slice:
-    // then daebug-core drains the rest, and the left task still runs here, after)
-    assertThat(order).containsExactly("core task", "queued core task", "left", "its end on the core");
-    assertThat(ranOn).containsExactly(Thread.currentThread());
-    assertThat(pool.got).hasSize(2);
-    pool.got.forEach(Runnable::run);
-    assertThat(order).endsWith("second", "never here");
-  }
-
-  @Test
-  void theCoresOwnThreadLeavesNothingForLater() throws Exception {
-    Elsewhere pool = new Elsewhere();
-    CountDownLatch onTimer = new CountDownLatch(1);
-    AtomicReference<Boolean> leftHere = new AtomicReference<>();
-    core.schedule(() -> {
-      core.whenLeaving(() -> leftHere.set(true), pool); // the timer thread runs timers: the task goes elsewhere
-      onTimer.countDown();
-    }, 1, TimeUnit.MILLISECONDS);
-    assertThat(onTimer.await(10, TimeUnit.SECONDS)).isTrue();
-    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(pool.got).hasSize(1));
-    assertThat(leftHere.get()).isNull();
-  }
-
   @Test
   void aTaskSubmittedFromATaskRunsAfterItNotInsideIt() {
     // synchronized, and awaited: on a busy machine the borrowed thread's 5 ms slice can end after the outer task,

@@ -336,4 +336,37 @@ class TailWriterTest {
   private static String carried(Orphans orphans) {
     return orphans.drain().stream().map(Orphans.Piece::text).collect(java.util.stream.Collectors.joining());
   }
+
+  @Test
+  void anEarlierVersionsFsyncIsLeftToTheLaterVersionsTaskThatHoldsItAll() throws Exception {
+    Path f = dir.resolve("a.md");
+    Files.writeString(f, "start\n");
+    java.util.List<WriteFaults.Point> synced = new java.util.concurrent.CopyOnWriteArrayList<>();
+    WriteFaults seen = new WriteFaults() {
+      @Override
+      public void at(WriteFaults.Point point) {
+        if (point == WriteFaults.Point.SYNCED) {
+          synced.add(point);
+        }
+      }
+    };
+    try (DirSync sync = new DirSync(dir); Orphans orphans = new Orphans()) {
+      TailWriter writer = new TailWriter(f, sync, orphans, seen);
+      long size = Files.size(f);
+      AtomicFiles.Stamp first = writer.write(AtomicFiles.Stamp.of(f), size, 0,
+          "one\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), Durability.DURABLE_AFTER);
+      PendingSync one = writer.takeSync();
+      writer.write(first, first.size(), 0, "two\n".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          Durability.DURABLE_AFTER);
+      PendingSync two = writer.takeSync();
+      assertThat(one).isNotNull();
+      assertThat(two).isNotNull();
+      one.run();
+      assertThat(synced).as("the first version's task: the second holds it all").isEmpty();
+      two.run();
+      assertThat(synced).hasSize(1);
+      assertThat(writer.takeSync()).as("handed out once").isNull();
+    }
+    assertThat(Files.readString(f)).isEqualTo("start\none\ntwo\n");
+  }
 }
