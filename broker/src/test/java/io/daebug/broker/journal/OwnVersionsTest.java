@@ -48,6 +48,22 @@ class OwnVersionsTest {
     }
   }
 
+  /** A watcher of {@link #root} that records the logs it reports changed. */
+  private JournalWatcher watcher(DirSync sync, List<String> changed) throws java.io.IOException {
+    return new JournalWatcher(root, new JournalWatcher.Listener() {
+      @Override
+      public void logChanged(String fileName) {
+        changed.add(fileName);
+      }
+
+      @Override
+      public void allLogsChanged() {}
+
+      @Override
+      public void registryChanged() {}
+    }, sync.ownVersions());
+  }
+
   @Test
   void theWatcherReportsAnAgentsChangeButNotTheBrokersOwnWrite() throws Exception {
     Path dir = Files.createDirectories(root.resolve("daebug"));
@@ -57,18 +73,7 @@ class OwnVersionsTest {
     List<String> changed = new CopyOnWriteArrayList<>();
     try (DirSync sync = new DirSync(dir);
         Orphans orphans = new Orphans();
-        JournalWatcher watcher = new JournalWatcher(root, new JournalWatcher.Listener() {
-          @Override
-          public void logChanged(String fileName) {
-            changed.add(fileName);
-          }
-
-          @Override
-          public void allLogsChanged() {}
-
-          @Override
-          public void registryChanged() {}
-        }, sync.ownVersions())) {
+        JournalWatcher watcher = watcher(sync, changed)) {
       watcher.start();
       Files.writeString(marker, "first\n"); // the watcher runs: its event comes
       await().atMost(Duration.ofSeconds(30)).until(() -> changed.contains("marker.md"));
@@ -92,18 +97,7 @@ class OwnVersionsTest {
     List<String> changed = new CopyOnWriteArrayList<>();
     try (DirSync sync = new DirSync(dir);
         Orphans orphans = new Orphans();
-        JournalWatcher watcher = new JournalWatcher(root, new JournalWatcher.Listener() {
-          @Override
-          public void logChanged(String fileName) {
-            changed.add(fileName);
-          }
-
-          @Override
-          public void allLogsChanged() {}
-
-          @Override
-          public void registryChanged() {}
-        }, sync.ownVersions());
+        JournalWatcher watcher = watcher(sync, changed);
         java.nio.channels.FileChannel agent = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE,
             StandardOpenOption.APPEND)) {
       watcher.start();
