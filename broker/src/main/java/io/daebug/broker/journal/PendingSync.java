@@ -4,6 +4,7 @@ import io.daebug.broker.journal.WriteFaults.Point;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
  * writes). Thread-safe: it touches nothing of the log's writer.
  */
 public final class PendingSync implements Runnable, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(PendingSync.class);
   private final FileChannel channel;
   private final DirSync dirSync;
   private final WriteFaults faults;
@@ -38,7 +40,7 @@ public final class PendingSync implements Runnable, AutoCloseable {
     try {
       channel.force(true);
     } catch (IOException e) {
-      LoggerFactory.getLogger(PendingSync.class).warn("cannot fsync a log version: {}", e.toString());
+      log.warn("cannot fsync a log version: {}", e.toString());
     } finally {
       close();
     }

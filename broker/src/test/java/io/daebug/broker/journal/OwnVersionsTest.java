@@ -48,6 +48,13 @@ class OwnVersionsTest {
     }
   }
 
+  /** Starts {@code watcher} and returns once it runs: a write to {@code marker} was reported. */
+  private static void running(JournalWatcher watcher, Path marker, List<String> changed) throws Exception {
+    watcher.start();
+    Files.writeString(marker, "first\n");
+    await().atMost(Duration.ofSeconds(30)).until(() -> changed.contains("marker.md"));
+  }
+
   /** A watcher of {@link #root} that records the logs it reports changed. */
   private JournalWatcher watcher(DirSync sync, List<String> changed) throws java.io.IOException {
     return new JournalWatcher(root, new JournalWatcher.Listener() {
@@ -74,9 +81,7 @@ class OwnVersionsTest {
     try (DirSync sync = new DirSync(dir);
         Orphans orphans = new Orphans();
         JournalWatcher watcher = watcher(sync, changed)) {
-      watcher.start();
-      Files.writeString(marker, "first\n"); // the watcher runs: its event comes
-      await().atMost(Duration.ofSeconds(30)).until(() -> changed.contains("marker.md"));
+      running(watcher, marker, changed);
       changed.clear();
       write(f, "broker\n", sync, orphans);
       Files.writeString(marker, "second\n", StandardOpenOption.APPEND);
@@ -100,9 +105,7 @@ class OwnVersionsTest {
         JournalWatcher watcher = watcher(sync, changed);
         java.nio.channels.FileChannel agent = java.nio.channels.FileChannel.open(f, StandardOpenOption.WRITE,
             StandardOpenOption.APPEND)) {
-      watcher.start();
-      Files.writeString(marker, "first\n");
-      await().atMost(Duration.ofSeconds(30)).until(() -> changed.contains("marker.md"));
+      running(watcher, marker, changed);
       write(f, "broker\n", sync, orphans); // replaces the version the agent holds open
       Files.writeString(dir.resolve("second.md"), "second\n");
       // events come in order: once this one is in, the broker's write had its chance to be reported
