@@ -34,6 +34,9 @@ final class Commands {
 
     String restart() throws InterruptedException;
 
+    /** Throws {@link DapException} {@code AdapterError} when there is no live adapter to send a command to. */
+    void requireAdapter();
+
     String terminate() throws InterruptedException;
 
     /** Where the program is: file, line, source line, locals in brief. */
@@ -47,6 +50,9 @@ final class Commands {
     int space = trimmed.indexOf(' ');
     String verb = (space < 0 ? trimmed : trimmed.substring(0, space)).toLowerCase(Locale.ROOT);
     String arg = space < 0 ? "" : trimmed.substring(space + 1).strip();
+    if (!verb.equals("help") && !verb.equals("restart")) {
+      c.requireAdapter();
+    }
     Debugger d = c.debugger();
     switch (verb) {
       case "break", "b" -> {

@@ -125,16 +125,10 @@ final class DebugRealm implements JobExecutor, DapSession.Listener, Commands.Con
         job.fail("Cancelled", "cancelled before it ran");
         return;
       }
-      if (startFailure != null) {
-        throw new DapException("AdapterError", startFailure, null);
-      }
-      DapSession s = debugger.session();
-      if (s.phase() == DapSession.Phase.DEAD) {
-        throw new DapException("AdapterError", s.deathReason(), null);
-      }
       if ("dap".equalsIgnoreCase(job.language())) {
         commands(job);
       } else {
+        requireAdapter();
         job.succeed(evaluate(job));
       }
     } catch (DapException e) {
@@ -306,10 +300,29 @@ final class DebugRealm implements JobExecutor, DapSession.Listener, Commands.Con
     return sb.toString();
   }
 
+  /**
+   * A dap fence's {@code help} and {@code restart} need no adapter; every other command and every expression
+   * fails while the session could not start or its adapter died (it can crash on its own, as lldb-vscode 15
+   * sometimes does after its program exits), and the error says {@code restart} starts a new one.
+   */
+  @Override
+  public void requireAdapter() {
+    String why = startFailure;
+    DapSession s = debugger.session();
+    if (why == null && s != null && s.phase() == DapSession.Phase.DEAD) {
+      why = s.deathReason();
+    }
+    if (why != null) {
+      throw new DapException("AdapterError", why + "\n`restart` in a dap fence starts a new debug adapter", null);
+    }
+  }
+
   @Override
   public String restart() throws InterruptedException {
     DapSession old = debugger.session();
-    old.close();
+    if (old != null) {
+      old.close();
+    }
     startSession();
     if (startFailure != null) {
       throw new DapException("AdapterError", startFailure, null);

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The debug realm on a C program ({@code gcc -g -O0}) under the real {@code lldb-vscode-15} (Debian's
  * {@code lldb-15}), which speaks DAP over its stdin and stdout. Realm {@code tool} walks a run from entry to
- * exit; realm {@code spin} loops forever, for an evaluation while running and an adapter killed mid-job. The
- * tests are steps of one session, in order.
+ * exit; realm {@code spin} loops forever, for an evaluation while running, an adapter killed mid-job and a
+ * new adapter started by {@code restart}. The tests are steps of one session, in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CDebugIT {
@@ -102,6 +102,13 @@ class CDebugIT {
     spin.killAdapter("lldb-vscode");
     assertThat(spin.awaitReply("victim")).startsWith("#### \uD83D\uDEABspin to").contains("AdapterError");
     spin.awaitListed("adapter died");
-    assertThat(tool.ask("dap", "help")).contains("commands: break FILE:LINE");
+    assertThat(spin.ask("c", "ticks")).startsWith("#### \uD83D\uDEABspin to").contains("AdapterError",
+        "`restart` in a dap fence starts a new debug adapter");
+    assertThat(spin.ask("dap", "help")).contains("commands: break FILE:LINE");
+    assertThat(spin.ask("dap", "restart")).contains("> restart\nrestarted: running");
+    spin.awaitListed("live, running");
+    assertThat(spin.ask("c", "ticks > 0")).contains("the program was running: paused it in");
+    // the other realm's session is its own: it restarts and stops on entry as launched
+    assertThat(tool.ask("dap", "restart")).contains("> restart\nrestarted: stopped");
   }
 }
