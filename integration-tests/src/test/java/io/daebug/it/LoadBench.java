@@ -23,7 +23,10 @@ import java.util.Locale;
  * {@code mvn -B -pl integration-tests exec:exec@load-bench -Dbench.realms=200 -Dbench.seconds=60}. Other properties
  * (defaults): {@code bench.appenders} (4) appender threads, {@code bench.fileInFlight} (2) requests in flight per
  * realm from the files, {@code bench.controllers} (2) Java clients, {@code bench.controllerInFlight} (1) jobs in flight
- * per realm per client, {@code bench.eventMs} (2000) between one realm's background events.
+ * per realm per client, {@code bench.eventMs} (2000) between one realm's background events, {@code bench.warmup} (20)
+ * seconds of the same load before the measured window (a fresh broker's JIT compilers take about as much CPU as the
+ * broker's own work in its first half minute; {@code 0} measures from the start, as figures before 7 Dec did). The
+ * whole run, warm-up included, is printed too.
  */
 public final class LoadBench {
   private LoadBench() {}
@@ -32,10 +35,10 @@ public final class LoadBench {
     LoadRun.Options o = new LoadRun.Options(property("bench.realms", 200),
         Duration.ofSeconds(property("bench.seconds", 60)), property("bench.appenders", 4),
         property("bench.fileInFlight", 2), property("bench.controllers", 2), property("bench.controllerInFlight", 1),
-        Duration.ofMillis(property("bench.eventMs", 2000)));
-    System.out.printf(Locale.ROOT, "load: %d realms for %d s; %d appender threads, %d requests in flight per realm"
+        Duration.ofMillis(property("bench.eventMs", 2000)), Duration.ofSeconds(property("bench.warmup", 20)));
+    System.out.printf(Locale.ROOT, "load: %d realms for %d s after a %d s warm-up under the same load; %d appender threads, %d requests in flight per realm"
         + " from the logs; %d controllers, %d job(s) in flight per realm each; a background event per realm every"
-        + " %d ms%n", o.realms(), o.duration().toSeconds(), o.appenders(), o.fileInFlight(), o.controllers(),
+        + " %d ms%n", o.realms(), o.duration().toSeconds(), o.warmup().toSeconds(), o.appenders(), o.fileInFlight(), o.controllers(),
         o.controllerInFlight(), o.eventEvery().toMillis());
     String loadBefore = loadAverage();
     Path root = Files.createTempDirectory("daebug-load-bench-");
@@ -50,6 +53,10 @@ public final class LoadBench {
     System.out.printf(Locale.ROOT, "CPU in the window: broker %.1f s (%.0f%% of one core, %.2f ms per job), this"
         + " JVM (realms, agents, controllers) %.1f s%n", r.brokerCpuSeconds(), 100 * r.brokerCpuSeconds() / r.seconds(),
         1000 * r.brokerCpuSeconds() / Math.max(1, all), r.benchCpuSeconds());
+    LoadRun.Whole w = r.whole();
+    System.out.printf(Locale.ROOT, "whole run, warm-up included (%.1f s): %,d jobs = %.1f jobs/s, broker CPU %.1f s"
+        + " (%.2f ms per job)%n", w.seconds(), w.answered(), w.answered() / w.seconds(), w.brokerCpuSeconds(),
+        1000 * w.brokerCpuSeconds() / Math.max(1, w.answered()));
     int[] perRealm = r.perRealmInWindow();
     System.out.printf(Locale.ROOT, "jobs answered per realm in the window: min %d, median %d, max %d%n", perRealm[0],
         perRealm[perRealm.length / 2], perRealm[perRealm.length - 1]);

@@ -50,7 +50,13 @@ final class LoadRun {
 
   /** What to run. */
   record Options(int realms, Duration duration, int appenders, int fileInFlight, int controllers,
-      int controllerInFlight, Duration eventEvery) {
+      int controllerInFlight, Duration eventEvery, Duration warmup) {
+    /** With no warm-up: the window starts with the load. */
+    Options(int realms, Duration duration, int appenders, int fileInFlight, int controllers, int controllerInFlight,
+        Duration eventEvery) {
+      this(realms, duration, appenders, fileInFlight, controllers, controllerInFlight, eventEvery, Duration.ZERO);
+    }
+
     Options {
       if (realms < 1 || appenders < 1 || fileInFlight < 0 || controllers < 0 || controllerInFlight < 0) {
         throw new IllegalArgumentException("realms and appenders must be positive, the others not negative");
@@ -61,19 +67,24 @@ final class LoadRun {
   /**
    * What happened. Latencies are in nanoseconds, sorted; {@code perRealmInWindow} is how many jobs each realm had
    * answered when the load stopped, sorted (a realm far below the others was starved); the CPU seconds are the
-   * broker's process and this JVM's (realms, appenders, controllers, watcher) during the window.
+   * broker's process and this JVM's (realms, appenders, controllers, watcher) during the window. The window starts
+   * after the warm-up ({@link Options#warmup}), in which the same load runs (the broker's JIT compilers are busiest
+   * then); {@code whole} is the run from its start, warm-up included. Latencies are of the jobs answered in the window.
    */
   record Result(Options options, double seconds, int fileAnsweredInWindow, int controllerAnsweredInWindow,
       int[] perRealmInWindow, double brokerCpuSeconds, double benchCpuSeconds, long[] fileLatency,
       long[] controllerLatency, int jobEventsSent, int backgroundSent, LoadAudit.Tally tally,
       List<String> realmProblems, List<String> controllerProblems, List<String> waitProblems, int brokerExit,
-      List<String> brokerWarnings) {
+      List<String> brokerWarnings, Whole whole) {
     /** Nothing lost, duplicated, misplaced or failed, anywhere, and the broker stopped cleanly. */
     boolean clean() {
       return tally.clean() && realmProblems.isEmpty() && controllerProblems.isEmpty() && waitProblems.isEmpty()
           && brokerExit == 0;
     }
   }
+
+  /** The run from the start of the load to its end, warm-up included: seconds, jobs answered, broker CPU seconds. */
+  record Whole(double seconds, int answered, double brokerCpuSeconds) {}
 
   /** One realm and what was sent to it. */
   private static final class Target {
@@ -113,6 +124,10 @@ final class LoadRun {
   private final AtomicInteger jobEventsSent = new AtomicInteger();
   private final ConcurrentLinkedQueue<String> runProblems = new ConcurrentLinkedQueue<>();
   private volatile boolean stopped;
+  /** Whether the window is open: the warm-up is over and the load not stopped. */
+  private volatile boolean measuring;
+  /** Jobs answered in the warm-up. */
+  private final AtomicInteger answeredInWarmup = new AtomicInteger();
 
   private LoadRun(Options options, Path root, PrintStream progress) {
     this.options = options;
@@ -142,6 +157,7 @@ final class LoadRun {
     int[] perRealm;
     double brokerCpu;
     double benchCpu;
+    Whole whole;
     try (BrokerProcess broker = BrokerProcess.start(root, "--log-level", "WARN")) {
       URI uri = broker.awaitUri();
       connectRealms(http, uri);
@@ -152,9 +168,12 @@ final class LoadRun {
       try (ReplyWatcher watcher = new ReplyWatcher(root.resolve("daebug"))) {
         AtomicInteger fileAnswered = new AtomicInteger();
         AtomicInteger controllerAnswered = new AtomicInteger();
-        long start = System.nanoTime();
+        long loadStart = System.nanoTime();
+        long start = loadStart + options.warmup().toNanos();
         long deadline = start + options.duration().toNanos();
-        long brokerCpuStart = cpuNanos(broker.process().pid());
+        long brokerCpuAtLoad = cpuNanos(broker.process().pid());
+        measuring = options.warmup().isZero();
+        long brokerCpuStart = brokerCpuAtLoad;
         long benchCpuStart = cpuNanos(ProcessHandle.current().pid());
         startBackground(background);
         for (int k = 0; k < clients.size(); k++) {
@@ -165,12 +184,26 @@ final class LoadRun {
           }
         }
         List<Thread> appenders = startAppenders(watcher, deadline, fileAnswered);
+        if (!measuring) {
+          // a benchmark's warm-up (LoadIT has none): the same load, not counted
+          for (long left; (left = start - System.nanoTime()) > 0; ) {
+            TimeUnit.NANOSECONDS.sleep(left);
+          }
+          brokerCpuStart = cpuNanos(broker.process().pid());
+          benchCpuStart = cpuNanos(ProcessHandle.current().pid());
+          measuring = true;
+        }
         for (Thread a : appenders) {
           a.join();
         }
         stopped = true;
-        seconds = (System.nanoTime() - start) / 1e9;
-        brokerCpu = (cpuNanos(broker.process().pid()) - brokerCpuStart) / 1e9;
+        measuring = false;
+        long end = System.nanoTime();
+        seconds = (end - start) / 1e9;
+        long brokerCpuEnd = cpuNanos(broker.process().pid());
+        brokerCpu = (brokerCpuEnd - brokerCpuStart) / 1e9;
+        whole = new Whole((end - loadStart) / 1e9, answeredInWarmup.get() + fileAnswered.get()
+            + controllerAnswered.get(), (brokerCpuEnd - brokerCpuAtLoad) / 1e9);
         benchCpu = (cpuNanos(ProcessHandle.current().pid()) - benchCpuStart) / 1e9;
         fileInWindow = fileAnswered.get();
         controllerInWindow = controllerAnswered.get();
@@ -202,7 +235,7 @@ final class LoadRun {
     return new Result(options, seconds, fileInWindow, controllerInWindow, perRealm, brokerCpu, benchCpu,
         sorted(fileLatency),
         sorted(controllerLatency), jobEventsSent.get(), targets.stream().mapToInt(t -> t.background.size()).sum(),
-        audit(), realmProblems(), List.copyOf(controllerProblems), waitProblems, exit, warnings);
+        audit(), realmProblems(), List.copyOf(controllerProblems), waitProblems, exit, warnings, whole);
   }
 
   private void connectRealms(HttpClient http, URI uri) {
@@ -261,15 +294,27 @@ final class LoadRun {
       } else if (!r.value().isTextual() || !r.value().asText().equals(id)) {
         controllerProblems.add(t.name + ": controller job " + id + " got " + r.value());
       } else {
-        controllerLatency.add(took);
-        if (!stopped) {
-          answered.incrementAndGet();
-          t.answered.incrementAndGet();
-        }
+        count(took, controllerLatency, answered, t);
       }
       controllerOutstanding.decrementAndGet();
       submit(client, k, t, answered);
     });
+  }
+
+  /**
+   * A job answered: its latency and count go to the window while it is open, the count to the warm-up before it.
+   * Without a warm-up, every latency is kept (LoadIT checks that both sources were answered at all).
+   */
+  private void count(long took, ConcurrentLinkedQueue<Long> latency, AtomicInteger answered, Target t) {
+    if (measuring || options.warmup().isZero()) {
+      latency.add(took);
+    }
+    if (measuring) {
+      answered.incrementAndGet();
+      t.answered.incrementAndGet();
+    } else if (!stopped) {
+      answeredInWarmup.incrementAndGet();
+    }
   }
 
   /** Appender {@code a} owns realms {@code a, a + appenders, ...} and keeps {@code fileInFlight} requests in each. */
@@ -310,11 +355,7 @@ final class LoadRun {
         + LoadAudit.requestCode(id) + "\n```\n";
     long start = System.nanoTime();
     watcher.expect(t.log, id, start, took -> {
-      fileLatency.add(took);
-      if (!stopped) {
-        answered.incrementAndGet();
-        t.answered.incrementAndGet();
-      }
+      count(took, fileLatency, answered, t);
       free.add(t);
     });
     try {
