@@ -133,10 +133,13 @@ final class EditingAgent {
     return text + "\n";
   }
 
-  /** The chunk cut at one or two random places (mid-line too). */
+  /**
+   * The chunk cut at one or two random places (mid-line too), between characters: a cut inside a surrogate pair (the
+   * 🗣 of a header) would make each piece's UTF-8 a {@code ?} instead of the character, a header the broker refuses.
+   */
   private List<String> pieces(String chunk) {
-    int a = 1 + random.nextInt(chunk.length() - 1);
-    int b = 1 + random.nextInt(chunk.length() - 1);
+    int a = cut(chunk);
+    int b = cut(chunk);
     int[] cuts = a == b ? new int[] {a} : new int[] {Math.min(a, b), Math.max(a, b)};
     List<String> out = new ArrayList<>();
     int from = 0;
@@ -146,6 +149,12 @@ final class EditingAgent {
     }
     out.add(chunk.substring(from));
     return out;
+  }
+
+  /** A random place strictly inside {@code chunk}, not between the two halves of a surrogate pair. */
+  private int cut(String chunk) {
+    int at = 1 + random.nextInt(chunk.length() - 1);
+    return Character.isLowSurrogate(chunk.charAt(at)) ? at - 1 : at;
   }
 
   /** Appends through one {@code O_APPEND} descriptor, one {@code write} per piece. */
