@@ -20,13 +20,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the broker's check that the log is the version it read and its rename (docs/journal-format.md, "Instants no one can
  * close"). Neither the broker's write nor the agent's second save may corrupt the log.
  *
- * <p>Regression (ConcurrentEditsTest, seed -5596881314259601808): an agent's save in place (truncate, then write the
- * whole file) met a broker write: it opened the log in the instant between the broker's check and its rename, so it
- * rewrote the version the broker replaced (docs/journal-format.md, "Instants no one can close"), and the agent saved
- * again once the write was over, as the merge rule tells it to. The broker took the last bytes a replaced version must
- * keep for its growth to count as an append ({@link Orphans}) from that version after the rename, so from the agent's
- * save, and carried the end of the save over as if appended: once the agent's second save was in, the log held the
- * end of the save twice.
+ * <p>Regressions (ConcurrentEditsTest, seed -5596881314259601808): the broker took the last bytes a replaced version
+ * must keep for its growth to count as an append ({@link Orphans}) from that version after the rename, so from the
+ * agent's save into it, and carried the end of the save over as if appended; once the agent saved again, as the merge
+ * rule tells it to, the log held the end of the save twice. And a save that shortened the log between the broker's read
+ * and its check made the broker's write fail.
  */
 class SaveMeetsBrokerWriteTest {
   @TempDir Path dir;
