@@ -848,8 +848,10 @@ public final class RealmLog implements AutoCloseable {
       AtomicFiles.Stamp written = writer.write(s.stamp(), s.offset() + common, old.length - common,
           Arrays.copyOfRange(out, common, out.length), durability);
       if (written == null) {
+        history.abandoned();
         continue;
       }
+      history.kept();
       lastSeen = written;
       lastWritten = Arrays.copyOfRange(out, Math.max(0, out.length - Orphans.TAIL), out.length);
       hadFooter = doc.footer() >= 0;
