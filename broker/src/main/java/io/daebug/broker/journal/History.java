@@ -112,6 +112,27 @@ final class History {
     return false;
   }
 
+  /** The part the last {@link #writeOut} created (no file of its number was there before), until its write is decided. */
+  private Path created;
+
+  /** The write that moved history out replaced the log: the log links its part now. */
+  void kept() {
+    created = null;
+  }
+
+  /**
+   * The write that moved history out did not replace the log (the log changed since it was read, and the write starts
+   * over on it): a part that write created is linked by no version of the log, and is removed. Left there, it would
+   * hold the history as it was, which is not a beginning of the history the log holds after an agent's edit in it, so
+   * the next attempt would write the part after it and link both: the history twice.
+   */
+  void abandoned() throws IOException {
+    if (created != null) {
+      Files.deleteIfExists(created);
+      created = null;
+    }
+  }
+
   /**
    * Writes {@code body} (history the log holds) as the next part after {@code linked} linked ones, durably, before
    * the log that no longer holds it is written; the caller then puts {@link #link} of the returned number in its
@@ -121,7 +142,10 @@ final class History {
    */
   int writeOut(int linked, Body body) throws IOException {
     int part = nextPart(linked, body);
+    Path target = folder.resolve(name(part));
+    boolean fresh = !Files.exists(target, LinkOption.NOFOLLOW_LINKS);
     writePart(part, body);
+    created = fresh ? target : null;
     faults.at(Point.HISTORY_WRITTEN);
     log.info("moved {} bytes of finished history of {} into {}", body.length(), file.getFileName(),
         folder.getFileName().resolve(name(part)));

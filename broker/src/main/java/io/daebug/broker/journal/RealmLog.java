@@ -27,6 +27,12 @@ public final class RealmLog implements AutoCloseable {
    * be whole again: an editor saving in place (truncate, then write) caught between its writes.
    */
   static final Duration HALF_SAVED_WAIT = Duration.ofMillis(100);
+  /**
+   * How long a write waits at most for a half-saved log that keeps changing: a big file saved on a busy machine is
+   * still being written, and taking it as it is would put the broker's text into the middle of the save, and the rest
+   * of the save after it.
+   */
+  static final Duration HALF_SAVED_MAX = Duration.ofSeconds(2);
   /** A request accepted from the log. */
   /** An accepted request; {@code refusal} says why it must not run (its reply is a 🚫 saying so), or is null. */
   public record Request(String agent, String code, String info, Duration timeout, Anchor anchor, String refusal) {
@@ -75,6 +81,8 @@ public final class RealmLog implements AutoCloseable {
   private final String language;
   private final int resultCap;
   private final Orphans orphans;
+  /** The broker's ticker, in nanoseconds. */
+  private final java.util.function.LongSupplier nanos;
   private final TailWriter writer;
   private final History history;
   private AtomicFiles.Stamp lastSeen;
@@ -110,11 +118,13 @@ public final class RealmLog implements AutoCloseable {
   }
 
   /**
-   * @param nanos the broker's ticker, in nanoseconds: how long replaced versions are watched ({@link Orphans})
+   * @param nanos the broker's ticker, in nanoseconds: how long replaced versions are watched ({@link Orphans}), and how
+   *     long a write waits for a half-saved log
    */
   public RealmLog(Path file, String realm, String language, int resultCap, DirSync dirSync, WriteOptions options,
       java.util.function.LongSupplier nanos) {
     this.file = file;
+    this.nanos = nanos;
     this.orphans = new Orphans(nanos);
     this.realm = realm;
     this.language = language;
@@ -784,14 +794,26 @@ public final class RealmLog implements AutoCloseable {
       mergedUnseen = true; // text the broker has not read: the caller looks for requests in it
     }
     long start = System.nanoTime();
-    long giveUp = start + HALF_SAVED_WAIT.toNanos();
+    long first = nanos.getAsLong();
+    long giveUp = first + HALF_SAVED_WAIT.toNanos();
+    long atMost = first + HALF_SAVED_MAX.toNanos();
+    AtomicFiles.Stamp halfSeen = null;
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       Snapshot s = read(whole);
-      if (s.bytes() != null && hadFooter && System.nanoTime() < giveUp && halfSaved(s)) {
-        // An editor is between the truncate and the last write of a save in place: wait for it, briefly.
-        java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
-        attempt--;
-        continue;
+      if (s.bytes() != null && hadFooter && halfSaved(s)) {
+        // An editor is between the truncate and the last write of a save in place: wait for it, briefly, and for as
+        // long as it keeps writing (up to HALF_SAVED_MAX).
+        long now = nanos.getAsLong();
+        if (halfSeen != null && !Objects.equals(s.stamp(), halfSeen)) {
+          giveUp = Math.min(now + HALF_SAVED_WAIT.toNanos(), atMost);
+        }
+        halfSeen = s.stamp();
+        // (a ticker a test holds still must not keep the write waiting: the system's clock bounds the wait too)
+        if (now < giveUp && System.nanoTime() - start < HALF_SAVED_MAX.toNanos()) {
+          java.util.concurrent.locks.LockSupport.parkNanos(java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
+          attempt--;
+          continue;
+        }
       }
       if (s.bytes() != null && reader.unseenIn(s)) {
         mergedUnseen = true;
@@ -826,8 +848,10 @@ public final class RealmLog implements AutoCloseable {
       AtomicFiles.Stamp written = writer.write(s.stamp(), s.offset() + common, old.length - common,
           Arrays.copyOfRange(out, common, out.length), durability);
       if (written == null) {
+        history.abandoned();
         continue;
       }
+      history.kept();
       lastSeen = written;
       lastWritten = Arrays.copyOfRange(out, Math.max(0, out.length - Orphans.TAIL), out.length);
       hadFooter = doc.footer() >= 0;

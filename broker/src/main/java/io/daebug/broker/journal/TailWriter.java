@@ -75,6 +75,10 @@ final class TailWriter {
     AtomicFiles.Stamp written = null;
     Path kept = null;
     FileChannel out = null;
+    // The last bytes of the version the edit was made on, read before the check that it is still that version: what a
+    // replaced version must still end with for its growth to count as an append (Orphans). Read after the rename, they
+    // would be whatever an agent's save in place that raced the rename wrote there.
+    byte[] replacedEnd = null;
     try {
       out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       for (long done = 0; done < at; ) {
@@ -91,6 +95,13 @@ final class TailWriter {
       out.close();
       // a read-only descriptor of the new version, for its fsync after the rename (the version is not written again)
       out = durability == Durability.DURABLE_AFTER ? FileChannel.open(tmp, StandardOpenOption.READ) : null;
+      if (src != null) {
+        long from = Math.max(0, before.size() - Orphans.TAIL);
+        replacedEnd = read(src, from, (int) (before.size() - from));
+        if (replacedEnd.length != before.size() - from) {
+          return null; // the log got shorter than what was read: it changed
+        }
+      }
       faults.at(Point.TEMP_WRITTEN);
       faults.checking();
       written = AtomicFiles.Stamp.of(tmp);
@@ -98,8 +109,12 @@ final class TailWriter {
       if (before != null) {
         // The version about to be replaced stays reachable until its appends are carried over (Orphans.keep), and
         // its link names the version replacing it, where those appends go.
+        byte[] last = end(src, at, tail);
+        if (last == null) {
+          return null; // the log got shorter than what was read: it changed
+        }
         try {
-          kept = Orphans.keep(file, before.size(), Orphans.successor(ino, written.size(), end(src, at, tail)));
+          kept = Orphans.keep(file, before.size(), Orphans.successor(ino, written.size(), last));
         } catch (NoSuchFileException e) {
           return null; // gone for the moment (an editor between removing and writing it): read it again
         }
@@ -137,9 +152,7 @@ final class TailWriter {
       }
       if (src != null) {
         if (moved) {
-          long from = Math.max(0, before.size() - Orphans.TAIL);
-          orphans.adopt(src, before.size(), read(src, from, (int) (before.size() - from)), written.key(),
-              written.size(), kept);
+          orphans.adopt(src, before.size(), replacedEnd, written.key(), written.size(), kept);
         } else {
           src.close();
         }
@@ -165,12 +178,19 @@ final class TailWriter {
     pending = sync;
   }
 
-  /** The last bytes (at most {@link Orphans#TAIL}) of the new version: {@code src}'s first {@code at}, then {@code tail}. */
+  /**
+   * The last bytes (at most {@link Orphans#TAIL}) of the new version: {@code src}'s first {@code at}, then {@code tail};
+   * null when {@code src} is no longer {@code at} bytes long (rewritten since it was read).
+   */
   private static byte[] end(FileChannel src, long at, byte[] tail) throws IOException {
     int fromTail = Math.min(tail.length, Orphans.TAIL);
     int fromSrc = (int) Math.min(at, Orphans.TAIL - fromTail);
     byte[] out = new byte[fromSrc + fromTail];
-    System.arraycopy(read(src, at - fromSrc, fromSrc), 0, out, 0, fromSrc);
+    byte[] before = read(src, at - fromSrc, fromSrc);
+    if (before.length < fromSrc) {
+      return null;
+    }
+    System.arraycopy(before, 0, out, 0, fromSrc);
     System.arraycopy(tail, tail.length - fromTail, out, fromSrc, fromTail);
     return out;
   }

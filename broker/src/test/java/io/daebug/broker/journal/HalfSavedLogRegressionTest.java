@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * finishes its save once that write is done or half of {@link RealmLog#HALF_SAVED_WAIT} has passed, whichever
  * comes first. A write that waits
  * for the save to complete (the fix) sees the whole file; one that gave up waiting because the machine stalled
- * longer than {@link RealmLog#HALF_SAVED_WAIT} proves nothing, and the test is skipped.
+ * longer than {@link RealmLog#HALF_SAVED_WAIT} proves nothing, and the test is skipped. A save that goes on writing
+ * for longer than that is driven by the log's injected clock.
  */
 class HalfSavedLogRegressionTest {
   private static final String R = HostileMarkdown.REALM;
@@ -88,6 +89,55 @@ class HalfSavedLogRegressionTest {
       assertThat(text).contains("\n" + TOP_EDIT + "\n")
           .contains("```js\n1\n```\n" + JournalFormat.OK_MARK + R + " to agent at " + NOW + " (17ms)\n```JSON\n\"done\"\n```\n");
       assertOneFooter(text);
+    }
+  }
+
+  @Test
+  void aWriteWaitsForASaveInPlaceForAsLongAsItKeepsWriting() throws Exception {
+    // A big save on a busy machine (2 MB took 200 ms and more at load 10): the editor writes a little more every 30 ms
+    // of the log's clock, for 300 ms, three times the wait for a half-saved log. Before the fix the broker took the
+    // log as it was after 100 ms, wrote its block and a footer after the first part, and the rest of the save, now
+    // written into the replaced version, was carried over after them: the save cut in two, two footers.
+    Path file = dir.resolve(R + ".md");
+    java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong();
+    FileChannel[] editor = new FileChannel[1];
+    java.util.ArrayDeque<byte[]> pieces = new java.util.ArrayDeque<>();
+    java.util.function.LongSupplier ticker = () -> {
+      if (editor[0] != null) {
+        try {
+          writeFully(editor[0], pieces.removeFirst());
+          if (pieces.isEmpty()) {
+            editor[0].close();
+            editor[0] = null;
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(30));
+    };
+    try (DirSync sync = new DirSync(dir); RealmLog log = new RealmLog(file, R, L, 1024, sync, WriteOptions.defaults(),
+        ticker)) {
+      log.create();
+      log.peek(NOW, 0, true, List.of());
+      String saved = withTopEdit(Files.readString(file, UTF_8));
+      byte[] bytes = saved.getBytes(UTF_8);
+      int at = saved.substring(0, saved.indexOf(JournalFormat.RULE)).getBytes(UTF_8).length;
+      for (int from = at, n = 10; n > 0; n--) {
+        int to = from + (bytes.length - from) / n;
+        pieces.add(Arrays.copyOfRange(bytes, from, to));
+        from = to;
+      }
+      editor[0] = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+      writeFully(editor[0], Arrays.copyOfRange(bytes, 0, at));
+
+      log.batch().background(NOW, Events.of(List.of(new JournalEvent("log", NOW, "tick")), 0)).commit();
+      log.recoverOrphans();
+
+      assertThat(editor[0]).as("the save is complete").isNull();
+      String text = Files.readString(file, UTF_8);
+      assertOneFooter(text);
+      assertThat(text).startsWith(saved.substring(0, saved.indexOf(JournalFormat.RULE))).contains("tick");
     }
   }
 

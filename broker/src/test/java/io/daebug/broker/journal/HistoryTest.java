@@ -89,6 +89,48 @@ class HistoryTest {
   }
 
   @Test
+  void aPartWrittenByAWriteThatStartedOverIsNotLinkedBesideTheNextOne() throws Exception {
+    // Regression (ConcurrentEditsTest, 2 MB history, load 8): an agent's save changed a line of the history while the
+    // broker's write that moves it out was under way. The write started over on the agent's version, but the part it
+    // had written stayed: it held the history as it was, not a beginning of the history the log now held, so the next
+    // attempt wrote part 2 and linked both, and the history was there twice.
+    Path file = dir.resolve(R + ".md");
+    try (RealmLog filler = open(file, Long.MAX_VALUE, WriteFaults.NONE)) {
+      filler.create();
+      SplittableRandom r = new SplittableRandom(5);
+      for (int n = 0; n < 12; n++) {
+        job(filler, file, n, r);
+      }
+    }
+    boolean[] saved = {false};
+    WriteFaults agent = new WriteFaults() {
+      @Override
+      public void at(Point point) {
+        if (point == Point.TEMP_WRITTEN && !saved[0]) {
+          saved[0] = true;
+          try {
+            Files.writeString(file, Files.readString(file).replace(" (0)\n", " (0), edited\n"),
+                StandardOpenOption.TRUNCATE_EXISTING);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      }
+    };
+    try (RealmLog log = open(file, ABOVE, agent)) {
+      log.create();
+      log.batch().background("10:00:02", Events.of(List.of(new JournalEvent("log", "10:00:02", "tick")), 0)).commit();
+    }
+    assertThat(saved[0]).as("the agent saved during the move").isTrue();
+    String all = JournalFiles.readWithHistory(file);
+    for (int n = 0; n < 12; n++) {
+      assertThat(all).as("the log with its history").containsOnlyOnce("```js\njob(" + n + ")\n```\n");
+    }
+    assertThat(all).containsOnlyOnce(" (0), edited\n").contains("tick");
+    assertThat(parts(file)).hasSize(1);
+  }
+
+  @Test
   void requestsInFlightStayInTheLog() throws Exception {
     Path file = dir.resolve(R + ".md");
     try (RealmLog log = open(file, ABOVE, WriteFaults.NONE)) {

@@ -51,10 +51,13 @@ final class EditingAgent {
    * A save of the whole file: which replies and background events it wrote, which requests it wrote
    * not yet accepted (no placeholder under them), when it ended ({@code System.nanoTime()}), and whether it
    * may have replaced a version the broker wrote after the read ({@code stale}: a broker write window fell
-   * between the read and the end of the save).
+   * between the read and the end of the save). {@code twice}: the agent's lines this save may have put in the log
+   * twice, the instant no one can close: an attempt of a save in place that only added text at the end opened the log
+   * while a broker write was between its check and its rename, so it wrote into the version the broker replaced, where
+   * its text looks appended and is carried over like an append; the attempt made again puts it in a second time.
    */
   record Save(Op op, Set<String> replies, Set<Integer> background, Set<String> unaccepted, long endedAt,
-      boolean stale) {}
+      boolean stale, Set<String> twice) {}
 
   private final Path log;
   private final String realm;
@@ -69,6 +72,8 @@ final class EditingAgent {
   final Map<Op, Integer> ops = new TreeMap<>();
   /** Saves that met a broker write (the instant no one can close) and were made again. */
   int again;
+  /** Appends a broker rename fell inside, whose text the agent waited for. */
+  int appendsWaited;
   /** What the agent and the realm did, in order, for the report of a failure. */
   final java.util.Queue<String> timeline = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final long start = System.nanoTime();
@@ -95,8 +100,8 @@ final class EditingAgent {
     int first = next + 1;
     note(op + " begins");
     switch (op) {
-      case APPEND -> append(List.of(requestChunk()));
-      case APPEND_IN_PIECES -> append(pieces(requestChunk()));
+      case APPEND -> append(requestChunk(), false);
+      case APPEND_IN_PIECES -> append(requestChunk(), true);
       case IN_PLACE_SAVE, TRUNCATING_SAVE, RENAME_SAVE -> save(op);
       case PAUSE -> pause.run();
     }
@@ -133,10 +138,13 @@ final class EditingAgent {
     return text + "\n";
   }
 
-  /** The chunk cut at one or two random places (mid-line too). */
+  /**
+   * The chunk cut at one or two random places (mid-line too), between characters: a cut inside a surrogate pair (the
+   * 🗣 of a header) would make each piece's UTF-8 a {@code ?} instead of the character, a header the broker refuses.
+   */
   private List<String> pieces(String chunk) {
-    int a = 1 + random.nextInt(chunk.length() - 1);
-    int b = 1 + random.nextInt(chunk.length() - 1);
+    int a = cut(chunk);
+    int b = cut(chunk);
     int[] cuts = a == b ? new int[] {a} : new int[] {Math.min(a, b), Math.max(a, b)};
     List<String> out = new ArrayList<>();
     int from = 0;
@@ -148,12 +156,33 @@ final class EditingAgent {
     return out;
   }
 
-  /** Appends through one {@code O_APPEND} descriptor, one {@code write} per piece. */
-  private void append(List<String> pieces) throws IOException {
+  /** A random place strictly inside {@code chunk}, not between the two halves of a surrogate pair. */
+  private int cut(String chunk) {
+    int at = 1 + random.nextInt(chunk.length() - 1);
+    return Character.isLowSurrogate(chunk.charAt(at)) ? at - 1 : at;
+  }
+
+  /**
+   * Appends {@code chunk} through one {@code O_APPEND} descriptor, one {@code write} per piece ({@link #pieces} when
+   * {@code inPieces}). When a broker rename fell between the open and the last write, the writes after it went into the
+   * version the broker replaced, and are in the log only once the broker has carried them over, with a write after its
+   * rename (docs/journal-format.md, "Instants no one can close"): a whole-file save read before that would not hold
+   * them. The agent waits until the log holds its text, as an agent that goes on to save the whole file must.
+   */
+  private void append(String chunk, boolean inPieces) throws IOException {
+    Set<String> written = new LinkedHashSet<>(lines);
+    long from = System.nanoTime();
     try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      for (String p : pieces) {
+      for (String p : inPieces ? pieces(chunk) : List.of(chunk)) {
         writeFully(ch, p.getBytes(UTF_8));
       }
+    }
+    if (broker.overlap(from, System.nanoTime(), true)) {
+      List<String> mine = lines.stream().filter(l -> !written.contains(l)).toList();
+      appendsWaited++;
+      note("the append met a broker rename: waiting until the log holds " + mine);
+      TestAwait.await(java.time.Duration.ofSeconds(30))
+          .until(() -> Arrays.asList(Files.readString(log, UTF_8).split("\n", -1)).containsAll(mine));
     }
   }
 
@@ -181,8 +210,10 @@ final class EditingAgent {
     String saved = edit(text);
     byte[] bytes = saved.getBytes(UTF_8);
     long ended;
+    boolean intoReplaced = false;
     for (int attempt = 1; ; attempt++) {
-      long from = write(op, bytes);
+      long[] at = write(op, bytes);
+      long from = at[0];
       ended = System.nanoTime();
       // A rename-save replaces the file a broker write in place checked and writes into, so the two never
       // mix; only a broker's own rename can replace it in turn.
@@ -193,27 +224,39 @@ final class EditingAgent {
         throw new AssertionError(MAX_SAVES + " saves in a row met a broker write");
       }
       again++;
+      // Its open fell inside a broker rename's window: it may have written into the version replaced.
+      intoReplaced |= op != Op.RENAME_SAVE && broker.overlap(from, at[1], true);
       note("the save met a broker write: saving again once it is over");
       TestAwait.await().until(() -> !broker.open());
     }
     boolean stale = broker.overlap(readAt, ended);
     note("saved" + (stale ? ", maybe over a version the broker wrote after the read" : ""));
     // What the save wrote: a save made again also undoes an accept of one of its own new requests.
+    Set<String> twice = new HashSet<>();
+    if (intoReplaced && saved.startsWith(text)) {
+      twice.addAll(Arrays.asList(saved.substring(text.length()).split("\n")));
+      twice.retainAll(lines);
+    }
     saves.add(new Save(op, found(REPLY_VALUE, saved), foundNumbers(BACKGROUND, saved), found(REQUEST, saved),
-        ended, stale));
+        ended, stale, twice));
   }
 
-  /** Writes {@code bytes} over the log as {@code op} does; returns when the log began to change. */
-  private long write(Op op, byte[] bytes) throws IOException {
+  /**
+   * Writes {@code bytes} over the log as {@code op} does; returns when the log began to change and when the file
+   * written was opened (for a save in place: it was truncated then).
+   */
+  private long[] write(Op op, byte[] bytes) throws IOException {
     if (op == Op.RENAME_SAVE) {
       String tmp = random.nextBoolean() ? "." + log.getFileName() + ".swp" : log.getFileName() + "~";
       Files.write(log.resolveSibling(tmp), bytes);
       long from = System.nanoTime();
       Files.move(log.resolveSibling(tmp), log, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      return from;
+      return new long[] {from, from};
     }
     long from = System.nanoTime();
+    long opened;
     try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      opened = System.nanoTime();
       if (op == Op.IN_PLACE_SAVE) {
         writeFully(ch, bytes);
       } else {
@@ -222,7 +265,7 @@ final class EditingAgent {
         writeFully(ch, Arrays.copyOfRange(bytes, cut, bytes.length));
       }
     }
-    return from;
+    return new long[] {from, opened};
   }
 
   /** The buffer edit: insert or change a line at the top, append a request at the end, or both. */
