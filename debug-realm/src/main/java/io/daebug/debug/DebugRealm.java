@@ -327,6 +327,14 @@ final class DebugRealm implements JobExecutor, DapSession.Listener, Commands.Con
     if (startFailure != null) {
       throw new DapException("AdapterError", startFailure, null);
     }
+    if ("launch".equals(spec.request()) && Boolean.TRUE.equals(spec.arguments().get("stopOnEntry"))) {
+      // the entry stop comes as an event after the launch: answer where the program is once it came (or it exited,
+      // or the adapter ignores stopOnEntry and 5 s passed)
+      RealmJob job = current;
+      debugger.await(0, Math.min(deadline, System.nanoTime() + Duration.ofSeconds(5).toNanos()),
+          () -> job != null && cancelled.contains(job.id()));
+      debugger.session().settle();
+    }
     return "restarted: " + (debugger.session().phase() == DapSession.Phase.STOPPED ? "stopped " + location()
         : "running (stops at the breakpoints: " + debugger.list() + ")");
   }
