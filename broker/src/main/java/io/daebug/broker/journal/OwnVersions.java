@@ -7,10 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The version of each log the broker itself wrote last (its size, time and file), so that the change events its own
  * renames cause are told apart from an agent's with one stat, off the core ({@link JournalWatcher}): a log that is,
- * as it is now, the broker's own last version holds nothing the broker has not read. Only create events (what a
- * rename gives) are filtered so: a modify event can be an append through a descriptor still open on a version the
- * broker replaced, which the kernel reports under the log's name while the log is still the broker's own. Without it every write cost a
- * second, empty read of the log, which held up the log's next write. Thread-safe.
+ * as it is now, the broker's own last version holds nothing the broker has not read. Without this every write cost a
+ * second, empty read of the log, which held up the log's next write. Only create events (what a rename gives) are
+ * filtered so: a modify event can be an append through a descriptor still open on a version the broker replaced,
+ * which the kernel reports under the log's name while the log is still the broker's own. Thread-safe.
  */
 public final class OwnVersions {
   private final ConcurrentHashMap<Path, AtomicFiles.Stamp> last = new ConcurrentHashMap<>();
