@@ -119,7 +119,6 @@ public final class Broker implements AutoCloseable {
     BrokerConfig cfg = rooted.token() == null && (!rooted.loopbackOnly() || rooted.requireToken()) ? rooted.withToken(TokenGate.generate())
         : rooted;
     Clock clock = cfg.clock();
-    SerialExecutor core = new SerialExecutor();
     String started = JournalFormat.time(LocalTime.now(clock));
     Broker[] self = new Broker[1];
     Runnable onShutdownRequest = () -> {
@@ -132,6 +131,7 @@ public final class Broker implements AutoCloseable {
     Dispatcher[] late = new Dispatcher[1]; // the metrics and the grace periods call the dispatcher built after them
     PrometheusMetrics metrics = new PrometheusMetrics(() -> realmStates(late[0]), clock, ticker::read,
         Dispatcher.VERSION);
+    SerialExecutor core = new SerialExecutor(System::nanoTime, metrics::coreTask);
     Realms realms = new Realms(root.resolve("daebug"), cfg.resultCap(), cfg.writes(), cfg.disconnectGrace(), ticker,
         com.github.benmanes.caffeine.cache.Scheduler.systemScheduler(), core, realm -> late[0].expired(realm));
     Dispatcher dispatcher = core(cfg, core, ticker, realms, registry, metrics, onShutdownRequest);

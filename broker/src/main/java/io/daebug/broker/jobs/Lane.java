@@ -211,7 +211,7 @@ final class Lane {
   }
 
   /** Rank of {@code job} among the jobs of {@code pending} with an identical anchor. */
-  static int ordinal(List<Job> pending, Job job) {
+  private static int ordinal(List<Job> pending, Job job) {
     int n = 0;
     for (Job other : pending) {
       if (other == job) {

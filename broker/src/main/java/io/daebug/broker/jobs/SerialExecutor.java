@@ -14,6 +14,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * The broker's core "thread": runs tasks one at a time, in submission order, on the thread that submits
@@ -30,6 +32,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * load the first thread that found the core idle (a Jetty thread reading one connection, the watcher, the
  * timer) stayed in it for as long as other threads kept submitting, and its own connection or duty was not
  * served meanwhile: a realm's results went unread until the load stopped (found by {@code LoadIT}).
+ *
+ * <p>Each task's run time is reported to an observer ({@code daebug_core_task_seconds}): every realm waits while a
+ * task runs, so the longest tasks are the longest stalls one client's work can cause the others.
  */
 public final class SerialExecutor extends AbstractExecutorService implements ScheduledExecutorService {
   /** How long a borrowed thread drains before it hands the rest of the queue to {@code daebug-core}. */
@@ -41,8 +46,21 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
   private final ThreadPoolExecutor relay;
   private volatile Thread relayThread;
   private volatile boolean shutdown;
+  private final LongSupplier nanoTime;
+  private final LongConsumer taskRan;
 
+  /** A core that reports nothing about its tasks. */
   public SerialExecutor() {
+    this(System::nanoTime, nanos -> {});
+  }
+
+  /**
+   * @param nanoTime the monotonic clock that times each task and a borrowed thread's slice
+   * @param taskRan told each task's run time in nanoseconds, on the thread that ran it, right after; must be cheap
+   */
+  public SerialExecutor(LongSupplier nanoTime, LongConsumer taskRan) {
+    this.nanoTime = nanoTime;
+    this.taskRan = taskRan;
     timer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "daebug-timer");
       t.setDaemon(true);
@@ -76,7 +94,8 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
     while (!tasks.isEmpty() && running.compareAndSet(false, true)) {
       boolean sliceOver = false;
       try {
-        long start = System.nanoTime();
+        long start = nanoTime.getAsLong();
+        long taskStart = start;
         Runnable task;
         while ((task = tasks.poll()) != null) {
           try {
@@ -85,7 +104,10 @@ public final class SerialExecutor extends AbstractExecutorService implements Sch
             Thread t = Thread.currentThread();
             t.getUncaughtExceptionHandler().uncaughtException(t, e);
           }
-          if (borrowed && System.nanoTime() - start > SLICE_NANOS && !tasks.isEmpty()) {
+          long now = nanoTime.getAsLong();
+          taskRan.accept(now - taskStart);
+          taskStart = now;
+          if (borrowed && now - start > SLICE_NANOS && !tasks.isEmpty()) {
             sliceOver = true;
             break;
           }

@@ -37,4 +37,10 @@ public interface BrokerMetrics {
    *     (FORMAT.md §2.4): that one goes to the block's side file of omitted events, counted in the omission line
    */
   default void event(boolean omittedOne) {}
+
+  /**
+   * One task of the broker's core ran for {@code nanos}; every realm's work waited meanwhile. Called on the thread
+   * that ran it, after every task, so it must cost no more than a few atomic updates.
+   */
+  default void coreTask(long nanos) {}
 }

@@ -46,12 +46,16 @@ public final class PrometheusMetrics implements BrokerMetrics, AutoCloseable {
   private static final Duration[] WRITE_BUCKETS = millis(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250,
       1000);
 
+  /** Histogram buckets of the core's tasks: most take microseconds; past a few milliseconds every realm notices. */
+  private static final Duration[] CORE_TASK_BUCKETS = millis(0.1, 1, 2, 5, 10, 20, 50, 100, 250, 1000);
+
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Counter> jobs = new LinkedHashMap<>();
   private final Counter late;
   private final Timer duration;
   private final Timer queued;
   private final Timer writes;
+  private final Timer coreTasks;
   private final Counter events;
   private final Counter omitted;
   private final MultiGauge realms;
@@ -90,6 +94,9 @@ public final class PrometheusMetrics implements BrokerMetrics, AutoCloseable {
         .serviceLevelObjectives(JOB_BUCKETS).register(registry);
     writes = Timer.builder("daebug.journal.write").description("Time of one write of a realm's log")
         .serviceLevelObjectives(WRITE_BUCKETS).register(registry);
+    coreTasks = Timer.builder("daebug.core.task")
+        .description("Time of one task of the broker's core, during which every realm's work waits")
+        .serviceLevelObjectives(CORE_TASK_BUCKETS).register(registry);
     events = Counter.builder("daebug.events").description("Realm events (console lines, uncaught errors) received")
         .register(registry);
     omitted = Counter.builder("daebug.events.omitted")
@@ -186,6 +193,11 @@ public final class PrometheusMetrics implements BrokerMetrics, AutoCloseable {
   @Override
   public void journalWrite(Duration took) {
     writes.record(took);
+  }
+
+  @Override
+  public void coreTask(long nanos) {
+    coreTasks.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   @Override

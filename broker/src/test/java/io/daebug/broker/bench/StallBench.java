@@ -8,12 +8,18 @@ import io.daebug.broker.protocol.RunJob;
 import io.daebug.broker.transport.ws.FakeRealm;
 import io.daebug.broker.transport.ws.WsServer;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,7 +34,9 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  * client makes the broker work? A probe controller submits 1+1 to realm {@code steady} over and over (each once the
  * last result came) and records each round trip; meanwhile, in turn: nothing (the baseline), a controller that sends
  * 10,000 submits to realm {@code busy} at once, and a realm that connects with a 200 MB log to adopt. Printed per
- * phase: the probe's median, p99 and worst round trip, the worst being the longest stall the other client caused.
+ * phase: the probe's median, p99 and worst round trip, the worst being the longest stall the other client caused, and
+ * from {@code daebug_core_task_seconds} how many of the core's tasks in the phase took longer than 5, 20 and 100 ms
+ * and the bucket of the longest: the time the core itself was held, apart from the machine's and the collector's.
  * Default limits: past {@code --max-queue} (1,000) the burst's submits are refused ({@code queue-full}).
  *
  * <p>Run: {@code mvn -q -o -B -pl broker test-compile exec:exec@stall-bench} ({@code -Dbench.burst=10000
@@ -36,6 +44,9 @@ import org.eclipse.jetty.websocket.client.WebSocketClient;
  */
 public final class StallBench {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern CORE_BUCKET =
+      Pattern.compile("(?m)^daebug_core_task_seconds_bucket\\{le=\"([^\"]+)\"} ([0-9.eE+]+)$");
+  private static URI metrics;
 
   private StallBench() {}
 
@@ -54,6 +65,7 @@ public final class StallBench {
     try (Broker broker = Broker.start(BrokerConfig.defaults(root).withPort(0))) {
       URI realmUri = URI.create("ws://127.0.0.1:" + broker.port() + WsServer.REALM_PATH);
       URI controlUri = URI.create("ws://127.0.0.1:" + broker.port() + WsServer.CONTROL_PATH);
+      metrics = URI.create("http://127.0.0.1:" + broker.port() + "/-daebug/metrics");
       for (String name : List.of("steady", "busy")) {
         FakeRealm realm = FakeRealm.connect(client, realmUri, Map.of());
         open.add(realm);
@@ -103,6 +115,7 @@ public final class StallBench {
     AtomicBoolean done = new AtomicBoolean();
     List<Double> ms = new ArrayList<>();
     CountDownLatch stopped = new CountDownLatch(1);
+    Map<Double, Double> coreBefore = coreBuckets();
     Thread t = new Thread(() -> {
       int n = 0;
       while (!done.get()) {
@@ -123,6 +136,43 @@ public final class StallBench {
     System.out.printf(Locale.ROOT, "%-32s %5d probe jobs in %6.0f ms: median %6.1f ms, p99 %7.1f ms, worst %7.1f ms%n",
         what, sorted.length, took, sorted[sorted.length / 2], sorted[(int) (sorted.length * 0.99)],
         sorted[sorted.length - 1]);
+    Map<Double, Double> coreAfter = coreBuckets();
+    if (coreAfter.isEmpty()) {
+      System.out.println("  (this broker has no daebug_core_task_seconds)");
+      return;
+    }
+    double tasks = coreAfter.get(Double.POSITIVE_INFINITY) - coreBefore.get(Double.POSITIVE_INFINITY);
+    double longestAbove = 0;
+    double longestUpTo = 0;
+    for (Map.Entry<Double, Double> e : coreAfter.entrySet()) { // cumulative: past the last bucket that grew by all
+      double grew = e.getValue() - coreBefore.get(e.getKey());
+      if (grew < tasks) {
+        longestAbove = e.getKey();
+      } else if (longestUpTo == 0) {
+        longestUpTo = e.getKey();
+      }
+    }
+    System.out.printf(Locale.ROOT, "%-32s %,.0f core tasks, over 5 ms: %.0f, over 20 ms: %.0f, over 100 ms: %.0f;"
+        + " longest %.1f to %.1f ms%n", "", tasks, tasks - grew(coreBefore, coreAfter, 0.005),
+        tasks - grew(coreBefore, coreAfter, 0.02), tasks - grew(coreBefore, coreAfter, 0.1), longestAbove * 1000,
+        longestUpTo * 1000);
+  }
+
+  private static double grew(Map<Double, Double> before, Map<Double, Double> after, double le) {
+    return after.get(le) - before.get(le);
+  }
+
+  /** The core task histogram's cumulative buckets, upper bound in seconds to count; empty when there is none. */
+  private static Map<Double, Double> coreBuckets() throws Exception {
+    String text = HttpClient.newHttpClient().send(HttpRequest.newBuilder(metrics).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    Map<Double, Double> out = new TreeMap<>();
+    Matcher m = CORE_BUCKET.matcher(text);
+    while (m.find()) {
+      out.put(m.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(1)),
+          Double.parseDouble(m.group(2)));
+    }
+    return out; // empty for a broker from before the histogram, run side by side with this one
   }
 
   private static void answer(FakeRealm realm) {

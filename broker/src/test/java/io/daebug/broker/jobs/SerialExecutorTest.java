@@ -111,6 +111,27 @@ class SerialExecutorTest {
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(order).containsExactly("reported boom", "next"));
   }
 
+  @Test
+  void eachTaskIsTimedOnTheGivenClock() {
+    long[] now = {1_000};
+    List<Long> took = Collections.synchronizedList(new ArrayList<>());
+    SerialExecutor timed = new SerialExecutor(() -> now[0], took::add);
+    Thread.UncaughtExceptionHandler previous = Thread.currentThread().getUncaughtExceptionHandler();
+    Thread.currentThread().setUncaughtExceptionHandler((t, e) -> {});
+    try {
+      timed.execute(() -> now[0] += 7_000_000);
+      timed.execute(() -> {});
+      timed.execute(() -> {
+        now[0] += 3;
+        throw new IllegalStateException("a failing task is timed too");
+      });
+    } finally {
+      Thread.currentThread().setUncaughtExceptionHandler(previous);
+      timed.shutdownNow();
+    }
+    assertThat(took).containsExactly(7_000_000L, 0L, 3L);
+  }
+
   /**
    * Regression (found by {@code LoadIT}/{@code LoadBench}): the thread that found the core idle went on running
    * every task other threads submitted for as long as they kept coming. Under load that thread, a Jetty thread

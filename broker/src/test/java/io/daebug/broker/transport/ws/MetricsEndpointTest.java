@@ -127,6 +127,10 @@ class MetricsEndpointTest {
       assertThat(t.value("daebug_job_queue_seconds_count")).isEqualTo(4);
       // at least a write per reply (group commit may put a placeholder and an earlier reply in one write)
       assertThat(t.value("daebug_journal_write_seconds_count")).isGreaterThanOrEqualTo(5);
+      // every frame, file event and timer above ran as core tasks, each one timed
+      assertThat(t.value("daebug_core_task_seconds_count")).isGreaterThanOrEqualTo(20);
+      assertThat(t.value("daebug_core_task_seconds_bucket", "le", "+Inf"))
+          .isEqualTo(t.value("daebug_core_task_seconds_count"));
       assertThat(t.value("daebug_events_total")).isEqualTo(12);
       assertThat(t.value("daebug_events_omitted_total")).isEqualTo(2);
       assertThat(t.value("daebug_realms", "kind", "page", "state", "live")).isEqualTo(1);
