@@ -340,6 +340,43 @@ final class LogEditor {
     return true;
   }
 
+  /** A status line for a pending job's placeholder: what {@link #setStatus} takes, for {@link #setStatuses}. */
+  record StatusLine(Anchor anchor, String status) {}
+
+  /**
+   * Rewrites many pending jobs' status lines, as {@link #setStatus} on each in turn does (for one placeholder named
+   * twice, the last line wins), in one pass over the fences. Each line must be a placeholder status line
+   * ({@link JournalFormat#status}): it replaces one, so no line moves and no placeholder stops being one, and the
+   * order makes no difference. A long queue's statuses all change
+   * when its head ends (each one fewer ahead), and a search per placeholder made each write of a 1,000-job queue
+   * compare a million fences.
+   */
+  static void setStatuses(LogDocument doc, List<StatusLine> wanted) {
+    if (wanted.size() == 1) {
+      setStatus(doc, wanted.get(0).anchor(), wanted.get(0).status());
+      return;
+    }
+    Map<Anchor, String> lines = new HashMap<>();
+    Set<String> headers = new HashSet<>();
+    for (StatusLine w : wanted) {
+      lines.put(w.anchor(), w.status());
+      headers.add(w.anchor().header());
+    }
+    Map<Anchor, Integer> seen = new HashMap<>();
+    for (LogDocument.Fence f : doc.fences()) {
+      int h = f.close() + 1;
+      if (!f.closed() || h + 1 >= doc.size() || !headers.contains(doc.line(h)) || !doc.isPendingStatus(h + 1)) {
+        continue;
+      }
+      Anchor kind = new Anchor(doc.content(f), doc.line(h), 0);
+      int ordinal = seen.merge(kind, 1, Integer::sum) - 1;
+      String status = lines.get(new Anchor(kind.code(), kind.header(), ordinal));
+      if (status != null) {
+        doc.setLine(h + 1, status);
+      }
+    }
+  }
+
   /** Replaces a job's placeholder with its reply; when the placeholder is gone, writes it above the footer. */
   static void reply(LogDocument doc, Anchor anchor, List<String> reply, String language) {
     int h = findPending(doc, anchor);

@@ -510,8 +510,13 @@ public final class RealmLog implements AutoCloseable {
 
     /** Sets a pending job's placeholder's status line ({@code executing (Ns)}, {@code queued (N ahead)}). */
     public Batch status(Anchor a, int ordinal, PendingStatus status) {
-      String line = JournalFormat.status(status);
-      edits.add(doc -> LogEditor.setStatus(doc, anchor(a, ordinal), line));
+      LogEditor.StatusLine line = new LogEditor.StatusLine(anchor(a, ordinal), JournalFormat.status(status));
+      Statuses run = edits.isEmpty() || !(edits.get(edits.size() - 1) instanceof Statuses last) ? null : last;
+      if (run == null) {
+        run = new Statuses();
+        edits.add(run);
+      }
+      run.lines.add(line);
       return this;
     }
 
@@ -698,6 +703,16 @@ public final class RealmLog implements AutoCloseable {
   /** One edit of a parsed log, applied in the write (again when the write must start over). */
   private interface DocEdit {
     void apply(LogDocument doc) throws IOException;
+  }
+
+  /** Status lines set one after the other, applied as one edit: one pass over the log for all of them. */
+  private static final class Statuses implements DocEdit {
+    final List<LogEditor.StatusLine> lines = new ArrayList<>();
+
+    @Override
+    public void apply(LogDocument doc) {
+      LogEditor.setStatuses(doc, lines);
+    }
   }
 
   /** Lines made in the write, once, however many times the write starts over. */

@@ -54,6 +54,14 @@ class ReplyPropertiesTest {
   }
 
   @Test
+  void manyStatusLinesSetInOnePassDoWhatSettingThemOneByOneDoes() {
+    AtomicInteger set = new AtomicInteger();
+    forAllCases("status lines in one pass", 300,
+        c -> set.addAndGet(checkStatusesInOnePass(c.doc().text(), new SplittableRandom(c.seed()))));
+    assertThat(set.get()).as("status lines set").isGreaterThan(100);
+  }
+
+  @Test
   void backgroundBlocksLandAboveTheFooterNeverInADraftAndNeverAboveARequestStillToRun() {
     forAllCases("background blocks", 400, c -> checkBackground(c.doc().text(), new SplittableRandom(c.seed())));
   }
@@ -129,6 +137,35 @@ class ReplyPropertiesTest {
     for (int i = 0; i < pending.size(); i++) {
       assertThat(LogEditor.findPending(reread, anchor(pending, i))).isEqualTo(-1);
     }
+  }
+
+  /**
+   * Sets random status lines (some placeholders twice, some not, in random order, a few for placeholders that are not
+   * there) on the log's accepted requests, once one by one and once in one pass: the two logs are the same. Returns how
+   * many status lines were set.
+   */
+  static int checkStatusesInOnePass(String log, SplittableRandom r) {
+    LogDocument one = LogDocument.parse(log);
+    List<Pending> pending = pending(LogEditor.accept(one, R, L, NOW, 0));
+    LogDocument pass = LogDocument.parse(one.text());
+    List<LogEditor.StatusLine> wanted = new ArrayList<>();
+    int n = pending.isEmpty() ? 1 : r.nextInt(2 * pending.size() + 1);
+    for (int i = 0; i < n; i++) {
+      LogEditor.Anchor anchor = pending.isEmpty() || r.nextInt(8) == 0
+          ? new LogEditor.Anchor("1+1", JournalFormat.pendingHeader(R, "nobody", NOW), r.nextInt(3))
+          : anchor(pending, r.nextInt(pending.size()));
+      String status = r.nextBoolean() ? JournalFormat.executing(r.nextInt(100))
+          : JournalFormat.status(new PendingStatus.Queued(r.nextInt(50), r.nextBoolean() ? null
+              : "realm disconnected at 12:00:0" + r.nextInt(10) + ", waiting up to 2m for it to return"));
+      wanted.add(new LogEditor.StatusLine(anchor, status));
+    }
+    for (LogEditor.StatusLine w : wanted) {
+      LogEditor.setStatus(one, w.anchor(), w.status());
+    }
+    LogEditor.setStatuses(pass, wanted);
+    assertThat(pass.text()).isEqualTo(one.text());
+    JournalPropertiesTest.assertSameDocument(LogDocument.parse(pass.text()), pass);
+    return wanted.size();
   }
 
   /**
