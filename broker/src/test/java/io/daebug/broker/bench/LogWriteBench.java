@@ -17,8 +17,9 @@ import java.util.Locale;
 
 /**
  * What one log write costs against the size of the log it replaces (a copy of the log and, for a durable write,
- * two fsyncs), to choose the size above which history moves out of a log ({@link WriteOptions#historyAbove}); and
- * what a bare fsync of a small file and of a folder cost here. A program, not a test:
+ * two fsyncs), to choose the size above which history moves out of a log ({@link WriteOptions#historyAbove}); what
+ * a bare fsync of a small file and of a folder cost here; and, as the floor to compare a write with, what a record
+ * appended in place to an open file costs (with and without an fdatasync). A program, not a test:
  * {@code mvn -q -B -pl broker -am test-compile exec:exec@log-write-bench} (sizes in KiB, writes per size).
  */
 public final class LogWriteBench {
@@ -48,6 +49,27 @@ public final class LogWriteBench {
     }
     System.out.printf(Locale.ROOT, "fsync of a small file just written: median %.3f ms, p90 %.3f ms; of its folder"
         + " right after: median %.3f ms%n", ms(file, 50), ms(file, 90), ms(folder, 50));
+    // The floor a write of a whole new version is measured against: a record appended in place to a file kept open,
+    // as an append-only journal beside the logs would write it (readers of the log never see such a file).
+    long[] append = new long[writes];
+    long[] appendSynced = new long[writes];
+    byte[] record = ("#### 👍app to agent at 10:00:00 (1ms)\n```json\n2\n```\n").repeat(6)
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (FileChannel ch = FileChannel.open(root.resolve("journal"), StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      for (int i = 0; i < writes; i++) {
+        long t0 = System.nanoTime();
+        ch.write(java.nio.ByteBuffer.wrap(record));
+        long t1 = System.nanoTime();
+        ch.write(java.nio.ByteBuffer.wrap(record));
+        ch.force(false);
+        append[i] = t1 - t0;
+        appendSynced[i] = System.nanoTime() - t1;
+      }
+    }
+    System.out.printf(Locale.ROOT, "a %d-byte record appended in place to an open file: median %.3f ms, p90 %.3f ms;"
+        + " with an fdatasync: median %.3f ms%n", record.length, ms(append, 50), ms(append, 90),
+        ms(appendSynced, 50));
     System.out.println("log size  | visible write median / p90 | durable write median / p90");
     // Sizes take turns write by write, so that the machine's load falls on all of them alike.
     RealmLog[] logs = new RealmLog[kib.length];
