@@ -21,10 +21,13 @@ import java.util.Locale;
 public final class MetricsCostBench {
   private static final int ROUNDS = 30;
   private static final int JOBS = 100_000;
+  /** Core tasks timed per job (the first argument): about 8.5 in {@code StallBench}'s probe (frames, timers...). */
+  private static int coreTasks = 9;
 
   private MetricsCostBench() {}
 
   public static void main(String[] args) {
+    coreTasks = args.length > 0 ? Integer.parseInt(args[0]) : coreTasks;
     List<PrometheusMetrics.RealmState> realms = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       realms.add(new PrometheusMetrics.RealmState(i % 3 == 0 ? "node" : "page", i % 10 == 0 ? "executing" : "live"));
@@ -72,6 +75,9 @@ public final class MetricsCostBench {
       m.event((i & 7) == 0);
       m.jobEnded((i & 15) == 0 ? "error" : "ok", ran);
       m.journalWrite(write);
+      for (int t = 0; t < coreTasks; t++) {
+        m.coreTask(15_000);
+      }
     }
     return (System.nanoTime() - t0) / (double) JOBS;
   }
