@@ -347,9 +347,8 @@ final class LogEditor {
    * Rewrites many pending jobs' status lines, as {@link #setStatus} on each in turn does (for one placeholder named
    * twice, the last line wins), in one pass over the fences. Each line must be a placeholder status line
    * ({@link JournalFormat#status}): it replaces one, so no line moves and no placeholder stops being one, and the
-   * order makes no difference. A long queue's statuses all change
-   * when its head ends (each one fewer ahead), and a search per placeholder made each write of a 1,000-job queue
-   * compare a million fences.
+   * order makes no difference. A long queue's statuses all change when its head ends (each one fewer ahead), and a
+   * search per placeholder made each write of a 1,000-job queue compare a million fences.
    */
   static void setStatuses(LogDocument doc, List<StatusLine> wanted) {
     if (wanted.size() == 1) {
