@@ -12,7 +12,6 @@ import java.util.regex.Pattern;
 final class LogDocument {
   /** DOTALL: U+0085, U+2028 and U+2029 are not line breaks in markdown, so they belong to the info string. */
   private static final Pattern FENCE_OPEN = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$", Pattern.DOTALL);
-  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
   /** {@code executing (5s)}, {@code queued (1 ahead)}, or {@code queued (0 ahead): realm disconnected at ...}. */
   private static final Pattern PENDING_STATUS = Pattern.compile(
       "^(executing \\(\\d+s\\)|queued \\(\\d+ ahead\\)(?:: realm disconnected at [0-9:]{8}, waiting up to [0-9a-z.]+ for it to return)?)$");
@@ -265,7 +264,7 @@ final class LogDocument {
       for (int k = i; k <= end; k++) {
         inside[k] = true;
       }
-      String tag = info.isEmpty() ? "" : WHITESPACE.split(info, 2)[0];
+      String tag = firstWord(info);
       found.add(new Fence(i, close, info, tag));
       i = end + 1;
     }
@@ -275,6 +274,15 @@ final class LogDocument {
     for (Fence f : found) {
       openingAt[f.open()] = f;
     }
+  }
+
+  /** The info string's first word: up to its first whitespace ({@code \s}: space, tab, line ends, form feeds). */
+  private static String firstWord(String info) {
+    int i = 0;
+    while (i < info.length() && " \t\n\u000B\f\r".indexOf(info.charAt(i)) < 0) {
+      i++;
+    }
+    return i == info.length() ? info : info.substring(0, i);
   }
 
   /** A cheap test before {@link #FENCE_OPEN}: up to 3 spaces, then a backtick or a tilde (most lines fail it). */

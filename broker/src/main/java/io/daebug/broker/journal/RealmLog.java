@@ -83,6 +83,9 @@ public final class RealmLog implements AutoCloseable {
   private final Orphans orphans;
   /** The broker's ticker, in nanoseconds. */
   private final java.util.function.LongSupplier nanos;
+  private static final byte[] RULE_BYTES = JournalFormat.RULE.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] PROMPT_BYTES = "> Append your ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   private final TailWriter writer;
   private final History history;
   private AtomicFiles.Stamp lastSeen;
@@ -252,11 +255,14 @@ public final class RealmLog implements AutoCloseable {
     return hadFooter && doc.footer() < 0;
   }
 
-  /** {@link #halfSaved(LogDocument)} of a snapshot, with a cheap look first (from the end, no parse). */
+  /**
+   * {@link #halfSaved(LogDocument)} of a snapshot, with a cheap look first, on its bytes (from the end, nothing
+   * decoded or parsed; the rule and the prompt are ASCII, so their bytes are found where their text would be).
+   */
   private boolean halfSaved(Snapshot s) {
-    String text = s.text();
-    int rule = text.lastIndexOf(JournalFormat.RULE);
-    boolean mayHaveFooter = rule >= 0 && text.indexOf("> Append your ", rule) > 0;
+    byte[] b = s.bytes();
+    int rule = Utf8.lastIndexOf(b, RULE_BYTES);
+    boolean mayHaveFooter = rule >= 0 && Utf8.indexOf(b, PROMPT_BYTES, rule) > 0;
     return !mayHaveFooter && halfSaved(parse(s));
   }
 

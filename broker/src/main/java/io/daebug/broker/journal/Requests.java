@@ -33,6 +33,9 @@ final class Requests {
   private static final Pattern LOOKS_LIKE_HEADER = Pattern.compile(
       "^(?:#{1,6}|>)\\s*(?:\uD83D\uDDE3\uFE0F?)?\\s*\\S.{0,200}? to \\S{1,100} at \\d{1,2}:\\d{2}(?::\\d{2})?\\s*$");
   private static final Pattern SPEAKER = Pattern.compile("^#{1,6}\\s*\uD83D\uDDE3");
+  private static final Pattern NOT_NAME = Pattern.compile("[^a-z0-9-]+");
+  private static final Pattern EDGE_DASHES = Pattern.compile("^-+|-+$");
+  private static final Pattern SPACES = Pattern.compile("\\s+");
   private static final Pattern OPTION_TIMEOUT = Pattern.compile("\\d+(?:\\.\\d+)?(?:ms|s|m)?");
   private static final String TIMEOUT_FORMS = "`timeout=500ms`, `timeout=5s`, `timeout=2m` or `timeout=5` (seconds)";
 
@@ -86,7 +89,7 @@ final class Requests {
 
   /** What is wrong with a fence's options (the words after its language), or null when nothing is. */
   static String optionProblem(String info) {
-    String[] words = info.strip().split("\\s+");
+    String[] words = SPACES.split(info.strip());
     for (int i = 1; i < words.length; i++) {
       String w = words[i];
       int eq = w.indexOf('=');
@@ -105,7 +108,8 @@ final class Requests {
 
   /** The realm a header names, made a realm name as realms' own names are (lowercase, [a-z0-9-]). */
   static String realmName(String target) {
-    String n = target.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]+", "-").replaceAll("^-+|-+$", "");
+    String dashed = NOT_NAME.matcher(target.toLowerCase(Locale.ROOT)).replaceAll("-");
+    String n = EDGE_DASHES.matcher(dashed).replaceAll("");
     return n.length() > 64 ? n.substring(0, 64) : n;
   }
 }

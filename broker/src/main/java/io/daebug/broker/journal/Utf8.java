@@ -67,6 +67,26 @@ final class Utf8 {
     return out.toByteArray();
   }
 
+  /** Where {@code needle} first occurs in {@code b} at or after {@code from}, or -1. */
+  static int indexOf(byte[] b, byte[] needle, int from) {
+    for (int i = Math.max(0, from); i + needle.length <= b.length; i++) {
+      if (java.util.Arrays.equals(b, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** Where {@code needle} last occurs in {@code b}, or -1. */
+  static int lastIndexOf(byte[] b, byte[] needle) {
+    for (int i = b.length - needle.length; i >= 0; i--) {
+      if (java.util.Arrays.equals(b, i, i + needle.length, needle, 0, needle.length)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   /** How many bytes {@link #encode} makes of {@code s}, without encoding it. */
   static long length(String s) {
     long n = 0;
