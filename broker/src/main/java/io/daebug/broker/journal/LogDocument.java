@@ -350,7 +350,8 @@ final class LogDocument {
 
   /** Whether {@code line} is a placeholder status line such as {@code executing (5s)}. */
   static boolean isPendingStatus(String line) {
-    return PENDING_STATUS.matcher(line).matches();
+    // most lines fail the first look, with no matcher made
+    return (line.startsWith("executing (") || line.startsWith("queued (")) && PENDING_STATUS.matcher(line).matches();
   }
 
   /** The fence that opens at line i, or null. */
