@@ -33,7 +33,10 @@ public final class RealmLog implements AutoCloseable {
    * of the save after it.
    */
   static final Duration HALF_SAVED_MAX = Duration.ofSeconds(2);
-  /** A request accepted from the log. */
+  /** The footer's rule and the start of its prompt, as bytes, for the cheap look at a snapshot. */
+  private static final byte[] RULE_BYTES = JournalFormat.RULE.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] PROMPT_BYTES = "> Append your ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   /** An accepted request; {@code refusal} says why it must not run (its reply is a 🚫 saying so), or is null. */
   public record Request(String agent, String code, String info, Duration timeout, Anchor anchor, String refusal) {
     /** A request to run. */
@@ -83,9 +86,6 @@ public final class RealmLog implements AutoCloseable {
   private final Orphans orphans;
   /** The broker's ticker, in nanoseconds. */
   private final java.util.function.LongSupplier nanos;
-  private static final byte[] RULE_BYTES = JournalFormat.RULE.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final byte[] PROMPT_BYTES = "> Append your ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
   private final TailWriter writer;
   private final History history;
   private AtomicFiles.Stamp lastSeen;
