@@ -103,20 +103,8 @@ class HistoryTest {
       }
     }
     boolean[] saved = {false};
-    WriteFaults agent = new WriteFaults() {
-      @Override
-      public void at(Point point) {
-        if (point == Point.TEMP_WRITTEN && !saved[0]) {
-          saved[0] = true;
-          try {
-            Files.writeString(file, Files.readString(file).replace(" (0)\n", " (0), edited\n"),
-                StandardOpenOption.TRUNCATE_EXISTING);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          }
-        }
-      }
-    };
+    WriteFaults agent = onceAt(Point.TEMP_WRITTEN, saved, () -> Files.writeString(file,
+        Files.readString(file).replace(" (0)\n", " (0), edited\n"), StandardOpenOption.TRUNCATE_EXISTING));
     try (RealmLog log = open(file, ABOVE, agent)) {
       log.create();
       log.batch().background("10:00:02", Events.of(List.of(new JournalEvent("log", "10:00:02", "tick")), 0)).commit();
@@ -159,15 +147,8 @@ class HistoryTest {
     Path file = dir.resolve(R + ".md");
     Path twin = dir.resolve("twin").resolve(R + ".md");
     boolean[] once = {false};
-    WriteFaults agent = new WriteFaults() {
-      @Override
-      public void at(Point p) {
-        if (p == Point.HISTORY_WRITTEN && !once[0]) {
-          once[0] = true;
-          append(file, "An agent's note, written while the history moved.\n");
-        }
-      }
-    };
+    WriteFaults agent = onceAt(Point.HISTORY_WRITTEN, once,
+        () -> append(file, "An agent's note, written while the history moved.\n"));
     try (RealmLog log = open(file, ABOVE, agent); RealmLog same = open(twin, Long.MAX_VALUE, WriteFaults.NONE)) {
       log.create();
       same.create();
@@ -278,6 +259,28 @@ class HistoryTest {
     }
     assertThat(Files.readString(History.folderOf(file))).isEqualTo("not a folder");
     assertThat(Files.readString(file)).doesNotContain(History.LINK_PREFIX);
+  }
+
+  /** What an agent does at a fault point. */
+  private interface AgentStep {
+    void run() throws IOException;
+  }
+
+  /** Faults that run {@code step} the first time a write reaches {@code point}, and then set {@code ran[0]}. */
+  private static WriteFaults onceAt(Point point, boolean[] ran, AgentStep step) {
+    return new WriteFaults() {
+      @Override
+      public void at(Point p) {
+        if (p == point && !ran[0]) {
+          ran[0] = true;
+          try {
+            step.run();
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }
+      }
+    };
   }
 
   private static void append(Path f, String text) {
