@@ -73,7 +73,7 @@ public record Dialect(String language, String title, List<String> tags, String n
 
   /** The footer's prompt line: {@code > Append your Go expression below to ...}. */
   public String prompt() {
-    return "> Append your " + title + " " + noun + " below to " + target + ".";
+    return JournalFormat.PROMPT_START + title + " " + noun + " below to " + target + ".";
   }
 
   /** Whether a fence whose info string's first word is {@code tag} runs. */

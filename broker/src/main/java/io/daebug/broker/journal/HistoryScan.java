@@ -27,8 +27,8 @@ final class HistoryScan {
   /** How far apart the line starts outside fences are that {@link #cut} may scan from. */
   static final long CHECKPOINT_EVERY = 1 << 20;
   private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-  private static final byte[] RULE = bytes(JournalFormat.RULE);
-  private static final byte[] PROMPT = bytes("> Append your ");
+  static final byte[] RULE = bytes(JournalFormat.RULE);
+  static final byte[] PROMPT = bytes(JournalFormat.PROMPT_START);
   private static final byte[] OK = bytes(JournalFormat.OK_MARK);
   private static final byte[] REQUEST = bytes(JournalFormat.REQUEST_MARK);
   private static final byte[] LINK = bytes(History.LINK_PREFIX);

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
 public final class JournalFormat {
   /** The footer's rule: exactly 70 dashes. */
   public static final String RULE = "-".repeat(70);
+  /** How the footer's prompt line, below the rule, begins (the rest names the language and the realm). */
+  static final String PROMPT_START = "> Append your ";
 
   static final String REQUEST_MARK = "### \uD83D\uDDE3\uFE0F"; // ### 🗣️
   static final String OK_MARK = "#### \uD83D\uDC4D"; // #### 👍

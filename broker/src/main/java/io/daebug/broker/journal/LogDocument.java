@@ -326,7 +326,7 @@ final class LogDocument {
   /** Index of the footer's rule line (the last one outside fences followed by the prompt), or -1. */
   int footer() {
     for (int i = lines.size() - 2; i >= 0; i--) {
-      if (lines.get(i).equals(JournalFormat.RULE) && lines.get(i + 1).startsWith("> Append your ") && !inFence(i)) {
+      if (lines.get(i).equals(JournalFormat.RULE) && lines.get(i + 1).startsWith(JournalFormat.PROMPT_START) && !inFence(i)) {
         return i;
       }
     }

@@ -33,10 +33,6 @@ public final class RealmLog implements AutoCloseable {
    * of the save after it.
    */
   static final Duration HALF_SAVED_MAX = Duration.ofSeconds(2);
-  /** The footer's rule and the start of its prompt, as bytes, for the cheap look at a snapshot. */
-  private static final byte[] RULE_BYTES = JournalFormat.RULE.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-  private static final byte[] PROMPT_BYTES = "> Append your ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-
   /** An accepted request; {@code refusal} says why it must not run (its reply is a 🚫 saying so), or is null. */
   public record Request(String agent, String code, String info, Duration timeout, Anchor anchor, String refusal) {
     /** A request to run. */
@@ -261,8 +257,8 @@ public final class RealmLog implements AutoCloseable {
    */
   private boolean halfSaved(Snapshot s) {
     byte[] b = s.bytes();
-    int rule = Utf8.lastIndexOf(b, RULE_BYTES);
-    boolean mayHaveFooter = rule >= 0 && Utf8.indexOf(b, PROMPT_BYTES, rule) > 0;
+    int rule = Utf8.lastIndexOf(b, HistoryScan.RULE);
+    boolean mayHaveFooter = rule >= 0 && Utf8.indexOf(b, HistoryScan.PROMPT, rule) > 0;
     return !mayHaveFooter && halfSaved(parse(s));
   }
 
